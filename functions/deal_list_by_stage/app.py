@@ -1,0 +1,6 @@
+"""sales.deal.list_by_stage: GET /sales/deals/stage/{stage}. List live deals in one stage."""
+
+from sales.contracts.deals import LIST_BY_STAGE
+from sales.runtime.http import http_handler
+
+lambda_handler = http_handler(LIST_BY_STAGE)

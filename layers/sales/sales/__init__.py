@@ -1,0 +1,1 @@
+"""Sales bounded context: the shared layer (domain, contracts, application, adapters, runtime)."""

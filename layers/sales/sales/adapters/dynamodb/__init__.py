@@ -1,0 +1,1 @@
+"""Single-table DynamoDB store: keys, codecs, transactions with outbox and counters, queries."""

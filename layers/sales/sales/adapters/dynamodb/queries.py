@@ -1,0 +1,188 @@
+"""Read side: index queries with cursors, totals and stats from counters. Never a Scan."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sales.adapters import clients
+from sales.adapters.dynamodb import keys
+from sales.adapters.dynamodb.codec import Item, from_attributes, to_attributes
+from sales.adapters.dynamodb.store import CONTACT_STATS, DEAL_STATS, get_item
+from sales.domain.errors import FieldIssue, ValidationFailed
+from sales.settings import settings
+
+
+@dataclass(frozen=True)
+class IndexQuery:
+    """A key condition on one index: partition value and optional sort-key prefix."""
+
+    index: str
+    partition: str
+    prefix: str | None = None
+    newest_first: bool = True
+    filters: tuple[tuple[str, str], ...] = ()  # (attribute, value) equality post-filters
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    next_cursor: str | None
+
+
+def encode_cursor(last_key: dict[str, Any], query: IndexQuery) -> str:
+    payload = {"k": last_key, "q": [query.index, query.partition, query.prefix]}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, query: IndexQuery) -> dict[str, Any]:
+    """A cursor is only valid for the query that produced it; anything else is a 400, not a 500."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        last_key = payload["k"]
+        same_query = payload["q"] == [query.index, query.partition, query.prefix]
+        valid = (
+            isinstance(last_key, dict)
+            and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in last_key.values())
+            and set(last_key) <= {"PK", "SK", f"{query.index}PK", f"{query.index}SK"}
+        )
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        valid, same_query, last_key = False, False, None
+    if not (valid and same_query):
+        raise ValidationFailed("cursor is invalid or belongs to another query", [FieldIssue("cursor", "invalid")])
+    return last_key  # type: ignore[no-any-return]
+
+
+def _query_args(query: IndexQuery) -> dict[str, Any]:
+    names = {"#pk": f"{query.index}PK"}
+    values: dict[str, Any] = {":pk": query.partition}
+    condition = "#pk = :pk"
+    if query.prefix:
+        names["#sk"] = f"{query.index}SK"
+        values[":prefix"] = query.prefix
+        condition += " AND begins_with(#sk, :prefix)"
+    args: dict[str, Any] = {
+        "TableName": settings().table_name,
+        "IndexName": query.index,
+        "KeyConditionExpression": condition,
+        "ScanIndexForward": not query.newest_first,
+    }
+    if query.filters:
+        filter_parts = []
+        for index, (attribute, value) in enumerate(query.filters):
+            names[f"#f{index}"] = attribute
+            values[f":f{index}"] = value
+            filter_parts.append(f"#f{index} = :f{index}")
+        args["FilterExpression"] = " AND ".join(filter_parts)
+    args["ExpressionAttributeNames"] = names
+    args["ExpressionAttributeValues"] = to_attributes(values)
+    return args
+
+
+def query_page(query: IndexQuery, page_size: int, cursor: str | None = None, skip: int = 0) -> Page:
+    """One page of items. `skip` serves the seed's ?page=N (walks keys, so prefer cursors)."""
+    args = _query_args(query)
+    start = decode_cursor(cursor, query) if cursor else None
+    if skip:
+        start = _skip(args, start, skip)
+        if start is _EXHAUSTED:
+            return Page([], None)
+    items: list[Item] = []
+    while len(items) < page_size:
+        request = {**args, "Limit": page_size - len(items)}
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = clients.dynamodb().query(**request)
+        items.extend(from_attributes(raw) for raw in response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            break
+    next_cursor = encode_cursor(start, query) if start and items else None
+    return Page(items, next_cursor)
+
+
+_EXHAUSTED: dict[str, Any] = {}
+
+
+def _skip(args: dict[str, Any], start: dict[str, Any] | None, count: int) -> dict[str, Any] | None:
+    """Walk past `count` matching items; return where the page starts, or _EXHAUSTED."""
+    remaining = count
+    while remaining > 0:
+        request = {**args, "Limit": remaining}
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = clients.dynamodb().query(**request)
+        remaining -= response.get("Count", 0)
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return _EXHAUSTED
+    return start
+
+
+def count(query: IndexQuery) -> int:
+    """Counting query, for the rare filter combination no counter covers; bounded by that index partition."""
+    args = {**_query_args(query), "Select": "COUNT"}
+    total, start = 0, None
+    while True:
+        if start:
+            args["ExclusiveStartKey"] = start
+        response = clients.dynamodb().query(**args)
+        total += response.get("Count", 0)
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return total
+
+
+def read_counters(family: str) -> Counter[str]:
+    """Sum every shard of a counter family with one BatchGetItem (retrying unprocessed keys)."""
+    shard_keys = [to_attributes(dict(keys.stats_shard(family, shard))) for shard in range(settings().stats_shards)]
+    totals: Counter[str] = Counter()
+    pending: dict[str, Any] = {settings().table_name: {"Keys": shard_keys, "ConsistentRead": True}}
+    for _attempt in range(5):
+        response = clients.dynamodb().batch_get_item(RequestItems=pending)
+        for raw in response.get("Responses", {}).get(settings().table_name, []):
+            for name, value in from_attributes(raw).items():
+                if name not in ("PK", "SK") and isinstance(value, int):
+                    totals[name] += value
+        pending = response.get("UnprocessedKeys") or {}
+        if not pending:
+            return totals
+    raise RuntimeError("stats shards stayed unprocessed after retries")
+
+
+def deal_counters() -> Counter[str]:
+    return read_counters(DEAL_STATS)
+
+
+def contact_counters() -> Counter[str]:
+    return read_counters(CONTACT_STATS)
+
+
+def scope_counter(key: keys.Key) -> Counter[str]:
+    item = get_item(key) or {}
+    return Counter({name: value for name, value in item.items() if isinstance(value, int)})
+
+
+def deal_with_history(deal_id: str) -> tuple[Item | None, list[Item]]:
+    """The deal item and its stage history in one Query: SK 'DEAL' sorts before 'HISTORY#...'."""
+    args: dict[str, Any] = {
+        "TableName": settings().table_name,
+        "KeyConditionExpression": "PK = :pk AND SK <= :last",
+        "ExpressionAttributeValues": to_attributes({":pk": keys.deal(deal_id)["PK"], ":last": keys.HISTORY + "~"}),
+        "ConsistentRead": True,
+    }
+    items: list[Item] = []
+    while True:
+        response = clients.dynamodb().query(**args)
+        items.extend(from_attributes(raw) for raw in response.get("Items", []))
+        if not response.get("LastEvaluatedKey"):
+            break
+        args["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    deal = next((item for item in items if item["SK"] == keys.DEAL), None)
+    history = [item for item in items if item["SK"].startswith(keys.HISTORY)]
+    return deal, history

@@ -1,0 +1,1 @@
+"""Use cases: one function per operation, load -> domain method -> save with events."""

@@ -1,0 +1,120 @@
+"""Contact use cases: the part of the contact graph deals depend on (SPEC §3.2)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from sales.adapters.dynamodb import keys, queries
+from sales.adapters.dynamodb.codec import contact_from_item
+from sales.adapters.dynamodb.store import ContactRepository
+from sales.application import deals
+from sales.application.commands import check_precondition, with_retries
+from sales.application.context import RequestContext
+from sales.application.listing import ListResult, paginate
+from sales.contracts.contact_models import (
+    ContactDealsQuery,
+    ContactListQuery,
+    ContactRef,
+    ContactView,
+    CreateContactInput,
+    UpdateContactInput,
+)
+from sales.contracts.deal_models import DealView
+from sales.domain.contact import Contact, normalize_email
+from sales.domain.errors import NotFound
+
+_contacts = ContactRepository()
+
+
+def _not_found(contact_id: str) -> NotFound:
+    return NotFound(f"contact {contact_id} not found", "CONTACT_NOT_FOUND")
+
+
+def _load_live(contact_id: str) -> Contact:
+    contact = _contacts.get(contact_id)
+    if contact is None or contact.is_deleted:
+        raise _not_found(contact_id)
+    return contact
+
+
+def _change(contact_id: str, ctx: RequestContext, change: Callable[[Contact], None], *, live: bool = True) -> Contact:
+    def attempt() -> Contact:
+        contact = _load_live(contact_id) if live else _contacts.get(contact_id)
+        if contact is None:
+            raise _not_found(contact_id)
+        check_precondition(contact, ctx)
+        before = copy.deepcopy(contact)
+        change(contact)
+        _contacts.save(contact, before, ctx)
+        return contact
+
+    return with_retries(ctx, attempt)
+
+
+def create_contact(cmd: CreateContactInput, ctx: RequestContext) -> ContactView:
+    contact = Contact.create(
+        kind=cmd.kind,
+        display_name=cmd.display_name,
+        owner_id=cmd.owner_id or ctx.actor,
+        emails=list(cmd.emails),
+        phones=list(cmd.phones),
+        lifecycle=cmd.lifecycle,
+        tags=list(cmd.tags),
+        now=ctx.now,
+    )
+    with_retries(ctx, lambda: _contacts.save(contact, None, ctx))
+    return ContactView.of(contact)
+
+
+def get_contact(query: ContactRef, ctx: RequestContext) -> ContactView:
+    return ContactView.of(_load_live(query.contact_id))
+
+
+def update_contact(cmd: UpdateContactInput, ctx: RequestContext) -> ContactView:
+    def change(contact: Contact) -> None:
+        contact.update(
+            now=ctx.now,
+            display_name=cmd.display_name,
+            emails=list(cmd.emails) if cmd.emails is not None else None,
+            phones=list(cmd.phones) if cmd.phones is not None else None,
+            owner_id=cmd.owner_id,
+            lifecycle=cmd.lifecycle,
+            tags=list(cmd.tags) if cmd.tags is not None else None,
+        )
+
+    return ContactView.of(_change(cmd.contact_id, ctx, change))
+
+
+def delete_contact(cmd: ContactRef, ctx: RequestContext) -> None:
+    _change(cmd.contact_id, ctx, lambda contact: contact.delete(now=ctx.now))
+
+
+def restore_contact(cmd: ContactRef, ctx: RequestContext) -> ContactView:
+    def change(contact: Contact) -> None:
+        if contact.is_deleted:
+            contact.restore(now=ctx.now)
+
+    return ContactView.of(_change(cmd.contact_id, ctx, change, live=False))
+
+
+def list_contacts(query: ContactListQuery, ctx: RequestContext) -> ListResult[ContactView]:
+    if query.email is not None:
+        # Email is unique: at most one live contact, found through its claim item.
+        holder = _contacts.owner_of_email(normalize_email(query.email))
+        contact = _contacts.get(holder) if holder else None
+        found = [ContactView.of(contact)] if contact and not contact.is_deleted else []
+        if found and query.q and not keys.name_key(found[0].display_name).startswith(keys.name_key(query.q)):
+            found = []
+        return paginate(found, len(found), query.page_size, None, None)
+    prefix = keys.name_key(query.q) if query.q else None
+    index = queries.IndexQuery("GSI1", keys.CONTACT, prefix, newest_first=False)
+    result = queries.query_page(index, query.page_size, query.cursor)
+    total = queries.count(index) if prefix else queries.contact_counters()["all"]
+    views = [ContactView.of(contact_from_item(item)) for item in result.items]
+    return paginate(views, total, query.page_size, result.next_cursor, None)
+
+
+def contact_deals(query: ContactDealsQuery, ctx: RequestContext) -> ListResult[DealView]:
+    _load_live(query.contact_id)
+    return deals.list_customer_deals(query.contact_id, query.page_size, query.cursor)

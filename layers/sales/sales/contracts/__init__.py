@@ -1,0 +1,1 @@
+"""Operation contracts: each operation declared once (see contracts/base.py)."""

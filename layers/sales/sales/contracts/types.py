@@ -1,0 +1,91 @@
+"""Field types shared by the edge models: ids, money, dates, text. Strict where JSON is ambiguous."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic.alias_generators import to_camel
+
+from sales.domain.ids import is_uuid
+from sales.domain.money import MAX_AMOUNT, is_currency
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _uuid(value: str) -> str:
+    if not is_uuid(value):
+        raise ValueError("must be a UUID")
+    return value.lower()
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+def _currency(value: str) -> str:
+    if not is_currency(value):
+        raise ValueError("must be an ISO 4217 currency code with a minor unit, e.g. USD, EUR, JPY")
+    return value
+
+
+def _month(value: str) -> str:
+    if not _MONTH.match(value):
+        raise ValueError("must be a month as YYYY-MM")
+    return value
+
+
+Id = Annotated[str, Field(min_length=36, max_length=36, examples=["019b72b7-339c-73ca-850c-8459913f2cde"]), AfterValidator(_uuid)]
+LooseId = Annotated[str, Field(max_length=64), AfterValidator(_uuid)]
+Text = Annotated[str, Field(max_length=2000), AfterValidator(_no_control)]
+ShortText = Annotated[str, Field(max_length=200), AfterValidator(_no_control)]
+Tag = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_no_control)]
+BusinessDate = Annotated[date, BeforeValidator(_iso_date), Field(examples=["2027-03-31"])]
+Month = Annotated[str, AfterValidator(_month), Field(examples=["2027-01"])]
+Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["USD"]), AfterValidator(_currency)]
+Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="minor units (cents for USD)")]
+
+
+class Input(BaseModel):
+    """Request models: snake_case or camelCase keys, unknown keys rejected."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="forbid", frozen=True
+    )
+
+
+class QueryInput(BaseModel):
+    """Query-string models: values arrive as strings, so numbers are parsed (lax), unknown keys ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, frozen=True)
+
+
+class Output(BaseModel):
+    """Response models: always snake_case."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Pagination(Output):
+    total: int
+    page_size: int
+    next_cursor: str | None = None
+    page: int | None = None
+    total_pages: int | None = None
+
+
+class ListQuery(QueryInput):
+    page_size: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

@@ -1,0 +1,177 @@
+"""The Contact aggregate: anyone Sales deals with, organization or person (SPEC §3.2, basic slice).
+
+Email addresses are unique across live contacts; the store enforces that with one claim item per
+address, so the aggregate only normalizes and validates them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sales.domain.aggregate import AggregateRoot
+from sales.domain.errors import FieldIssue, ValidationFailed
+from sales.domain.ids import new_id
+
+DISPLAY_NAME_MAX = 200
+EMAILS_MAX = 10
+PHONES_MAX = 10
+TAGS_MAX = 20
+# Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is not ours to judge.
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{3,32}$")
+
+
+class ContactKind(StrEnum):
+    ORGANIZATION = "organization"
+    PERSON = "person"
+
+
+class Lifecycle(StrEnum):
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    DISQUALIFIED = "disqualified"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _display_name(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > DISPLAY_NAME_MAX:
+        raise ValidationFailed(
+            f"display_name must be 1-{DISPLAY_NAME_MAX} characters",
+            [FieldIssue("display_name", f"must be 1-{DISPLAY_NAME_MAX} characters")],
+        )
+    return cleaned
+
+
+def _emails(emails: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for index, email in enumerate(emails):
+        address = normalize_email(email)
+        if not EMAIL_RE.match(address) or len(address) > 254:
+            raise ValidationFailed(
+                f"{email!r} is not an email address", [FieldIssue(f"emails[{index}]", "not an email address")]
+            )
+        if address not in cleaned:
+            cleaned.append(address)
+    if len(cleaned) > EMAILS_MAX:
+        raise ValidationFailed(f"at most {EMAILS_MAX} emails", [FieldIssue("emails", f"at most {EMAILS_MAX}")])
+    return cleaned
+
+
+def _phones(phones: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for index, phone in enumerate(phones):
+        number = phone.strip()
+        if not PHONE_RE.match(number):
+            raise ValidationFailed(
+                f"{phone!r} is not a phone number", [FieldIssue(f"phones[{index}]", "not a phone number")]
+            )
+        if number not in cleaned:
+            cleaned.append(number)
+    if len(cleaned) > PHONES_MAX:
+        raise ValidationFailed(f"at most {PHONES_MAX} phones", [FieldIssue("phones", f"at most {PHONES_MAX}")])
+    return cleaned
+
+
+def _tags(tags: list[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+    if len(cleaned) > TAGS_MAX:
+        raise ValidationFailed(f"at most {TAGS_MAX} tags", [FieldIssue("tags", f"at most {TAGS_MAX}")])
+    return cleaned
+
+
+@dataclass(kw_only=True)
+class Contact(AggregateRoot):
+    EVENT_PREFIX: ClassVar[str] = "contact"
+
+    kind: ContactKind
+    display_name: str
+    owner_id: str
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    lifecycle: Lifecycle = Lifecycle.PROSPECT
+    tags: list[str] = field(default_factory=list)
+    # Set by the conversion bridge only (SPEC §3.2): {"tenant_id"|"application_user_id", "bridged_at"}.
+    bridge: dict[str, Any] | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        kind: ContactKind,
+        display_name: str,
+        owner_id: str,
+        now: datetime,
+        emails: list[str] | None = None,
+        phones: list[str] | None = None,
+        lifecycle: Lifecycle = Lifecycle.PROSPECT,
+        tags: list[str] | None = None,
+    ) -> Contact:
+        contact = cls(
+            id=new_id(),
+            kind=kind,
+            display_name=_display_name(display_name),
+            owner_id=owner_id,
+            emails=_emails(emails or []),
+            phones=_phones(phones or []),
+            lifecycle=lifecycle,
+            tags=_tags(tags or []),
+            created_at=now,
+            updated_at=now,
+        )
+        contact.record("created", contact._snapshot())
+        return contact
+
+    def update(
+        self,
+        *,
+        now: datetime,
+        display_name: str | None = None,
+        emails: list[str] | None = None,
+        phones: list[str] | None = None,
+        owner_id: str | None = None,
+        lifecycle: Lifecycle | None = None,
+        tags: list[str] | None = None,
+    ) -> None:
+        if display_name is not None:
+            self.display_name = _display_name(display_name)
+        if emails is not None:
+            self.emails = _emails(emails)
+        if phones is not None:
+            self.phones = _phones(phones)
+        if owner_id is not None:
+            self.owner_id = owner_id
+        if lifecycle is not None:
+            self.lifecycle = lifecycle
+        if tags is not None:
+            self.tags = _tags(tags)
+        self.touch(now)
+        self.record("updated", self._snapshot())
+
+    def delete(self, *, now: datetime) -> None:
+        self.deleted_at = now
+        self.touch(now)
+        self.record("deleted", {"contact_id": self.id})
+
+    def restore(self, *, now: datetime) -> None:
+        self.deleted_at = None
+        self.touch(now)
+        self.record("restored", {"contact_id": self.id})
+
+    def _snapshot(self) -> dict[str, Any]:
+        return {
+            "contact_id": self.id,
+            "kind": self.kind.value,
+            "display_name": self.display_name,
+            "owner_id": self.owner_id,
+            "emails": list(self.emails),
+            "lifecycle": self.lifecycle.value,
+        }

@@ -1,0 +1,1 @@
+"""Lambda glue: one factory binds a contract to API Gateway; envelopes, errors, principals, telemetry."""

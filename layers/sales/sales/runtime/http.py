@@ -1,0 +1,158 @@
+"""Bind one operation contract to API Gateway: the whole body of every HTTP handler.
+
+functions/<operation>/app.py is two lines: `lambda_handler = http_handler(CONTRACT)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from sales.application.context import RequestContext
+from sales.contracts.base import Contract
+from sales.domain.errors import DomainError, Forbidden
+from sales.runtime import envelope
+from sales.runtime.errors import BadRequest, Unauthenticated, from_validation, status_of
+from sales.runtime.observability import logger, metrics, tracer
+from sales.runtime.principal import principal_from
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 20
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
+_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(inner, level + 1) for inner in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(inner, level + 1) for inner in value), default=level + 1)
+    return level
+
+
+def parse_body(raw: str | None, base64_encoded: bool) -> dict[str, Any]:
+    if raw is None or raw == "":
+        return {}
+    try:
+        data = base64.b64decode(raw, validate=True) if base64_encoded else raw.encode("utf-8", "surrogatepass")
+    except (binascii.Error, ValueError):
+        raise BadRequest("the body is not valid base64") from None
+    if len(data) > MAX_BODY_BYTES:
+        raise BadRequest(f"the body exceeds {MAX_BODY_BYTES} bytes", "PAYLOAD_TOO_LARGE", 413)
+    try:
+        body = json.loads(data, parse_constant=_reject_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        raise BadRequest("the body is not valid JSON", "MALFORMED_JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object", "MALFORMED_JSON")
+    if _depth(body) > MAX_DEPTH:
+        raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels")
+    return body
+
+
+def expected_version(headers: Mapping[str, str]) -> int | None:
+    value = headers.get("if-match")
+    if value is None or value.strip() == "*":
+        return None
+    match = _ETAG.match(value)
+    if not match:
+        raise BadRequest('If-Match must be an ETag such as "3"', field="If-Match")
+    return int(match.group(1))
+
+
+def raw_input(contract: Contract, event: Mapping[str, Any], path_params: Mapping[str, str]) -> dict[str, Any]:
+    """Query string for reads, JSON body for writes, then path parameters (which win)."""
+    if contract.http.method in ("GET", "DELETE"):
+        values: dict[str, Any] = dict(event.get("queryStringParameters") or {})
+    else:
+        values = parse_body(event.get("body"), bool(event.get("isBase64Encoded")))
+    for placeholder, field in contract.http.path_params.items():
+        values.pop(field, None)
+        values[field] = path_params[placeholder]
+    return values
+
+
+def _lower(headers: Mapping[str, str] | None) -> dict[str, str]:
+    return {name.lower(): value for name, value in (headers or {}).items()}
+
+
+def execute(contract: Contract, event: Mapping[str, Any], path_params: Mapping[str, str]) -> Response[str]:
+    principal = principal_from(event)
+    if principal is None:
+        raise Unauthenticated()
+    if not principal.groups & {role.value for role in contract.policy.roles}:
+        raise Forbidden()
+    headers = _lower(event.get("headers"))
+    correlation = headers.get("x-correlation-id", "")
+    if not _CORRELATION.match(correlation):
+        correlation = (event.get("requestContext") or {}).get("requestId") or "local"
+    logger.set_correlation_id(correlation)
+    logger.append_keys(operation=contract.key, actor=principal.user_id)
+    model = contract.input
+    values = raw_input(contract, event, path_params)
+    try:
+        command = model.model_validate(values) if model else None
+    except ValidationError as error:
+        raise from_validation(error) from None
+    ctx = RequestContext(principal=principal, correlation_id=correlation, expected_version=expected_version(headers))
+    result = contract.use_case(command, ctx)
+    response_headers = {"X-Correlation-Id": correlation}
+    version = getattr(result, "version", None)
+    if isinstance(version, int):
+        response_headers["ETag"] = f'"{version}"'
+    return envelope.success(result, contract.http.status, response_headers)
+
+
+def http_handler(contract: Contract) -> Handler:
+    """The Lambda entry point for one contract: routing, envelopes, errors and telemetry."""
+    app = APIGatewayRestResolver()
+
+    @app.route(contract.http.resolver_path, method=contract.http.method)
+    def endpoint(**path_params: str) -> Response[str]:
+        return execute(contract, app.current_event.raw_event, path_params)
+
+    @app.exception_handler(DomainError)
+    def domain_error(error: DomainError) -> Response[str]:
+        status = status_of(error)
+        metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+        logger.info("request refused", extra={"code": error.code, "status": status})
+        return envelope.error(status, error.code, error.message, error.details)
+
+    @app.not_found
+    def route_not_found(_error: Exception) -> Response[str]:
+        return envelope.error(404, "ROUTE_NOT_FOUND", "no such route")
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response[str]:
+        # The caller gets a stable code; the details stay in the logs, never in the response.
+        metrics.add_metric(name="Fault", unit=MetricUnit.Count, value=1)
+        logger.exception("unexpected failure")
+        return envelope.error(500, "INTERNAL_ERROR", "an unexpected error occurred; retry later or quote the X-Correlation-Id")
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        metrics.add_dimension(name="operation", value=contract.key)
+        metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+        return app.resolve(event, context)
+
+    return lambda_handler

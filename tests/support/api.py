@@ -1,0 +1,130 @@
+"""Drive the real handlers in-process, routed exactly like API Gateway routes template paths."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sales.contracts.base import Contract
+from sales.contracts.registry import ALL
+from tests.support.events import api_event, claims
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class LambdaContext:
+    function_name = "test"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:test"
+    aws_request_id = "test-request"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+@cache
+def function_module(folder: str) -> ModuleType:
+    """functions/<folder>/app.py, loaded under a unique name (every function module is `app`)."""
+    path = ROOT / "functions" / folder / "app.py"
+    spec = importlib.util.spec_from_file_location(f"fn_{folder}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
+
+
+def route(method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
+    """Literal segments beat placeholders, as in API Gateway."""
+    candidates = []
+    for contract in ALL:
+        match = _pattern(contract.http.path).match(path)
+        if match and contract.http.method == method:
+            literal = sum(1 for part in contract.http.path.split("/") if part and not part.startswith("{"))
+            candidates.append((literal, contract, match.groupdict()))
+    if not candidates:
+        return None
+    _, contract, params = max(candidates, key=lambda c: c[0])
+    return contract, params
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: dict[str, Any] | None
+
+    @property
+    def data(self) -> Any:
+        assert self.body is not None, f"no body (status {self.status})"
+        return self.body["data"]
+
+    @property
+    def error_code(self) -> str | None:
+        return (self.body or {}).get("error", {}).get("code")
+
+
+class Api:
+    def __init__(self, principal: dict[str, str] | None = None) -> None:
+        self.principal = principal if principal is not None else claims()
+
+    def as_user(self, user: str, groups: str = "sales", partner_id: str | None = None) -> Api:
+        return Api(claims(user, groups, partner_id))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        query: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        raw_body: str | None = None,
+        anonymous: bool = False,
+    ) -> Reply:
+        found = route(method, path)
+        assert found, f"no contract routes {method} {path}"
+        contract, params = found
+        event = api_event(
+            method,
+            path,
+            resource=contract.http.path,
+            path_params=params,
+            query={k: str(v) for k, v in (query or {}).items()} or None,
+            body=body,
+            raw_body=raw_body,
+            headers=headers,
+            principal=None if anonymous else self.principal,
+        )
+        handler = function_module(contract.function_folder).lambda_handler
+        response = handler(event, LambdaContext())
+        text = response.get("body")
+        headers_out = {k: v for k, v in (response.get("headers") or {}).items()}
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers_out.setdefault(name, values[-1])
+        return Reply(response["statusCode"], headers_out, json.loads(text) if text else None)
+
+    def get(self, path: str, **kwargs: Any) -> Reply:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.call("POST", path, body, **kwargs)
+
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.call("PUT", path, body, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.call("PATCH", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Reply:
+        return self.call("DELETE", path, **kwargs)
