@@ -13,7 +13,7 @@ os.environ.update(
     {
         "AWS_DEFAULT_REGION": "eu-west-1",
         "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's fake credentials
+        "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_NAME": "sales-test",
         "EVENT_BUS_NAME": "sales-test-bus",
@@ -28,8 +28,8 @@ for variable in [name for name in os.environ if name.startswith("AWS_ENDPOINT_UR
     del os.environ[variable]
 
 from moto import mock_aws  # noqa: E402
-
 from sales.adapters import clients  # noqa: E402
+
 from tests.support.api import Api  # noqa: E402
 from tests.support.aws import create_bus, create_table  # noqa: E402
 
@@ -56,7 +56,10 @@ def future() -> str:
 
 @pytest.fixture
 def contact(api: Api) -> dict:
-    reply = api.post("/sales/contacts", {"kind": "organization", "display_name": "Acme Devices GmbH", "emails": ["sales@acme.example"]})
+    reply = api.post(
+        "/sales/contacts",
+        {"kind": "organization", "display_name": "Acme Devices GmbH", "emails": ["sales@acme.example"]},
+    )
     assert reply.status == 201, reply.body
     return reply.data
 
@@ -65,7 +68,13 @@ def contact(api: Api) -> dict:
 def deal(api: Api, contact: dict, future: str) -> dict:
     reply = api.post(
         "/sales/deals",
-        {"customer_id": contact["id"], "name": "Enterprise Software License", "value": 50000000, "currency": "USD", "expected_close_date": future},
+        {
+            "customer_id": contact["id"],
+            "name": "Enterprise Software License",
+            "value": 50000000,
+            "currency": "USD",
+            "expected_close_date": future,
+        },
     )
     assert reply.status == 201, reply.body
     return reply.data

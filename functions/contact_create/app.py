@@ -1,4 +1,4 @@
-"""sales.contact.create: POST /sales/contacts. Create a contact (organization or person)."""
+"""sales.contact.create: POST /sales/contacts (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import CREATE
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.contact.deals: GET /sales/contacts/{id}/deals. List the live deals of a contact (as customer)."""
+"""sales.contact.deals: GET /sales/contacts/{id}/deals (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import DEALS
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.contact.delete: DELETE /sales/contacts/{id}. Soft-delete a contact that has no live deals; its emails become free."""
+"""sales.contact.delete: DELETE /sales/contacts/{id} (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import DELETE
 from sales.runtime.http import http_handler

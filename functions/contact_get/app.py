@@ -1,4 +1,4 @@
-"""sales.contact.get: GET /sales/contacts/{id}. Read one live contact."""
+"""sales.contact.get: GET /sales/contacts/{id} (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import GET
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.contact.list: GET /sales/contacts. List live contacts by name, or search by name prefix (q) or exact email."""
+"""sales.contact.list: GET /sales/contacts (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import LIST
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.contact.restore: POST /sales/contacts/{id}/restore. Bring back a soft-deleted contact (its emails must still be free)."""
+"""sales.contact.restore: POST /sales/contacts/{id}/restore (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import RESTORE
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.contact.update: PATCH /sales/contacts/{id}. Change some fields of a contact (absent fields stay)."""
+"""sales.contact.update: PATCH /sales/contacts/{id} (contract in sales.contracts.contacts)."""
 
 from sales.contracts.contacts import UPDATE
 from sales.runtime.http import http_handler

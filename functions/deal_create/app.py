@@ -1,4 +1,4 @@
-"""sales.deal.create: POST /sales/deals. Create a deal for a customer; it starts in stage lead at 10 %."""
+"""sales.deal.create: POST /sales/deals (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import CREATE
 from sales.runtime.http import http_handler

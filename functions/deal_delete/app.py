@@ -1,4 +1,4 @@
-"""sales.deal.delete: DELETE /sales/deals/{id}. Soft-delete a deal: it leaves gets, lists and stats until restored."""
+"""sales.deal.delete: DELETE /sales/deals/{id} (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import DELETE
 from sales.runtime.http import http_handler

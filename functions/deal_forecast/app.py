@@ -1,4 +1,4 @@
-"""sales.deal.forecast: GET /sales/deals/stats/forecast. Open deals per expected-close month per currency: count, value and probability-weighted value."""
+"""sales.deal.forecast: GET /sales/deals/stats/forecast (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import FORECAST
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.deal.get: GET /sales/deals/{id}. Read one live deal."""
+"""sales.deal.get: GET /sales/deals/{id} (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import GET
 from sales.runtime.http import http_handler

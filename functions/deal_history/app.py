@@ -1,4 +1,4 @@
-"""sales.deal.history: GET /sales/deals/{id}/history. Every stage change of a deal: from, to, actor, at, and the time spent in the stage left."""
+"""sales.deal.history: GET /sales/deals/{id}/history (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import HISTORY
 from sales.runtime.http import http_handler

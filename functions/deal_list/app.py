@@ -1,4 +1,4 @@
-"""sales.deal.list: GET /sales/deals. List live deals, newest first, with filters and pagination."""
+"""sales.deal.list: GET /sales/deals (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import LIST
 from sales.runtime.http import http_handler

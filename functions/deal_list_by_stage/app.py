@@ -1,4 +1,4 @@
-"""sales.deal.list_by_stage: GET /sales/deals/stage/{stage}. List live deals in one stage."""
+"""sales.deal.list_by_stage: GET /sales/deals/stage/{stage} (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import LIST_BY_STAGE
 from sales.runtime.http import http_handler

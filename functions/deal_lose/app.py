@@ -1,4 +1,4 @@
-"""sales.deal.lose: POST /sales/deals/{id}/lose. Mark a deal as lost, optionally with the reason."""
+"""sales.deal.lose: POST /sales/deals/{id}/lose (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import LOSE
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.deal.move_stage: PUT /sales/deals/{id}/stage. Move a deal to another stage; probability follows the stage. closed_won/closed_lost win/lose it."""
+"""sales.deal.move_stage: PUT /sales/deals/{id}/stage (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import MOVE_STAGE
 from sales.runtime.http import http_handler

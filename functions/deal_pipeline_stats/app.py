@@ -1,4 +1,4 @@
-"""sales.deal.pipeline_stats: GET /sales/deals/stats/pipeline. Count live deals per stage, and open value per stage per currency."""
+"""sales.deal.pipeline_stats: GET /sales/deals/stats/pipeline (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import PIPELINE_STATS
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.deal.restore: POST /sales/deals/{id}/restore. Bring a soft-deleted deal back into gets, lists and stats."""
+"""sales.deal.restore: POST /sales/deals/{id}/restore (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import RESTORE
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.deal.update_basic_info: PUT /sales/deals/{id}/basic-info. Change a deal's name, expected close date, source, tags or assignee."""
+"""sales.deal.update_basic_info: PUT /sales/deals/{id}/basic-info (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import UPDATE_BASIC_INFO
 from sales.runtime.http import http_handler

@@ -1,4 +1,4 @@
-"""sales.deal.update_value: PUT /sales/deals/{id}/value. Change the value (minor units) and currency of an open deal."""
+"""sales.deal.update_value: PUT /sales/deals/{id}/value (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import UPDATE_VALUE
 from sales.runtime.http import http_handler

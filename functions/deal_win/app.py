@@ -1,4 +1,4 @@
-"""sales.deal.win: POST /sales/deals/{id}/win. Mark a deal as won."""
+"""sales.deal.win: POST /sales/deals/{id}/win (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import WIN
 from sales.runtime.http import http_handler

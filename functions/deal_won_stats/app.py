@@ -1,4 +1,4 @@
-"""sales.deal.won_stats: GET /sales/deals/stats/won. Count and revenue of won deals, per currency; a single total only when one currency."""
+"""sales.deal.won_stats: GET /sales/deals/stats/won (contract in sales.contracts.deals)."""
 
 from sales.contracts.deals import WON_STATS
 from sales.runtime.http import http_handler

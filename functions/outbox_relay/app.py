@@ -6,7 +6,6 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from sales.adapters.eventbridge import put_events
 from sales.application.relay import relay
 from sales.runtime.observability import logger, metrics, tracer
@@ -14,7 +13,10 @@ from sales.settings import settings
 
 
 def _malformed(record: dict[str, Any], error: Exception) -> None:
-    logger.error("malformed outbox row", extra={"sequence_number": record.get("dynamodb", {}).get("SequenceNumber"), "error": str(error)})
+    logger.error(
+        "malformed outbox row",
+        extra={"sequence_number": record.get("dynamodb", {}).get("SequenceNumber"), "error": str(error)},
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)

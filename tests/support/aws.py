@@ -32,7 +32,10 @@ def create_table(name: str = TABLE) -> None:
             {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
             for index in props["GlobalSecondaryIndexes"]
         ],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": props["StreamSpecification"]["StreamViewType"]},
+        StreamSpecification={
+            "StreamEnabled": True,
+            "StreamViewType": props["StreamSpecification"]["StreamViewType"],
+        },
     )
 
 

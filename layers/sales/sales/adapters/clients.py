@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -22,14 +22,14 @@ def _config() -> object:
 def dynamodb() -> DynamoDBClient:
     import boto3
 
-    return boto3.client("dynamodb", config=_config())  # type: ignore[call-overload]
+    return cast("DynamoDBClient", boto3.client("dynamodb", config=_config()))  # type: ignore[call-overload]
 
 
 @cache
 def eventbridge() -> EventBridgeClient:
     import boto3
 
-    return boto3.client("events", config=_config())  # type: ignore[call-overload]
+    return cast("EventBridgeClient", boto3.client("events", config=_config()))  # type: ignore[call-overload]
 
 
 def reset() -> None:

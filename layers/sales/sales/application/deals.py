@@ -73,7 +73,9 @@ def _change(deal_id: str, ctx: RequestContext, change: Callable[[Deal], None], *
 def create_deal(cmd: CreateDealInput, ctx: RequestContext) -> DealView:
     customer = _contacts.get(cmd.customer_id)
     if customer is None or customer.is_deleted:
-        raise ReferenceNotFound(f"customer {cmd.customer_id} is not a live contact", "CUSTOMER_NOT_FOUND", "customer_id")
+        raise ReferenceNotFound(
+            f"customer {cmd.customer_id} is not a live contact", "CUSTOMER_NOT_FOUND", "customer_id"
+        )
     deal = Deal.create(
         customer_id=cmd.customer_id,
         assigned_to=cmd.assigned_to or ctx.actor,
@@ -170,8 +172,13 @@ def _deal_index(
     return queries.IndexQuery("GSI1", keys.DEAL)
 
 
-def _deal_total(stage: Stage | None, status: DealStatus | None, owner: str | None, customer: str | None,
-                index: queries.IndexQuery) -> int:
+def _deal_total(
+    stage: Stage | None,
+    status: DealStatus | None,
+    owner: str | None,
+    customer: str | None,
+    index: queries.IndexQuery,
+) -> int:
     counter = stage_key(stage.value) if stage else status_key(status) if status else ALL
     if customer is not None and owner is not None:
         return queries.count(index)
@@ -323,4 +330,3 @@ def forecast(query: ForecastQuery, ctx: RequestContext) -> ForecastView:
                     )
                 )
     return ForecastView(from_month=first, to_month=last, months=rows)
-

@@ -35,17 +35,34 @@ CREATE = Contract(
     errors=(DUPLICATE,),
     scenarios=(
         Scenario("create-contact", ("No contact uses the email",), ("A rep creates one",), ("lifecycle prospect",)),
-        Scenario("duplicate-email", ("A live contact has the email",), ("A rep creates another with it",), ("409 DUPLICATE_CONTACT naming the existing id",)),
+        Scenario(
+            "duplicate-email",
+            ("A live contact has the email",),
+            ("A rep creates another with it",),
+            ("409 DUPLICATE_CONTACT naming the existing id",),
+        ),
     ),
     examples=(
-        Example("create-organization", ACME, {"kind": "organization", "lifecycle": "prospect", "emails": ["sales@acme.example"]}, 201),
+        Example(
+            "create-organization",
+            ACME,
+            {"kind": "organization", "lifecycle": "prospect", "emails": ["sales@acme.example"]},
+            201,
+        ),
         Example(
             "create-person-camel",
             {"kind": "person", "displayName": "Ada Lovelace", "emails": ["Ada@Example.org"]},
             {"display_name": "Ada Lovelace", "emails": ["ada@example.org"]},
             201,
         ),
-        Example("duplicate", {"kind": "person", "display_name": "Twin", "emails": ["{contact.emails[0]}"]}, None, 409, setup=("contact",), error_code="DUPLICATE_CONTACT"),
+        Example(
+            "duplicate",
+            {"kind": "person", "display_name": "Twin", "emails": ["{contact.emails[0]}"]},
+            None,
+            409,
+            setup=("contact",),
+            error_code="DUPLICATE_CONTACT",
+        ),
     ),
 )
 
@@ -86,8 +103,18 @@ LIST = Contract(
     tags=("contact", "search"),
     scenarios=(Scenario("search", ("Contacts Acme and Bolt",), ("Search q=ac",), ("Only Acme",)),),
     examples=(
-        Example("search-prefix", {"q": "acme"}, {"__items__": [{"display_name": "Acme Devices GmbH"}]}, setup=("contact",)),
-        Example("search-email", {"email": "SALES@acme.example"}, {"__items__": [{"id": "{contact.id}"}]}, setup=("contact",)),
+        Example(
+            "search-prefix",
+            {"q": "acme"},
+            {"__items__": [{"display_name": "Acme Devices GmbH"}]},
+            setup=("contact",),
+        ),
+        Example(
+            "search-email",
+            {"email": "SALES@acme.example"},
+            {"__items__": [{"id": "{contact.id}"}]},
+            setup=("contact",),
+        ),
     ),
 )
 
@@ -107,7 +134,14 @@ UPDATE = Contract(
     emits=(Emits("contact.updated", "1.0.0", "the contact changed"),),
     errors=(NOT_FOUND, DUPLICATE),
     scenarios=(Scenario("activate", ("A prospect",), ("Set lifecycle active",), ("lifecycle active",)),),
-    examples=(Example("activate", {"contact_id": "{contact.id}", "lifecycle": "active"}, {"lifecycle": "active"}, setup=("contact",)),),
+    examples=(
+        Example(
+            "activate",
+            {"contact_id": "{contact.id}", "lifecycle": "active"},
+            {"lifecycle": "active"},
+            setup=("contact",),
+        ),
+    ),
 )
 
 DELETE = Contract(
@@ -127,7 +161,14 @@ DELETE = Contract(
     scenarios=(Scenario("with-deals", ("A contact with a live deal",), ("Delete it",), ("409 CONTACT_HAS_DEALS",)),),
     examples=(
         Example("delete", {"contact_id": "{contact.id}"}, None, 204, setup=("contact",)),
-        Example("delete-with-deals", {"contact_id": "{contact.id}"}, None, 409, setup=("deal",), error_code="CONTACT_HAS_DEALS"),
+        Example(
+            "delete-with-deals",
+            {"contact_id": "{contact.id}"},
+            None,
+            409,
+            setup=("deal",),
+            error_code="CONTACT_HAS_DEALS",
+        ),
     ),
 )
 
@@ -147,7 +188,14 @@ RESTORE = Contract(
     emits=(Emits("contact.restored", "1.0.0", "a deleted contact came back"),),
     errors=(NOT_FOUND, DUPLICATE),
     scenarios=(Scenario("restore", ("A deleted contact",), ("Restore it",), ("It is found again",)),),
-    examples=(Example("restore", {"contact_id": "{deleted_contact.id}"}, {"id": "{deleted_contact.id}"}, setup=("deleted_contact",)),),
+    examples=(
+        Example(
+            "restore",
+            {"contact_id": "{deleted_contact.id}"},
+            {"id": "{deleted_contact.id}"},
+            setup=("deleted_contact",),
+        ),
+    ),
 )
 
 DEALS = Contract(

@@ -95,7 +95,13 @@ GET = Contract(
     scenarios=(Scenario("get-deal", ("A deal exists",), ("A rep reads it",), ("All its fields are returned",)),),
     examples=(
         Example("get-existing", {"deal_id": "{deal.id}"}, {"id": "{deal.id}", "stage": "lead"}, setup=("deal",)),
-        Example("get-unknown", {"deal_id": "019b72b7-339c-73ca-850c-8459913f2cde"}, None, 404, error_code="DEAL_NOT_FOUND"),
+        Example(
+            "get-unknown",
+            {"deal_id": "019b72b7-339c-73ca-850c-8459913f2cde"},
+            None,
+            404,
+            error_code="DEAL_NOT_FOUND",
+        ),
     ),
 )
 
@@ -122,7 +128,12 @@ LIST = Contract(
         ),
     ),
     examples=(
-        Example("list-first-page", {"page": 1, "page_size": 20}, {"__pagination__": {"page": 1, "page_size": 20}}, setup=("deal",)),
+        Example(
+            "list-first-page",
+            {"page": 1, "page_size": 20},
+            {"__pagination__": {"page": 1, "page_size": 20}},
+            setup=("deal",),
+        ),
         Example("list-by-status", {"status": "open"}, {"__pagination__": {"page_size": 20}}, setup=("deal",)),
     ),
 )
@@ -147,7 +158,11 @@ UPDATE_BASIC_INFO = Contract(
     examples=(
         Example(
             "update-basic-info",
-            {"deal_id": "{deal.id}", "name": "Enterprise License + Support", "expected_close_date": "{future_date}"},
+            {
+                "deal_id": "{deal.id}",
+                "name": "Enterprise License + Support",
+                "expected_close_date": "{future_date}",
+            },
             {"name": "Enterprise License + Support"},
             setup=("deal",),
         ),
@@ -213,7 +228,10 @@ MOVE_STAGE = Contract(
         Emits("deal.won", "1.0.0", "the move was to closed_won"),
         Emits("deal.lost", "1.0.0", "the move was to closed_lost"),
     ),
-    errors=(NOT_FOUND, ErrorCase("MOVE_STAGE_FAILED", 400, "the deal is in a terminal stage, or the target is intake")),
+    errors=(
+        NOT_FOUND,
+        ErrorCase("MOVE_STAGE_FAILED", 400, "the deal is in a terminal stage, or the target is intake"),
+    ),
     scenarios=(
         Scenario(
             "qualify",
@@ -229,8 +247,18 @@ MOVE_STAGE = Contract(
         ),
     ),
     examples=(
-        Example("move-to-qualified", {"deal_id": "{deal.id}", "stage": "qualified"}, {"stage": "qualified", "probability": 25}, setup=("deal",)),
-        Example("skip-to-proposal", {"deal_id": "{deal.id}", "stage": "proposal"}, {"stage": "proposal", "probability": 50}, setup=("deal",)),
+        Example(
+            "move-to-qualified",
+            {"deal_id": "{deal.id}", "stage": "qualified"},
+            {"stage": "qualified", "probability": 25},
+            setup=("deal",),
+        ),
+        Example(
+            "skip-to-proposal",
+            {"deal_id": "{deal.id}", "stage": "proposal"},
+            {"stage": "proposal", "probability": 50},
+            setup=("deal",),
+        ),
         Example(
             "move-from-terminal",
             {"deal_id": "{won_deal.id}", "stage": "negotiation"},
@@ -270,7 +298,14 @@ WIN = Contract(
         Example(
             "mark-won",
             {"dealId": "{deal.id}", "actualValue": 52000, "note": "Signed contract attached"},
-            {"id": "{deal.id}", "status": "won", "stage": "closed_won", "probability": 100, "value": 52000, "actual_value": 52000},
+            {
+                "id": "{deal.id}",
+                "status": "won",
+                "stage": "closed_won",
+                "probability": 100,
+                "value": 52000,
+                "actual_value": 52000,
+            },
             setup=("deal",),
         ),
         Example(
@@ -279,7 +314,14 @@ WIN = Contract(
             {"stage": "closed_won", "probability": 100, "actual_close_date": "2025-12-31"},
             setup=("deal",),
         ),
-        Example("win-lost", {"deal_id": "{lost_deal.id}"}, None, 400, setup=("lost_deal",), error_code="MARK_WON_FAILED"),
+        Example(
+            "win-lost",
+            {"deal_id": "{lost_deal.id}"},
+            None,
+            400,
+            setup=("lost_deal",),
+            error_code="MARK_WON_FAILED",
+        ),
     ),
 )
 
@@ -299,17 +341,34 @@ LOSE = Contract(
     emits=(Emits("deal.lost", "1.0.0", "Deal is lost"),),
     errors=(NOT_FOUND, ErrorCase("MARK_LOST_FAILED", 400, "the deal is won or already lost")),
     scenarios=(
-        Scenario("lose-deal", ("Deal is open",), ("Rep marks it lost with a reason",), ("Stage closed_lost, probability 0",)),
+        Scenario(
+            "lose-deal",
+            ("Deal is open",),
+            ("Rep marks it lost with a reason",),
+            ("Stage closed_lost, probability 0",),
+        ),
         Scenario("lose-won-deal", ("Deal is won",), ("Rep marks it lost",), ("400 MARK_LOST_FAILED",)),
     ),
     examples=(
         Example(
             "seed-lose",
             {"deal_id": "{deal.id}", "close_date": "2025-12-31", "reason": "Lost to competitor - pricing"},
-            {"stage": "closed_lost", "probability": 0, "actual_close_date": "2025-12-31", "loss_reason": "Lost to competitor - pricing"},
+            {
+                "stage": "closed_lost",
+                "probability": 0,
+                "actual_close_date": "2025-12-31",
+                "loss_reason": "Lost to competitor - pricing",
+            },
             setup=("deal",),
         ),
-        Example("lose-won", {"deal_id": "{won_deal.id}"}, None, 400, setup=("won_deal",), error_code="MARK_LOST_FAILED"),
+        Example(
+            "lose-won",
+            {"deal_id": "{won_deal.id}"},
+            None,
+            400,
+            setup=("won_deal",),
+            error_code="MARK_LOST_FAILED",
+        ),
     ),
 )
 
@@ -327,7 +386,9 @@ DELETE = Contract(
     tags=("deal",),
     emits=(Emits("deal.deleted", "1.0.0", "the deal was soft-deleted"),),
     errors=(NOT_FOUND,),
-    scenarios=(Scenario("delete-deal", ("A deal exists",), ("A rep deletes it",), ("GET answers 404", "stats drop it")),),
+    scenarios=(
+        Scenario("delete-deal", ("A deal exists",), ("A rep deletes it",), ("GET answers 404", "stats drop it")),
+    ),
     examples=(Example("delete", {"deal_id": "{deal.id}"}, None, 204, setup=("deal",)),),
 )
 
@@ -347,7 +408,14 @@ RESTORE = Contract(
     emits=(Emits("deal.restored", "1.0.0", "a deleted deal came back"),),
     errors=(NOT_FOUND, CUSTOMER_NOT_FOUND),
     scenarios=(Scenario("restore", ("A deleted deal",), ("A rep restores it",), ("It is listed and counted again",)),),
-    examples=(Example("restore-deleted", {"deal_id": "{deleted_deal.id}"}, {"id": "{deleted_deal.id}"}, setup=("deleted_deal",)),),
+    examples=(
+        Example(
+            "restore-deleted",
+            {"deal_id": "{deleted_deal.id}"},
+            {"id": "{deleted_deal.id}"},
+            setup=("deleted_deal",),
+        ),
+    ),
 )
 
 LIST_BY_STAGE = Contract(
@@ -364,7 +432,9 @@ LIST_BY_STAGE = Contract(
     paginated=True,
     owners=_OWNERS,
     tags=("deal", "pipeline"),
-    scenarios=(Scenario("by-stage", ("Deals in lead and proposal",), ("List stage proposal",), ("Only proposal deals",)),),
+    scenarios=(
+        Scenario("by-stage", ("Deals in lead and proposal",), ("List stage proposal",), ("Only proposal deals",)),
+    ),
     examples=(
         Example("list-lead", {"stage": "lead"}, {"__items__": [{"stage": "lead"}]}, setup=("deal",)),
         Example("list-bad-stage", {"stage": "won"}, None, 400, error_code="VALIDATION_ERROR"),
@@ -402,8 +472,18 @@ WON_STATS = Contract(
     owners=_OWNERS,
     tags=("deal", "stats"),
     scenarios=(
-        Scenario("one-currency", ("Won deals all in USD",), ("Read won stats",), ("count, total_value and currency set",)),
-        Scenario("mixed", ("Won deals in USD and EUR",), ("Read won stats",), ("total_value null, by_currency lists both",)),
+        Scenario(
+            "one-currency",
+            ("Won deals all in USD",),
+            ("Read won stats",),
+            ("count, total_value and currency set",),
+        ),
+        Scenario(
+            "mixed",
+            ("Won deals in USD and EUR",),
+            ("Read won stats",),
+            ("total_value null, by_currency lists both",),
+        ),
     ),
     examples=(Example("won-stats", {}, {"count": 1, "currency": "USD", "total_value": 50000000}, setup=("won_deal",)),),
 )
@@ -447,7 +527,14 @@ HISTORY = Contract(
     tags=("deal", "audit"),
     errors=(NOT_FOUND,),
     scenarios=(Scenario("history", ("A deal moved lead -> qualified",), ("Read history",), ("Two entries",)),),
-    examples=(Example("history", {"deal_id": "{deal.id}"}, {"stage": "lead", "entries": [{"to_stage": "lead"}]}, setup=("deal",)),),
+    examples=(
+        Example(
+            "history",
+            {"deal_id": "{deal.id}"},
+            {"stage": "lead", "entries": [{"to_stage": "lead"}]},
+            setup=("deal",),
+        ),
+    ),
 )
 
 CONTRACTS: tuple[Contract, ...] = (

@@ -47,7 +47,11 @@ def _month(value: str) -> str:
     return value
 
 
-Id = Annotated[str, Field(min_length=36, max_length=36, examples=["019b72b7-339c-73ca-850c-8459913f2cde"]), AfterValidator(_uuid)]
+Id = Annotated[
+    str,
+    Field(min_length=36, max_length=36, examples=["019b72b7-339c-73ca-850c-8459913f2cde"]),
+    AfterValidator(_uuid),
+]
 LooseId = Annotated[str, Field(max_length=64), AfterValidator(_uuid)]
 Text = Annotated[str, Field(max_length=2000), AfterValidator(_no_control)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(_no_control)]

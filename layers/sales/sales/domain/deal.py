@@ -96,7 +96,11 @@ class Channel:
     route: ChannelRoute = ChannelRoute.DIRECT
 
     def as_dict(self) -> dict[str, Any]:
-        return {"reseller_id": self.reseller_id, "distributor_id": self.distributor_id, "route": self.route.value}
+        return {
+            "reseller_id": self.reseller_id,
+            "distributor_id": self.distributor_id,
+            "route": self.route.value,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,5 +79,5 @@ class StaleVersion(DomainError):
         super().__init__("the record changed while the command ran; retry", "CONFLICT")
 
 
-class TransientWriteConflict(Exception):  # noqa: N818 - names the situation, not a failure kind
+class TransientWriteConflict(Exception):
     """A write lost a transaction race or was throttled; nothing was written, retrying is safe."""

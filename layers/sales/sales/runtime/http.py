@@ -10,7 +10,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
@@ -129,7 +129,7 @@ def http_handler(contract: Contract) -> Handler:
     def endpoint(**path_params: str) -> Response[str]:
         return execute(contract, app.current_event.raw_event, path_params)
 
-    @app.exception_handler(DomainError)
+    @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
     def domain_error(error: DomainError) -> Response[str]:
         status = status_of(error)
         metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
@@ -140,12 +140,14 @@ def http_handler(contract: Contract) -> Handler:
     def route_not_found(_error: Exception) -> Response[str]:
         return envelope.error(404, "ROUTE_NOT_FOUND", "no such route")
 
-    @app.exception_handler(Exception)
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def unexpected(error: Exception) -> Response[str]:
         # The caller gets a stable code; the details stay in the logs, never in the response.
         metrics.add_metric(name="Fault", unit=MetricUnit.Count, value=1)
         logger.exception("unexpected failure")
-        return envelope.error(500, "INTERNAL_ERROR", "an unexpected error occurred; retry later or quote the X-Correlation-Id")
+        return envelope.error(
+            500, "INTERNAL_ERROR", "an unexpected error occurred; retry later or quote the X-Correlation-Id"
+        )
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)
@@ -155,4 +157,4 @@ def http_handler(contract: Contract) -> Handler:
         metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
         return app.resolve(event, context)
 
-    return lambda_handler
+    return cast(Handler, lambda_handler)

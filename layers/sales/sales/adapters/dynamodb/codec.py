@@ -85,9 +85,7 @@ def deal_item(deal: Deal) -> Item:
         "stage_entered_at": to_rfc3339(deal.stage_entered_at) if deal.stage_entered_at else None,
     }
     if not deal.is_deleted:
-        item.update(
-            keys.deal_indexes(deal.id, deal.status.value, deal.stage.value, deal.assigned_to, deal.customer_id)
-        )
+        item.update(keys.deal_indexes(deal.id, deal.status.value, deal.stage.value, deal.assigned_to, deal.customer_id))
     return item
 
 

@@ -94,7 +94,9 @@ class DealRepository:
                     keys.contact(deal.customer_id),
                     "attribute_exists(PK) AND attribute_not_exists(deleted_at)",
                     on_condition_failed=lambda _old: ReferenceNotFound(
-                        f"customer {deal.customer_id} is not a live contact", "CUSTOMER_NOT_FOUND", "customer_id"
+                        f"customer {deal.customer_id} is not a live contact",
+                        "CUSTOMER_NOT_FOUND",
+                        "customer_id",
                     ),
                 )
             self._counters(tx, before, deal)
@@ -112,7 +114,10 @@ class DealRepository:
             delta(pipeline_counters(before), pipeline_counters(after)),
         )
         # Owner and customer totals: the old owner loses what the new one gains on a reassignment.
-        for key_of, attribute in ((keys.owner_deal_counter, "assigned_to"), (keys.customer_deal_counter, "customer_id")):
+        for key_of, attribute in (
+            (keys.owner_deal_counter, "assigned_to"),
+            (keys.customer_deal_counter, "customer_id"),
+        ):
             old_scope = getattr(before, attribute) if before else None
             new_scope = getattr(after, attribute)
             if old_scope == new_scope:

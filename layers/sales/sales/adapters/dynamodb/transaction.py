@@ -121,7 +121,11 @@ class Transaction:
 
     def _raise_for(self, error: ClientError) -> None:
         code = error.response.get("Error", {}).get("Code", "")
-        if code in {"TransactionConflictException", "ThrottlingException", "ProvisionedThroughputExceededException"}:
+        if code in {
+            "TransactionConflictException",
+            "ThrottlingException",
+            "ProvisionedThroughputExceededException",
+        }:
             raise TransientWriteConflict(code) from error
         if code != "TransactionCanceledException":
             raise error
