@@ -157,4 +157,6 @@ def http_handler(contract: Contract) -> Handler:
         metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
         return app.resolve(event, context)
 
+    # Lets the template/contract consistency test see which contract a module really binds.
+    lambda_handler.contract = contract  # type: ignore[attr-defined]
     return cast(Handler, lambda_handler)

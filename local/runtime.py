@@ -1,0 +1,128 @@
+"""Wires the pieces together: template -> backend -> resources -> restored state -> pollers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local.backend import Backend, bootstrap
+from local.functions import FunctionRunner
+from local.project import TABLE_TYPES, Project, load_project
+from local.rules import bootstrap_rules
+from local.state import EventLog, StateSaver, TableSnapshot
+from local.streams import StreamMapping, StreamReader
+
+log = logging.getLogger("local.runtime")
+
+
+@dataclass(frozen=True)
+class Settings:
+    template: Path
+    root: Path
+    state_dir: Path
+    region: str
+    parameters: Mapping[str, str] = field(default_factory=dict)
+
+
+class LocalRuntime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.project: Project = load_project(
+            settings.template, settings.root, region=settings.region, parameters=settings.parameters
+        )
+        self.backend = Backend(region=settings.region)
+        self.stopping = threading.Event()
+        self.runner = FunctionRunner(self.project, on_invoked=self._changed)
+        self.event_log = EventLog(settings.state_dir / "events.jsonl")
+        self.snapshot: TableSnapshot | None = None
+        self.saver: StateSaver | None = None
+        self.threads: list[threading.Thread] = []
+        self.created: list[str] = []
+        self.restored_items = 0
+
+    def start(self, *, background: bool = True) -> None:
+        """Start the backend and create what is missing; with `background`, also restore state and run
+        the stream relay, rule consumers and state saver (`make dev`). Without, it is `make invoke`."""
+        self.backend.start()
+        self.created = bootstrap(self.project, self.backend)
+        if "dynamodb" in self.backend.embedded_services:
+            tables = [self.project.resolver.physical_name(i) for i in self.project.resources_of(*TABLE_TYPES)]
+            self.snapshot = TableSnapshot(
+                self.settings.state_dir / "state.json", self.backend.client("dynamodb"), tables
+            )
+            self.restored_items = self.snapshot.load()
+        if not background:
+            return
+        # Stream readers start at LATEST, after the restore: restored items are not published again.
+        self.threads += self._stream_readers()
+        self.threads += bootstrap_rules(
+            self.project, self.backend, self.runner.invoke, self.event_log.record, self.stopping
+        )
+        if self.snapshot is not None:
+            self.saver = StateSaver(self.snapshot, self.stopping)
+            self.threads.append(self.saver)
+        self.runner.preload()
+        for thread in self.threads:
+            thread.start()
+
+    def _stream_readers(self) -> list[threading.Thread]:
+        by_stream: dict[str, list[StreamMapping]] = defaultdict(list)
+        for source in self.project.stream_sources:
+            if not source.enabled:
+                continue
+            stream_arn = str(self.project.resolver.resolve(source.stream))
+            if stream_arn.endswith("/stream/local"):
+                log.warning("%s: table %s has no stream; event source ignored", source.function_id, source.table_id)
+                continue
+            mapping = StreamMapping(
+                source,
+                self.runner.invoke,
+                on_failure=self._failure_destination(source.function_id, source.on_failure),
+                function_arn=str(self.project.resolver.get_att(source.function_id, "Arn")),
+            )
+            by_stream[stream_arn].append(mapping)
+        client = self.backend.client("dynamodbstreams")
+        return [
+            StreamReader(arn, mappings, client, self.settings.region, self.stopping, self.backend.trim_stream_iterators)
+            for arn, mappings in by_stream.items()
+        ]
+
+    def _failure_destination(self, function_id: str, destination: Any) -> Callable[[dict[str, Any]], None] | None:
+        """An SQS on-failure destination receives the failure record; other kinds are only logged."""
+        if destination is None:
+            return None
+        arn = str(self.project.resolver.resolve(destination))
+        if ":sqs:" not in arn:
+            log.info("%s: on-failure destination %s is not emulated (the failure is logged)", function_id, arn)
+            return None
+        sqs = self.backend.client("sqs")
+        queue_url = sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[-1])["QueueUrl"]
+
+        def send(record: dict[str, Any]) -> None:
+            sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(record))
+
+        return send
+
+    def _changed(self, function_id: str, event: Any) -> None:
+        if self.saver is not None:
+            self.saver.mark_dirty()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        deadline = time.monotonic() + 5
+        for thread in self.threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if self.snapshot is not None and self.saver is not None:
+            try:
+                count = self.snapshot.save()
+                log.info("saved %d item(s) to %s", count, self.snapshot.path)
+            except Exception:
+                log.exception("saving %s failed", self.snapshot.path)
+        self.backend.stop()

@@ -1,0 +1,148 @@
+"""Commands -> outbox -> stream -> relay -> EventBridge -> rules -> queues, all real under moto."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import jsonschema
+import pytest
+from sales.contracts.events import BY_KEY
+
+from tests.support.api import LambdaContext, function_module
+from tests.support.aws import BUS, ROOT, template
+from tests.support.streams import relay_event, stream_records
+
+
+def _queue_for_rule(rule_name: str, pattern: dict, queue_name: str) -> str:
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events = boto3.client("events")
+    events.put_rule(Name=rule_name, EventBusName=BUS, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule=rule_name, EventBusName=BUS, Targets=[{"Id": "queue", "Arn": arn}])
+    return url
+
+
+def _drain(url: str) -> list[dict]:
+    sqs = boto3.client("sqs")
+    bodies = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return bodies
+        for message in messages:
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def provisioning_queue(aws) -> str:
+    rule = template()["Resources"]["DealWonToProvisioningRule"]["Properties"]
+    return _queue_for_rule("deal-won-to-provisioning", rule["EventPattern"], "provisioning")
+
+
+@pytest.fixture
+def everything_queue(aws) -> str:
+    return _queue_for_rule("catch-all", {"source": [{"prefix": ""}]}, "everything")
+
+
+_relayed: dict[str, int] = {}
+
+
+def _relay_all() -> dict:
+    """Relay the stream records not relayed yet, like the event source mapping's checkpoint."""
+    records = stream_records()
+    start = _relayed.get(records[0]["eventSourceARN"], 0) if records else 0
+    if records:
+        _relayed[records[0]["eventSourceARN"]] = len(records)
+    relay = function_module("outbox_relay").lambda_handler
+    return relay(relay_event(records[start:]), LambdaContext())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_checkpoint():
+    _relayed.clear()
+
+
+def test_deal_won_reaches_the_provisioning_queue_through_the_real_rule(api, deal, provisioning_queue):
+    api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "negotiation"})
+    won = api.post(f"/sales/deals/{deal['id']}/win", {"actualValue": 52000000, "note": "Signed contract attached"})
+    assert won.status == 200
+
+    assert _relay_all() == {"batchItemFailures": []}
+
+    delivered = _drain(provisioning_queue)
+    assert [event["detail-type"] for event in delivered] == ["deal.won"]
+    event = delivered[0]
+    assert event["source"] == "sales"
+    metadata, data = event["detail"]["metadata"], event["detail"]["data"]
+    assert metadata["event_type"] == "deal.won"
+    assert metadata["event_version"] == "1.0.0"
+    assert metadata["aggregate_id"] == deal["id"]
+    assert metadata["aggregate_version"] == won.data["version"]
+    assert metadata["actor"] == deal["assigned_to"]
+    assert set(data) >= {
+        "deal_id", "customer_id", "bridge", "name", "value", "currency", "close_date", "actual_value",
+        "note", "assigned_to", "opportunity_id", "variant_id", "quote_id", "lines", "channel",
+    }  # fmt: skip
+    assert data["deal_id"] == deal["id"]
+    assert data["customer_id"] == deal["customer_id"]
+    assert data["value"] == 52000000 and data["actual_value"] == 52000000 and data["currency"] == "USD"
+    assert data["note"] == "Signed contract attached"
+    assert data["bridge"] is None and data["quote_id"] is None
+    assert data["channel"] == {"reseller_id": None, "distributor_id": None, "route": "direct"}
+    schema = json.loads((ROOT / "docs" / "events" / BY_KEY["deal.won"].schema_file).read_text())
+    jsonschema.validate(event["detail"], schema)
+
+
+def test_every_published_event_matches_its_committed_schema(api, contact, deal, future, everything_queue):
+    deal_id = deal["id"]
+    api.put(f"/sales/deals/{deal_id}/value", {"value": 60000000, "currency": "USD"})
+    api.put(f"/sales/deals/{deal_id}/stage", {"stage": "proposal"})
+    api.post(f"/sales/deals/{deal_id}/lose", {"reason": "Customer chose competitor due to pricing"})
+    api.delete(f"/sales/deals/{deal_id}")
+    api.post(f"/sales/deals/{deal_id}/restore")
+    other = api.post("/sales/contacts", {"kind": "person", "display_name": "Ada", "emails": ["ada@example.org"]}).data
+    api.patch(f"/sales/contacts/{other['id']}", {"lifecycle": "active"})
+    api.delete(f"/sales/contacts/{other['id']}")
+    api.post(f"/sales/contacts/{other['id']}/restore")
+    second = api.post(
+        "/sales/deals",
+        {
+            "customer_id": contact["id"],
+            "name": "Quick win",
+            "value": 1000,
+            "currency": "EUR",
+            "expected_close_date": future,
+        },
+    ).data
+    api.put(f"/sales/deals/{second['id']}/stage", {"stage": "closed_won"})
+
+    assert _relay_all() == {"batchItemFailures": []}
+
+    delivered = _drain(everything_queue)
+    types = sorted({event["detail-type"] for event in delivered})
+    assert types == sorted(BY_KEY), "every catalogued event was exercised and published"
+    ids = [event["detail"]["metadata"]["event_id"] for event in delivered]
+    assert len(ids) == len(set(ids))
+    for event in delivered:
+        spec = BY_KEY[event["detail-type"]]
+        schema = json.loads((ROOT / "docs" / "events" / spec.schema_file).read_text())
+        jsonschema.validate(event["detail"], schema)
+    deal_versions = [
+        event["detail"]["metadata"]["aggregate_version"]
+        for event in delivered
+        if event["detail"]["metadata"]["aggregate_id"] == deal_id
+    ]
+    assert deal_versions == sorted(deal_versions), "one aggregate's events arrive in order"
+
+
+def test_nothing_is_published_for_a_failed_command(api, deal, everything_queue):
+    _relay_all()
+    _drain(everything_queue)
+    api.post(f"/sales/deals/{deal['id']}/win")
+    refused = api.post(f"/sales/deals/{deal['id']}/lose", {"reason": "too late"})
+    assert refused.status == 400 and refused.error_code == "MARK_LOST_FAILED"
+    _relay_all()
+    assert [event["detail-type"] for event in _drain(everything_queue)] == ["deal.won"]

@@ -1,0 +1,48 @@
+"""Read the moto table stream and deliver it the way Lambda's event source mapping would.
+
+moto 5.2 cannot serve DescribeStream to botocore 1.44 clients (the stream API is signed as
+`dynamodb` now), so the records are read from moto's backend, where the stream lives anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+
+from tests.support.aws import TABLE, template
+
+REGION = "eu-west-1"
+
+
+def stream_records(table: str = TABLE) -> list[dict[str, Any]]:
+    """Every record on the table stream so far, oldest first, as Lambda receives them."""
+    source = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table(table)
+    arn = source.latest_stream_label and f"{source.table_arn}/stream/{source.latest_stream_label}"
+    records = []
+    for record in source.stream_shard.items:
+        event = record.to_json()
+        event["eventSource"] = "aws:dynamodb"
+        event["eventSourceARN"] = arn
+        records.append(event)
+    return records
+
+
+def outbox_filter_matches(record: dict[str, Any]) -> bool:
+    """The relay's FilterCriteria from template.yaml, applied like Lambda does (INSERT + SK prefix)."""
+    properties = template()["Resources"]["OutboxRelayFunction"]["Properties"]
+    stream_event = next(e for e in properties["Events"].values() if e["Type"] == "DynamoDB")
+    for item in stream_event["Properties"]["FilterCriteria"]["Filters"]:
+        pattern = json.loads(item["Pattern"]) if isinstance(item["Pattern"], str) else item["Pattern"]
+        if record.get("eventName") not in pattern["eventName"]:
+            continue
+        prefix = pattern["dynamodb"]["Keys"]["SK"]["S"][0]["prefix"]
+        if record["dynamodb"]["Keys"]["SK"]["S"].startswith(prefix):
+            return True
+    return False
+
+
+def relay_event(records: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"Records": [record for record in records if outbox_filter_matches(record)]}

@@ -1,0 +1,1 @@
+"""Developer tools (never deployed): documentation generators and checks."""
