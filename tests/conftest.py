@@ -17,6 +17,7 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_NAME": "sales-test",
         "EVENT_BUS_NAME": "sales-test-bus",
+        "IDEMPOTENCY_TABLE_NAME": "sales-test-idempotency",
         "POWERTOOLS_SERVICE_NAME": "sales",
         "POWERTOOLS_METRICS_NAMESPACE": "Sales",
         "POWERTOOLS_TRACE_DISABLED": "1",
@@ -31,17 +32,21 @@ from moto import mock_aws  # noqa: E402
 from sales.adapters import clients  # noqa: E402
 
 from tests.support.api import Api  # noqa: E402
-from tests.support.aws import create_bus, create_table  # noqa: E402
+from sales.runtime import idempotency  # noqa: E402
+from tests.support.aws import create_bus, create_idempotency_table, create_table  # noqa: E402
 
 
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_aws():
         clients.reset()
+        idempotency.reset()
         create_table()
+        create_idempotency_table()
         create_bus()
         yield
     clients.reset()
+    idempotency.reset()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from local.template import load_template
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "sales-test"
 BUS = "sales-test-bus"
+IDEMPOTENCY_TABLE = "sales-test-idempotency"
 
 
 @cache
@@ -36,6 +37,16 @@ def create_table(name: str = TABLE) -> None:
             "StreamEnabled": True,
             "StreamViewType": props["StreamSpecification"]["StreamViewType"],
         },
+    )
+
+
+def create_idempotency_table(name: str = IDEMPOTENCY_TABLE) -> None:
+    props = template()["Resources"]["IdempotencyTable"]["Properties"]
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=props["KeySchema"],
+        AttributeDefinitions=props["AttributeDefinitions"],
+        BillingMode="PAY_PER_REQUEST",
     )
 
 

@@ -33,8 +33,9 @@ class Unauthenticated(domain.DomainError):
 
 
 def status_of(error: domain.DomainError) -> int:
-    if isinstance(error, BadRequest):
-        return error.status
+    own_status = getattr(error, "status", None)  # runtime errors that carry their own status
+    if isinstance(own_status, int):
+        return own_status
     if isinstance(error, Unauthenticated):
         return 401
     for kind, status in STATUS_BY_TYPE:

@@ -10,6 +10,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 from sales.application.context import RequestContext
 from sales.contracts.base import Contract
 from sales.domain.errors import DomainError, Forbidden
-from sales.runtime import envelope
+from sales.runtime import envelope, idempotency
 from sales.runtime.errors import BadRequest, Unauthenticated, from_validation, status_of
 from sales.runtime.observability import logger, metrics, tracer
 from sales.runtime.principal import principal_from
@@ -94,7 +95,17 @@ def _lower(headers: Mapping[str, str] | None) -> dict[str, str]:
     return {name.lower(): value for name, value in (headers or {}).items()}
 
 
-def execute(contract: Contract, event: Mapping[str, Any], path_params: Mapping[str, str]) -> Response[str]:
+@dataclass(frozen=True)
+class Prepared:
+    command: Any
+    ctx: RequestContext
+    # Canonical request, the payload an Idempotency-Key is bound to.
+    fingerprint: dict[str, Any]
+    idempotency_key: str | None
+
+
+def prepare(contract: Contract, event: Mapping[str, Any], path_params: Mapping[str, str]) -> Prepared:
+    """Authenticate, authorize and validate: everything that may refuse the request before it runs."""
     principal = principal_from(event)
     if principal is None:
         raise Unauthenticated()
@@ -106,19 +117,49 @@ def execute(contract: Contract, event: Mapping[str, Any], path_params: Mapping[s
         correlation = (event.get("requestContext") or {}).get("requestId") or "local"
     logger.set_correlation_id(correlation)
     logger.append_keys(operation=contract.key, actor=principal.user_id)
-    model = contract.input
     values = raw_input(contract, event, path_params)
     try:
-        command = model.model_validate(values) if model else None
+        command = contract.input.model_validate(values) if contract.input else None
     except ValidationError as error:
         raise from_validation(error) from None
+    key = headers.get(idempotency.HEADER)
+    if key is not None and not idempotency.valid_key(key):
+        raise BadRequest("Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -", field="Idempotency-Key")
     ctx = RequestContext(principal=principal, correlation_id=correlation, expected_version=expected_version(headers))
-    result = contract.use_case(command, ctx)
-    response_headers = {"X-Correlation-Id": correlation}
+    fingerprint = {"input": command.model_dump(mode="json") if command else None, "if_match": ctx.expected_version}
+    return Prepared(command, ctx, fingerprint, key if contract.http.method == "POST" else None)
+
+
+def run(contract: Contract, prepared: Prepared) -> Response[str]:
+    result = contract.use_case(prepared.command, prepared.ctx)
+    headers = {"X-Correlation-Id": prepared.ctx.correlation_id}
     version = getattr(result, "version", None)
     if isinstance(version, int):
-        response_headers["ETag"] = f'"{version}"'
-    return envelope.success(result, contract.http.status, response_headers)
+        headers["ETag"] = f'"{version}"'
+    return envelope.success(result, contract.http.status, headers)
+
+
+def execute(
+    contract: Contract,
+    event: Mapping[str, Any],
+    path_params: Mapping[str, str],
+    lambda_context: LambdaContext | None = None,
+) -> Response[str]:
+    prepared = prepare(contract, event, path_params)
+    if prepared.idempotency_key is None:
+        return run(contract, prepared)
+
+    def first_time() -> dict[str, Any]:
+        response = run(contract, prepared)
+        return {"status": response.status_code, "body": response.body, "headers": response.headers}
+
+    stored = idempotency.once(
+        contract.key, prepared.ctx.actor, prepared.idempotency_key, prepared.fingerprint, first_time, lambda_context
+    )
+    headers = {**stored["headers"], "X-Correlation-Id": prepared.ctx.correlation_id}
+    if stored["status"] != 204:
+        headers["Content-Type"] = envelope.JSON
+    return Response(status_code=stored["status"], body=stored["body"], headers=headers)
 
 
 def http_handler(contract: Contract) -> Handler:
@@ -127,7 +168,7 @@ def http_handler(contract: Contract) -> Handler:
 
     @app.route(contract.http.resolver_path, method=contract.http.method)
     def endpoint(**path_params: str) -> Response[str]:
-        return execute(contract, app.current_event.raw_event, path_params)
+        return execute(contract, app.current_event.raw_event, path_params, app.lambda_context)
 
     @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
     def domain_error(error: DomainError) -> Response[str]:
@@ -158,5 +199,5 @@ def http_handler(contract: Contract) -> Handler:
         return app.resolve(event, context)
 
     # Lets the template/contract consistency test see which contract a module really binds.
-    lambda_handler.contract = contract  # type: ignore[attr-defined]
+    lambda_handler.contract = contract
     return cast(Handler, lambda_handler)
