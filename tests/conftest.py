@@ -29,10 +29,10 @@ for variable in [name for name in os.environ if name.startswith("AWS_ENDPOINT_UR
     del os.environ[variable]
 
 from moto import mock_aws  # noqa: E402
-from sales.adapters import clients  # noqa: E402
 
-from tests.support.api import Api  # noqa: E402
+from sales.adapters import clients  # noqa: E402
 from sales.runtime import idempotency  # noqa: E402
+from tests.support.api import Api  # noqa: E402
 from tests.support.aws import create_bus, create_idempotency_table, create_table  # noqa: E402
 
 

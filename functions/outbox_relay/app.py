@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from sales.adapters.eventbridge import put_events
 from sales.application.relay import relay
 from sales.runtime.observability import logger, metrics, tracer

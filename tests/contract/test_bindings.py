@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from sales.contracts.events import BY_KEY as EVENTS
 from sales.contracts.registry import ALL
-
 from tests.support.api import function_module
 from tests.support.aws import template
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from sales.contracts.base import Contract
 from sales.contracts.registry import ALL
-
 from tests.support.events import api_event, claims
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
-
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sales.adapters import clients
