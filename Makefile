@@ -17,7 +17,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml layers/sales/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install everything (only when pyproject changed)
@@ -30,7 +30,7 @@ dev-reset: ## forget the local state (tables and events log under .local/)
 
 invoke: $(STAMP) ## run one function on one event: make invoke FN=DealGetFunction EVENT=events/api/deal_get.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json" >&2; exit 2; }
-	$(BIN)/python -m local invoke $(FN) $(EVENT)
+	@$(BIN)/python -m local invoke $(FN) $(EVENT)
 
 lint: $(STAMP) ## ruff + mypy
 	$(BIN)/ruff check .

@@ -36,6 +36,10 @@ from tests.support.api import Api  # noqa: E402
 from tests.support.aws import create_bus, create_idempotency_table, create_table  # noqa: E402
 
 
+def _no_scan(**_kwargs: object) -> None:
+    raise AssertionError("the service issued a DynamoDB Scan: request paths must query an index or a key")
+
+
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_aws():
@@ -44,6 +48,8 @@ def aws() -> Iterator[None]:
         create_table()
         create_idempotency_table()
         create_bus()
+        # Every test doubles as a check that no request path scans the table.
+        clients.dynamodb().meta.events.register("before-call.dynamodb.Scan", _no_scan)
         yield
     clients.reset()
     idempotency.reset()
