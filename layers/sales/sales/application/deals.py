@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sales.adapters.dynamodb import keys, queries
 from sales.adapters.dynamodb.codec import deal_from_item
 from sales.adapters.dynamodb.store import ContactRepository, DealRepository
+from sales.application.access import can_see_deal
 from sales.application.commands import check_precondition, with_retries
 from sales.application.context import RequestContext
 from sales.application.listing import ListResult, paginate
@@ -149,7 +150,10 @@ def restore_deal(cmd: DealRef, ctx: RequestContext) -> DealView:
 
 # -- queries --------------------------------------------------------------------------------------
 def get_deal(query: DealRef, ctx: RequestContext) -> DealView:
-    return DealView.of(_load_live(query.deal_id))
+    deal = _load_live(query.deal_id)
+    if not can_see_deal(ctx.principal, deal):
+        raise _not_found(query.deal_id)  # same answer as an unknown id: no existence leak
+    return DealView.of(deal)
 
 
 def _deal_index(
@@ -230,7 +234,7 @@ def list_customer_deals(contact_id: str, page_size: int, cursor: str | None) -> 
 
 def deal_history(query: DealRef, ctx: RequestContext) -> DealHistoryView:
     item, rows = queries.deal_with_history(query.deal_id)
-    if item is None or item.get("deleted_at"):
+    if item is None or item.get("deleted_at") or not can_see_deal(ctx.principal, deal_from_item(item)):
         raise _not_found(query.deal_id)
     entries: list[StageChangeView] = []
     previous_at = None

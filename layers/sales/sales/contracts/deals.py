@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sales.application import deals as use
 from sales.contracts import deal_models as m
-from sales.contracts.base import Contract, Emits, ErrorCase, Example, Http, Scenario
+from sales.contracts.base import Contract, Emits, ErrorCase, Example, Http, Policy, Role, Scenario
 
 _OWNERS = ("@sales-pipeline",)
+# Partners may read the deals routed through them (404 for any other); they list them via the partner channel.
+PARTNER_READ = Policy(roles=frozenset({Role.SALES, Role.ADMIN, Role.PARTNER}))
 _ID = {"id": "deal_id"}
 NOT_FOUND = ErrorCase("DEAL_NOT_FOUND", 404, "no live deal has this id")
 CUSTOMER_NOT_FOUND = ErrorCase("CUSTOMER_NOT_FOUND", 422, "customer_id is not a live contact")
@@ -89,6 +91,7 @@ GET = Contract(
     use_case=use.get_deal,
     input=m.DealRef,
     output=m.DealView,
+    policy=PARTNER_READ,
     owners=_OWNERS,
     tags=("deal",),
     errors=(NOT_FOUND,),
@@ -523,6 +526,7 @@ HISTORY = Contract(
     use_case=use.deal_history,
     input=m.DealRef,
     output=m.DealHistoryView,
+    policy=PARTNER_READ,
     owners=_OWNERS,
     tags=("deal", "audit"),
     errors=(NOT_FOUND,),
