@@ -21,6 +21,13 @@ from local.runtime import LocalRuntime, Settings
 log = logging.getLogger("local")
 
 
+def _key_value(text: str) -> tuple[str, str]:
+    key, separator, value = text.partition("=")
+    if not key or not separator:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: the current folder)")
@@ -30,9 +37,20 @@ def _parser() -> argparse.ArgumentParser:
         "--region", default=os.environ.get("AWS_DEFAULT_REGION", "eu-west-1"), help="default: $AWS_DEFAULT_REGION"
     )
     common.add_argument(
-        "--parameter", action="append", default=[], metavar="KEY=VALUE", help="template parameter override"
+        "--parameter",
+        action="append",
+        default=[],
+        type=_key_value,
+        metavar="KEY=VALUE",
+        help="template parameter override (repeatable)",
     )
-    common.add_argument("--log-level", default="INFO", help="local runtime log level (default: INFO)")
+    common.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="default: INFO",
+    )
 
     parser = argparse.ArgumentParser(
         prog="python -m local",
@@ -58,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     root = args.root.resolve()
-    parameters = dict(item.split("=", 1) for item in args.parameter)
+    parameters = dict(args.parameter)
     return Settings(
         template=(args.template or root / "template.yaml").resolve(),
         root=root,
@@ -110,10 +128,13 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
     return "\n".join(lines)
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop cleanly, even when started in the background (where SIGINT is ignored)."""
+
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
 
 
@@ -131,7 +152,7 @@ def serve(args: argparse.Namespace) -> int:
     runtime = _runtime(_settings(args))
     if runtime is None:
         return 2
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         server = LocalServer((args.host, args.port), LocalApp(runtime))
     except OSError as error:
@@ -207,13 +228,15 @@ def routes(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)-5s %(message)s", datefmt="%H:%M:%S"
-    )
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)-5s %(message)s", datefmt="%H:%M:%S")
     for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     command = {"serve": serve, "invoke": invoke, "routes": routes}[args.command]
-    return command(args)
+    try:
+        return command(args)
+    except BrokenPipeError:  # `python -m local routes | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -196,7 +196,11 @@ class Resolver:
         if name in pseudo:
             return pseudo[name]
         if name in self.parameters:
-            return self.parameters[name]
+            value = self.parameters[name]
+            if value is None:
+                log.warning("parameter %s has no Default; pass --parameter %s=... (using an empty string)", name, name)
+                self.parameters[name] = value = ""
+            return value
         return self.attributes_of(name)["Ref"]
 
     def get_att(self, logical_id: str, attribute: str) -> Any:

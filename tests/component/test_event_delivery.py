@@ -7,8 +7,8 @@ import json
 import boto3
 import jsonschema
 import pytest
-from sales.contracts.events import BY_KEY
 
+from sales.contracts.events import BY_KEY
 from tests.support.api import LambdaContext, function_module
 from tests.support.aws import BUS, ROOT, template
 from tests.support.streams import relay_event, stream_records

@@ -59,9 +59,7 @@ def test_win_replay_emits_one_deal_won(api, deal):
     first = api.post(f"/sales/deals/{deal['id']}/win", {"note": "signed"}, headers=headers)
     second = api.post(f"/sales/deals/{deal['id']}/win", {"note": "signed"}, headers=headers)
     assert first.status == second.status == 200 and first.body == second.body
-    won = [
-        r for r in stream_records() if r["eventName"] == "INSERT" and "deal.won" in str(r["dynamodb"]["NewImage"])
-    ]
+    won = [r for r in stream_records() if r["eventName"] == "INSERT" and "deal.won" in str(r["dynamodb"]["NewImage"])]
     assert len(won) == 1
 
 

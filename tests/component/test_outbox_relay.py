@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+
 from sales.adapters import clients
 from sales.adapters.eventbridge import put_events
 from sales.application.relay import relay
-
 from tests.support.api import LambdaContext, function_module
 from tests.support.streams import relay_event, stream_records
 

@@ -47,17 +47,26 @@ def _month(value: str) -> str:
     return value
 
 
+# json_schema_extra only documents (docs/openapi.json) what the validators already enforce.
+_UUID_SCHEMA = {"format": "uuid"}
 Id = Annotated[
     str,
-    Field(min_length=36, max_length=36, examples=["019b72b7-339c-73ca-850c-8459913f2cde"]),
+    Field(
+        min_length=36,
+        max_length=36,
+        examples=["019b72b7-339c-73ca-850c-8459913f2cde"],
+        json_schema_extra=_UUID_SCHEMA,
+    ),
     AfterValidator(_uuid),
 ]
-LooseId = Annotated[str, Field(max_length=64), AfterValidator(_uuid)]
+LooseId = Annotated[str, Field(max_length=64, json_schema_extra=_UUID_SCHEMA), AfterValidator(_uuid)]
 Text = Annotated[str, Field(max_length=2000), AfterValidator(_no_control)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(_no_control)]
 Tag = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_no_control)]
 BusinessDate = Annotated[date, BeforeValidator(_iso_date), Field(examples=["2027-03-31"])]
-Month = Annotated[str, AfterValidator(_month), Field(examples=["2027-01"])]
+Month = Annotated[
+    str, AfterValidator(_month), Field(examples=["2027-01"], json_schema_extra={"pattern": _MONTH.pattern})
+]
 Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["USD"]), AfterValidator(_currency)]
 Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="minor units (cents for USD)")]
 

@@ -18,6 +18,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from sales.application.context import RequestContext
 from sales.contracts.base import Contract
@@ -80,15 +81,31 @@ def expected_version(headers: Mapping[str, str]) -> int | None:
 
 
 def raw_input(contract: Contract, event: Mapping[str, Any], path_params: Mapping[str, str]) -> dict[str, Any]:
-    """Query string for reads, JSON body for writes, then path parameters (which win)."""
+    """Query string for reads, JSON body for writes, then path parameters (which win).
+
+    Unknown query parameters are ignored (caches and proxies add their own); unknown body fields are not.
+    """
     if contract.http.method in ("GET", "DELETE"):
-        values: dict[str, Any] = dict(event.get("queryStringParameters") or {})
+        accepted = _field_names(contract)
+        query = event.get("queryStringParameters") or {}
+        values: dict[str, Any] = {name: value for name, value in query.items() if name in accepted}
     else:
         values = parse_body(event.get("body"), bool(event.get("isBase64Encoded")))
     for placeholder, field in contract.http.path_params.items():
         values.pop(field, None)
+        values.pop(to_camel(field), None)
         values[field] = path_params[placeholder]
     return values
+
+
+def _field_names(contract: Contract) -> set[str]:
+    if contract.input is None:
+        return set()
+    names = set()
+    for name, field in contract.input.model_fields.items():
+        names.add(name)
+        names.add(field.alias or to_camel(name))
+    return names
 
 
 def _lower(headers: Mapping[str, str] | None) -> dict[str, str]:

@@ -1,0 +1,178 @@
+"""Fixed sample values, so generated documents are deterministic.
+
+- Acceptance examples reference what their `setup` created ("{deal.id}", "{future_date}"); documents show
+  them with the fixed values below instead (the acceptance runner uses real ones).
+- Every catalogue event gets a sample EventBridge event, built from its JSON Schema with realistic values;
+  it is what rule patterns are tested against and what the event pages and AsyncAPI show.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sales.contracts.events import EventSpec
+
+# UUIDv7s whose timestamps tell one story: the contact exists a week before its deals.
+CONTACT_ID = "01a1d539-d6e0-7b41-8a2f-6c3e9d0b5a14"
+DEAL_ID = "01a1f84a-95c0-7d3a-9c5e-2b8f4a6d1e07"
+USER_ID = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
+FUTURE_DATE = "2027-03-31"
+OCCURRED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+REGION = "eu-west-1"
+ACCOUNT_ID = "123456789012"
+
+# What each acceptance `setup` fixture stands for in the documents.
+FIXTURES: dict[str, Any] = {
+    "contact": {"id": CONTACT_ID, "emails": ["sales@acme.example"]},
+    "deleted_contact": {"id": "01a1d539-d6e0-7c63-9b4a-1e8d7f2c6a95"},
+    "deal": {"id": DEAL_ID},
+    "won_deal": {"id": "01a1f84a-95c0-7e12-a4b7-5d2c8e1f3a60"},
+    "lost_deal": {"id": "01a1f84a-95c0-7f45-b3c9-8e6a2d4f1b72"},
+    "deleted_deal": {"id": "01a1f84a-95c0-7a98-8d1e-3f7b5c9a2e84"},
+    "future_date": FUTURE_DATE,
+}
+_PLACEHOLDER = re.compile(r"^\{([a-z_]+)(?:\.([a-z_]+)(?:\[(\d+)\])?)?\}$")
+
+
+def fill(value: Any) -> Any:
+    """Replace "{fixture.field[index]}" placeholders with the fixed sample values (KeyError if unknown)."""
+    if isinstance(value, Mapping):
+        return {key: fill(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [fill(inner) for inner in value]
+    if isinstance(value, str) and (match := _PLACEHOLDER.match(value)):
+        if match.group(1) not in FIXTURES:
+            raise KeyError(f"no sample value for the placeholder {value}: add it to tools/samples.FIXTURES")
+        found = FIXTURES[match.group(1)]
+        if match.group(2):
+            found = found[match.group(2)]
+        if match.group(3):
+            found = found[int(match.group(3))]
+        return found
+    return value
+
+
+# --- events ---------------------------------------------------------------------------------------------------
+
+# Data values by field name (then by event key for the few that depend on the event); anything else is
+# derived from the schema: first enum value, `*_id` -> a UUID, `*_date` -> a date, `*_at` -> a timestamp.
+_VALUES: dict[str, Any] = {
+    "deal_id": DEAL_ID,
+    "customer_id": CONTACT_ID,
+    "contact_id": CONTACT_ID,
+    "assigned_to": USER_ID,
+    "owner_id": USER_ID,
+    "name": "Enterprise Software License",
+    "display_name": "Acme Devices GmbH",
+    "kind": "organization",
+    "lifecycle": "prospect",
+    "emails": ["sales@acme.example"],
+    "value": 50000000,
+    "previous_value": 50000000,
+    "currency": "USD",
+    "previous_currency": "USD",
+    "stage": "lead",
+    "probability": 10,
+    "source": "inbound",
+    "expected_close_date": FUTURE_DATE,
+    "close_date": "2026-11-20",
+    "reason": "Lost to competitor - pricing",
+    "note": "Signed contract attached",
+    "route": "direct",
+    "bridge": None,
+    "opportunity_id": None,
+    "variant_id": None,
+    "quote_id": None,
+    "reseller_id": None,
+    "distributor_id": None,
+    "lines": [],
+}
+_VALUES_BY_EVENT: dict[str, dict[str, Any]] = {
+    "deal.stage_changed": {"from_stage": "lead", "to_stage": "qualified", "probability": 25},
+    "deal.value_changed": {"value": 75000000},
+    "deal.won": {"value": 52000000, "actual_value": 52000000},
+    "deal.lost": {"value": 50000000},
+    "contact.updated": {"lifecycle": "active"},
+}
+
+
+def _stable_uuid7(name: str, at: datetime = OCCURRED_AT) -> str:
+    """A UUIDv7 for the instant `at` whose random bits derive from `name`."""
+    millis = int(at.timestamp() * 1000)
+    rand = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-docs:{name}").int & ((1 << 80) - 1)
+    rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | ((rand_a & 0xFFF) << 64) | (0b10 << 62) | rand_b))
+
+
+def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    while "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _instance(schema: Mapping[str, Any], root: Mapping[str, Any], name: str, values: Mapping[str, Any]) -> Any:
+    if name in values:
+        return values[name]
+    schema = _resolve(schema, root)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "anyOf" in schema:
+        branches = [branch for branch in schema["anyOf"] if branch.get("type") != "null"]
+        return _instance(branches[0], root, name, values) if branches else None
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {key: _instance(inner, root, key, values) for key, inner in properties.items()}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return 1
+    if kind == "boolean":
+        return False
+    if name.endswith("_id") or name == "id":
+        return _stable_uuid7(name)
+    if name.endswith("_date"):
+        return OCCURRED_AT.date().isoformat()
+    if name.endswith("_at"):
+        return OCCURRED_AT.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return name
+
+
+def sample_detail(spec: EventSpec) -> dict[str, Any]:
+    """The EventBridge `detail` of a sample `spec` event: {metadata, data}, valid against its schema."""
+    schema = spec.json_schema()
+    aggregate_id = CONTACT_ID if spec.key.startswith("contact.") else DEAL_ID
+    metadata = {
+        "event_id": _stable_uuid7(f"event:{spec.key}"),
+        "event_type": spec.key,
+        "event_version": spec.version,
+        "occurred_at": OCCURRED_AT.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "actor": USER_ID,
+        "correlation_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-docs:request:{spec.key}")),
+        "aggregate_id": aggregate_id,
+        "aggregate_version": 1 if spec.key.endswith(".created") else 2,
+    }
+    values = {**_VALUES, **_VALUES_BY_EVENT.get(spec.key, {})}
+    data = _instance(schema["properties"]["data"], schema, "data", values)
+    return {"metadata": metadata, "data": data}
+
+
+def sample_event(spec: EventSpec) -> dict[str, Any]:
+    """The whole event as EventBridge delivers it to a rule target."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-docs:eventbridge:{spec.key}")),
+        "detail-type": spec.key,
+        "source": spec.source,
+        "account": ACCOUNT_ID,
+        "time": OCCURRED_AT.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [],
+        "detail": sample_detail(spec),
+    }
