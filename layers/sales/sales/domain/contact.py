@@ -141,18 +141,24 @@ class Contact(AggregateRoot):
         lifecycle: Lifecycle | None = None,
         tags: list[str] | None = None,
     ) -> None:
+        changes: dict[str, Any] = {}
         if display_name is not None:
-            self.display_name = _display_name(display_name)
+            changes["display_name"] = _display_name(display_name)
         if emails is not None:
-            self.emails = _emails(emails)
+            changes["emails"] = _emails(emails)
         if phones is not None:
-            self.phones = _phones(phones)
+            changes["phones"] = _phones(phones)
         if owner_id is not None:
-            self.owner_id = owner_id
+            changes["owner_id"] = owner_id
         if lifecycle is not None:
-            self.lifecycle = lifecycle
+            changes["lifecycle"] = lifecycle
         if tags is not None:
-            self.tags = _tags(tags)
+            changes["tags"] = _tags(tags)
+        changes = {field_name: value for field_name, value in changes.items() if getattr(self, field_name) != value}
+        if not changes:
+            return  # an empty or unchanged PATCH stores nothing and emits nothing
+        for field_name, value in changes.items():
+            setattr(self, field_name, value)
         self.touch(now)
         self.record("updated", self._snapshot())
 

@@ -248,16 +248,23 @@ class Deal(AggregateRoot):
         tags: list[str] | None = None,
         assigned_to: str | None = None,
     ) -> None:
+        # Validate everything before changing anything: a refused command leaves the deal as it was.
+        changes: dict[str, Any] = {}
         if name is not None:
-            self.name = _clean_name(name)
-        if expected_close_date is not None:
-            self.expected_close_date = _future(expected_close_date, now)
+            changes["name"] = _clean_name(name)
+        if expected_close_date is not None and expected_close_date != self.expected_close_date:
+            changes["expected_close_date"] = _future(expected_close_date, now)
         if source is not None:
-            self.source = source
+            changes["source"] = source
         if tags is not None:
-            self.tags = _clean_tags(tags)
+            changes["tags"] = _clean_tags(tags)
         if assigned_to is not None:
-            self.assigned_to = assigned_to
+            changes["assigned_to"] = assigned_to
+        changes = {field: value for field, value in changes.items() if getattr(self, field) != value}
+        if not changes:
+            return  # nothing to store, no new version
+        for field_name, value in changes.items():
+            setattr(self, field_name, value)
         self.touch(now)
 
     def update_value(self, value: Money, *, now: datetime) -> None:
@@ -319,11 +326,12 @@ class Deal(AggregateRoot):
             raise RuleViolated("cannot win a lost deal", "MARK_WON_FAILED")
         if self.stage is Stage.CLOSED_WON:
             raise RuleViolated("deal is already won", "MARK_WON_FAILED")
-        if actual_value is not None:
-            # The closing price replaces the forecast value (seed crm-deal-win: actualValue).
-            self.value = _positive(Money(actual_value, self.value.currency))
-            self.actual_value = actual_value
-        self.note = _clean_note(note)
+        # The closing price replaces the forecast value (seed crm-deal-win: actualValue).
+        final_value = _positive(Money(actual_value, self.value.currency)) if actual_value is not None else self.value
+        cleaned_note = _clean_note(note)
+        self.value = final_value
+        self.actual_value = actual_value
+        self.note = cleaned_note
         self.actual_close_date = close_date
         self._enter(Stage.CLOSED_WON, actor, now)
         self.record("won", self._won_event_data())
@@ -333,7 +341,8 @@ class Deal(AggregateRoot):
             raise RuleViolated("cannot lose a won deal", "MARK_LOST_FAILED")
         if self.stage is Stage.CLOSED_LOST:
             raise RuleViolated("deal is already lost", "MARK_LOST_FAILED")
-        self.loss_reason = _clean_note(reason)
+        reason = _clean_note(reason)
+        self.loss_reason = reason
         self.actual_close_date = close_date
         self._enter(Stage.CLOSED_LOST, actor, now)
         self.record(

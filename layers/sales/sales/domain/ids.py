@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-import uuid6
-
 
 def new_id() -> str:
     """A time-ordered UUIDv7, so ids sort by creation time in DynamoDB sort keys."""
+    # Imported on first use: uuid6 loads importlib.metadata for its version string, which queries never need.
+    import uuid6
+
     return str(uuid6.uuid7())
 
 

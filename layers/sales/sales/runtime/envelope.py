@@ -38,8 +38,16 @@ def success(result: Any, status: int, headers: dict[str, str] | None = None) -> 
     return Response(status_code=status, content_type=JSON, body=_dump(payload), headers=headers or {})
 
 
-def error(status: int, code: str, message: str, details: list[FieldIssue] | None = None) -> Response[str]:
+def error(
+    status: int,
+    code: str,
+    message: str,
+    details: list[FieldIssue] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = [{"field": issue.field, "message": issue.message} for issue in details]
-    return Response(status_code=status, content_type=JSON, body=_dump({"status": "error", "error": body}))
+    return Response(
+        status_code=status, content_type=JSON, body=_dump({"status": "error", "error": body}), headers=headers or {}
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_snake
 
 from sales.domain import errors as domain
 from sales.domain.errors import FieldIssue
@@ -48,7 +49,9 @@ def from_validation(error: ValidationError) -> domain.ValidationFailed:
     """Pydantic's report as field/message pairs; the rejected value is never echoed back."""
     details = []
     for issue in error.errors(include_url=False, include_input=False):
-        location = ".".join(str(part) for part in issue["loc"]) or "body"
+        # Pydantic locates errors by alias; fields are documented in snake_case (explicit aliases such
+        # as the forecast's `from` stay as they are, being snake_case already).
+        location = ".".join(to_snake(part) if isinstance(part, str) else str(part) for part in issue["loc"]) or "body"
         message = issue["msg"]
         if issue["type"] == "extra_forbidden":
             message = "unknown field"

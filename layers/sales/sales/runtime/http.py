@@ -179,6 +179,30 @@ def execute(
     return Response(status_code=stored["status"], body=stored["body"], headers=headers)
 
 
+def _correlation_header() -> dict[str, str]:
+    correlation = logger.get_correlation_id()
+    return {"X-Correlation-Id": correlation} if correlation else {}
+
+
+def _refused(error: DomainError) -> Response[str]:
+    status = status_of(error)
+    metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+    logger.info("request refused", extra={"code": error.code, "status": status})
+    return envelope.error(status, error.code, error.message, error.details, _correlation_header())
+
+
+def _fault() -> Response[str]:
+    """Called while handling an exception: the caller gets a stable code, the traceback stays in the logs."""
+    metrics.add_metric(name="Fault", unit=MetricUnit.Count, value=1)
+    logger.exception("unexpected failure")
+    return envelope.error(
+        500,
+        "INTERNAL_ERROR",
+        "an unexpected error occurred; retry later or quote the X-Correlation-Id",
+        headers=_correlation_header(),
+    )
+
+
 def http_handler(contract: Contract) -> Handler:
     """The Lambda entry point for one contract: routing, envelopes, errors and telemetry."""
     app = APIGatewayRestResolver()
@@ -189,23 +213,26 @@ def http_handler(contract: Contract) -> Handler:
 
     @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
     def domain_error(error: DomainError) -> Response[str]:
-        status = status_of(error)
-        metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
-        logger.info("request refused", extra={"code": error.code, "status": status})
-        return envelope.error(status, error.code, error.message, error.details)
+        return _refused(error)
 
     @app.not_found
     def route_not_found(_error: Exception) -> Response[str]:
-        return envelope.error(404, "ROUTE_NOT_FOUND", "no such route")
+        event = app.current_event
+        if event.resource == contract.http.path and event.http_method == contract.http.method:
+            # API Gateway routed this request to this operation, but a path parameter holds characters the
+            # resolver's route pattern refuses (control characters, quotes, ...): validate it as any input.
+            # Exceptions raised here bypass the resolver's exception handlers, so map them on the spot.
+            try:
+                return execute(contract, event.raw_event, event.path_parameters or {}, app.lambda_context)
+            except DomainError as error:
+                return _refused(error)
+            except Exception:
+                return _fault()
+        return envelope.error(404, "ROUTE_NOT_FOUND", "no such route", headers=_correlation_header())
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-    def unexpected(error: Exception) -> Response[str]:
-        # The caller gets a stable code; the details stay in the logs, never in the response.
-        metrics.add_metric(name="Fault", unit=MetricUnit.Count, value=1)
-        logger.exception("unexpected failure")
-        return envelope.error(
-            500, "INTERNAL_ERROR", "an unexpected error occurred; retry later or quote the X-Correlation-Id"
-        )
+    def unexpected(_error: Exception) -> Response[str]:
+        return _fault()
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)

@@ -13,15 +13,21 @@ DEFAULT_GROUP = "sales"
 
 
 def _groups(raw: Any) -> frozenset[str]:
-    """Cognito passes groups as a list, "a,b", or "[a b]" depending on the authorizer type."""
+    """Cognito passes groups as a list, "a,b", or "[a b]" depending on the authorizer type.
+
+    A user in no group is a sales rep (SPEC: `sales` is the default user); a user only in groups this
+    service does not know gets no role at all, so every operation answers 403.
+    """
     if isinstance(raw, list | tuple):
         names = [str(name) for name in raw]
     elif isinstance(raw, str):
         names = re.split(r"[,\s]+", raw.strip().strip("[]"))
     else:
         names = []
-    groups = frozenset(name for name in names if name in KNOWN_GROUPS)
-    return groups or frozenset({DEFAULT_GROUP})
+    names = [name for name in names if name]
+    if not names:
+        return frozenset({DEFAULT_GROUP})
+    return frozenset(name for name in names if name in KNOWN_GROUPS)
 
 
 def principal_from(event: Mapping[str, Any]) -> Principal | None:
@@ -37,8 +43,8 @@ def principal_from(event: Mapping[str, Any]) -> Principal | None:
     groups = _groups(claims.get("cognito:groups"))
     partner_id = claims.get("custom:partner_id") or None
     if "partner" in groups and not partner_id:
-        # A partner without a partner id could act for nobody: keep only its other roles.
-        groups = groups - {"partner"} or frozenset({DEFAULT_GROUP})
+        # A partner without a partner id can act for nobody: it keeps only its other roles, if any.
+        groups = groups - {"partner"}
     return Principal(
         user_id=user_id.strip(),
         groups=groups,
