@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from local.apidocs import SPEC_PATH, UI_PATH, ApiDocs
 from local.apigw import DEFAULT_CLAIMS
 from local.functions import UnknownFunctionError
 from local.project import load_project
@@ -109,6 +110,12 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         state += " (events log only: tables live in the external DynamoDB)"
     consumers = len(project.rule_sources) + len(project.queue_sources)
     sample = _sample_path(runtime)
+    docs = []
+    if ApiDocs(runtime.settings.root).available:
+        docs = [
+            f"  Docs       {url}{UI_PATH}   (Swagger UI, offline: Try it out calls this server)",
+            f"             {url}{SPEC_PATH}   (docs/openapi.json; Authorize takes dev:<user-id>:<groups>)",
+        ]
     lines = [
         "",
         "Sales service - local runtime (no Docker)",
@@ -117,6 +124,7 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         f"  State      {state}",
         f"  Workers    {len(project.stream_sources)} stream consumer(s) (outbox relay), {consumers} event consumer(s)",
         f"  Events     {url}/_local/events[?detail_type=deal.won]",
+        *docs,
         f"  Try        curl -s {url}{sample}",
         f"  Principal  none sent = sub {DEFAULT_CLAIMS['sub']}, group sales; pick one with",
         "             -H 'Authorization: Bearer dev:<user-id>:<group>[,<group>][:<partner-id>]'",

@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local.apigw import ApiGateway, HttpRequest, HttpResponse, error_response, json_response
+from local.apidocs import ApiDocs
+from local.apigw import ApiGateway, HttpRequest, HttpResponse, RouteMatch, error_response, json_response
 from local.runtime import LocalRuntime
 
 log = logging.getLogger("local.server")
@@ -23,12 +24,20 @@ class LocalApp:
     def __init__(self, runtime: LocalRuntime) -> None:
         self.runtime = runtime
         self.gateway = ApiGateway(runtime.project.routes, runtime.runner.invoke)
+        self.docs = ApiDocs(runtime.settings.root)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         url = urlsplit(request.target)
         if url.path.startswith("/_local/"):
             return self._local(request.method, url.path, parse_qs(url.query))
+        if self.docs.handles(url.path) and not self._routed(url.path):
+            return self.docs.handle(request.method, url.path, request.host or "127.0.0.1")
         return self.gateway.handle(request)
+
+    def _routed(self, path: str) -> bool:
+        """Whether template.yaml routes the path (any method): its routes win over `/docs` and `/openapi.json`."""
+        found = self.gateway.router.resolve("GET", path)
+        return isinstance(found, RouteMatch) or found[0] == 405
 
     def _local(self, method: str, path: str, query: dict[str, list[str]]) -> HttpResponse:
         if path == "/_local/health":
@@ -53,6 +62,9 @@ class LocalApp:
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm holds the body until the
+    # client's delayed ACK, about 40 ms on every keep-alive request.
+    disable_nagle_algorithm = True
     server: LocalServer
 
     def _handle(self) -> None:
@@ -84,6 +96,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         log.info("%s %s %d %.0fms %s", self.command, self.path, response.status, elapsed, response.function_id or "-")
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, QUERY, ...) is routed too, so a known path answers 405 with the error
+        envelope rather than http.server's HTML 501 (a 5xx that API Gateway never gives for a bad method)."""
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence http.server's own access log; `_handle` logs one line per request."""

@@ -104,6 +104,9 @@ def _error_schemas(schemas: SchemaSet) -> None:
 
 
 def _parameters() -> dict[str, Any]:
+    # No `example` on these optional headers: Swagger UI's "Try it out" pre-fills a parameter with its example,
+    # so every create would send the same Idempotency-Key (a second, different create gets 422
+    # IDEMPOTENCY_KEY_REUSED) and every change If-Match "3" (412 unless the record is at version 3).
     token = {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"}
     return {
         "IdempotencyKey": {
@@ -112,18 +115,18 @@ def _parameters() -> dict[str, Any]:
             "required": False,
             "description": "Makes a retry safe: the same key and body replay the first response for 24 h; "
             "the same key with another body is refused with 422 `IDEMPOTENCY_KEY_REUSED`. Scoped per "
-            "operation and caller.",
+            "operation and caller. A fresh UUID per logical request, e.g. `5f0c1c8e-0b7a-4c1e-9a53-2f4d8e6b7a10`.",
             "schema": token,
-            "example": "5f0c1c8e-0b7a-4c1e-9a53-2f4d8e6b7a10",
         },
         "IfMatch": {
             "name": "If-Match",
             "in": "header",
             "required": False,
             "description": 'Optimistic concurrency: the ETag (version) the change is based on, e.g. `"3"`. '
-            "412 `PRECONDITION_FAILED` when the record has moved on; `*` or no header skips the check.",
-            "schema": {"type": "string"},
-            "example": '"3"',
+            "412 `PRECONDITION_FAILED` when the record has moved on; `*` or no header skips the check; "
+            "anything else is refused with 400 `VALIDATION_ERROR`.",
+            # What sales.runtime.http.expected_version accepts: `*`, or a version, quoted or not, maybe weak.
+            "schema": {"type": "string", "pattern": r'^\s*(\*|(W/)?"?[0-9]{1,12}"?)\s*$'},
         },
         "CorrelationId": {
             "name": "X-Correlation-Id",
@@ -254,11 +257,51 @@ def _success(contract: Contract, schemas: SchemaSet) -> dict[str, Any]:
     else:
         properties["data"] = data
     envelope = {"type": "object", "required": required, "properties": properties}
-    return {
+    response = {
         "description": _SUCCESS_TEXT.get(status, "Success"),
         "headers": headers,
         "content": {JSON: {"schema": envelope}},
     }
+    links = _links(contract)
+    if links:
+        response["links"] = links
+    return response
+
+
+def _links(contract: Contract) -> dict[str, Any]:
+    """OpenAPI links from a create to the operations that take the id it returns.
+
+    Read from the contracts' acceptance examples: an input set to `{<aggregate>.id}` (the record the
+    aggregate's create made, see tools/samples.FIXTURES) takes `data.id` of that create's response. Clients and
+    tools that follow links (Swagger UI shows them, Schemathesis' stateful tests chain calls along them) learn
+    that a deal's `customer_id` is a contact's id, that `GET /sales/deals/{id}` reads what `POST` created, ...
+    """
+    output = contract.output
+    if contract.http.status != 201 or output is None or "id" not in output.model_fields:
+        return {}
+    placeholder = "{" + contract.aggregate + ".id}"
+    links: dict[str, Any] = {}
+    for target in ALL:
+        if target is contract:
+            continue
+        used = {key for example in target.examples for key, value in example.input.items() if value == placeholder}
+        fields = [field for field in input_fields(target) if {field.field, field.name, field.camel} & used]
+        parameters = {f"{f.location}.{f.name}": "$response.body#/data/id" for f in fields if f.location != "body"}
+        body = {field.name: "$response.body#/data/id" for field in fields if field.location == "body"}
+        if not parameters and not body:
+            continue
+        link: dict[str, Any] = {
+            "operationId": target.key,
+            "description": f"The created {contract.aggregate}'s `data.id` is the "
+            + ", ".join(f"`{field.name}`" for field in fields)
+            + f" of `{target.http.method} {target.http.path}`.",
+        }
+        if parameters:
+            link["parameters"] = parameters
+        if body:
+            link["requestBody"] = body
+        links[target.key] = link
+    return links
 
 
 def _error_responses(contract: Contract) -> dict[str, Any]:
@@ -395,7 +438,8 @@ def build() -> dict[str, Any]:
                     "Authorization header, checked by API Gateway's Cognito authorizer. Claims used: `sub` "
                     "(the caller), `cognito:groups`: `sales` (default user), `admin`, `partner` (acts only "
                     "for its own `custom:partner_id`). Locally (`make dev`) no header means a `sales` dev "
-                    "user, and `Bearer dev:<user-id>:<group>[,<group>][:<partner-id>]` picks another.",
+                    "user, and `Bearer dev:<user-id>:<group>[,<group>][:<partner-id>]` picks another (in the "
+                    "local Swagger UI at `/docs`, **Authorize** with `dev:<user-id>:<groups>`, without `Bearer`).",
                 }
             },
         },
