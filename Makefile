@@ -8,8 +8,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 export AWS_DEFAULT_REGION ?= eu-west-1
+# The browser tests/e2e/test_swagger_ui.py drives (Debian's packages; `make browser` installs them).
+export CHROMIUM ?= /usr/bin/chromium
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+BROWSER_PACKAGES := chromium chromium-driver fonts-liberation
 
-.PHONY: help install dev dev-reset test lint validate unit build package deploy invoke bench docs clean
+.PHONY: help install browser dev dev-reset test lint validate unit build package deploy invoke bench docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +25,20 @@ $(STAMP): pyproject.toml layers/sales/requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install everything (only when pyproject changed)
+
+browser: ## Chromium + chromedriver for the Swagger UI test: apt-get installs Debian's when missing
+	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then exit 0; fi; \
+	fail() { echo "make browser: $$1; the Swagger UI test (tests/e2e/test_swagger_ui.py) needs a Chromium and" \
+	  "its chromedriver: install Debian's $(BROWSER_PACKAGES), or set CHROMIUM=... CHROMEDRIVER=..." >&2; exit 1; }; \
+	command -v apt-get >/dev/null || fail "$(CHROMIUM) or $(CHROMEDRIVER) is missing and there is no apt-get"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
+	else fail "$(CHROMIUM) or $(CHROMEDRIVER) is missing, and installing needs root or sudo"; fi; \
+	echo "installing $(BROWSER_PACKAGES) (apt-get) for the Swagger UI test"; \
+	$$sudo apt-get update -qq >/dev/null \
+	  && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $(BROWSER_PACKAGES) >/dev/null \
+	  || fail "apt-get install $(BROWSER_PACKAGES) failed"; \
+	[ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ] || fail "still no $(CHROMIUM) or $(CHROMEDRIVER) after apt-get"
 
 dev: $(STAMP) ## serve the API on http://127.0.0.1:3000 (PORT=...): real handlers, embedded AWS, no Docker
 	$(BIN)/python -m local serve --port $(PORT)
@@ -40,10 +58,29 @@ lint: $(STAMP) ## ruff + mypy
 validate: $(STAMP) ## sam validate --lint (cfn-lint) on template.yaml
 	$(BIN)/sam validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
 
-unit: $(STAMP) ## the whole pytest suite (exit code 5, no tests collected, fails)
+unit: $(STAMP) browser ## the whole pytest suite (exit code 5, no tests collected, fails)
 	$(BIN)/pytest -n 2 -q
 
-test: lint validate unit package ## everything CI runs: lint, template validation, tests, a checked sam build
+test: lint validate scan unit package ## everything CI runs: lint, template validation, tests, a checked sam build
+
+# Security scans. checkov pins many libraries, so it lives in its own venv (.venv-scan), apart from the project's.
+.PHONY: scan
+SCAN_VENV := .venv-scan
+CHECKOV_VERSION := 3.3.30
+SCAN_STAMP := $(SCAN_VENV)/.installed-$(CHECKOV_VERSION)
+
+$(SCAN_STAMP):
+	rm -rf $(SCAN_VENV)
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet --upgrade pip
+	$(SCAN_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+scan: $(STAMP) $(SCAN_STAMP) ## bandit (Python) and checkov (template.yaml); skips are justified in pyproject/.checkov.yaml
+	$(BIN)/bandit -c pyproject.toml -q -r layers functions tools
+# local/ only (never deployed) also skips B105 (moto's dummy credentials) and B506 (CfnLoader is a SafeLoader).
+	$(BIN)/bandit -c pyproject.toml -q -r local --skip B101,B311,B105,B506
+	CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE $(SCAN_VENV)/bin/checkov --config-file .checkov.yaml
 
 build: $(STAMP) ## sam build (no Docker: the layer pins manylinux wheels for the declared runtime)
 	$(BIN)/sam build --template template.yaml
@@ -51,6 +88,9 @@ build: $(STAMP) ## sam build (no Docker: the layer pins manylinux wheels for the
 package: $(STAMP) ## sam build into .aws-sam/check and check it (every function, arm64 py3.13 wheels, no boto3)
 	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/check --cache-dir .aws-sam/cache-check >/dev/null
 	$(BIN)/python -m tools.check_build .aws-sam/check
+
+bench: package ## cold starts, requests per operation at 100/10,000 deals, warm overhead, layer: writes docs/performance.md
+	$(BIN)/python -m bench
 
 deploy: build ## sam deploy --guided (needs AWS credentials)
 	$(BIN)/sam deploy --guided

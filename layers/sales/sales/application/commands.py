@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from sales.adapters.dynamodb.store import command_applied
 from sales.application.context import RequestContext
 from sales.domain.aggregate import AggregateRoot
-from sales.domain.errors import Conflict, PreconditionFailed, StaleVersion, TransientWriteConflict
+from sales.domain.errors import (
+    AlreadyApplied,
+    Conflict,
+    DomainError,
+    PreconditionFailed,
+    StaleVersion,
+    TransientWriteConflict,
+)
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 4
@@ -41,3 +50,51 @@ def with_retries(ctx: RequestContext, attempt: Callable[[], T]) -> T:
         # Full jitter keeps racing retries from colliding again; no security need for randomness.
         time.sleep(random.uniform(0, 0.02 * 2**number))  # noqa: S311
     raise AssertionError("unreachable")
+
+
+A = TypeVar("A", bound=AggregateRoot)
+
+
+def apply_once(
+    ctx: RequestContext,
+    aggregate_id: str,
+    load: Callable[[], A],
+    change: Callable[[A], None],
+    save: Callable[[A, A], None],
+    current: Callable[[], A | None],
+) -> A:
+    """load -> precondition -> change -> save, retried on lost races.
+
+    A keyed command (Idempotency-Key) whose earlier run committed but could not record its response
+    answers with the aggregate's current state instead of applying twice or failing on its own effect.
+    """
+
+    def attempt() -> A:
+        try:
+            aggregate = load()
+            check_precondition(aggregate, ctx)
+            before = copy.deepcopy(aggregate)
+            change(aggregate)
+            save(aggregate, before)
+            return aggregate
+        except (DomainError, AlreadyApplied) as error:
+            applied = error.aggregate_id if isinstance(error, AlreadyApplied) else command_applied(ctx)
+            if applied == aggregate_id:
+                replay = current()
+                if replay is not None:
+                    return replay
+            raise
+
+    return with_retries(ctx, attempt)
+
+
+def create_once(ctx: RequestContext, aggregate: A, save: Callable[[A], None], current: Callable[[str], A | None]) -> A:
+    """Store a new aggregate; a keyed create that already committed answers with what it created."""
+    try:
+        with_retries(ctx, lambda: save(aggregate))
+    except AlreadyApplied as done:
+        existing = current(done.aggregate_id)
+        if existing is None:
+            raise
+        return existing
+    return aggregate

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from sales.adapters.dynamodb import keys, queries
 from sales.adapters.dynamodb.codec import contact_from_item
 from sales.adapters.dynamodb.store import ContactRepository
 from sales.application import deals
-from sales.application.commands import check_precondition, with_retries
+from sales.application.commands import apply_once, create_once
 from sales.application.context import RequestContext
 from sales.application.listing import ListResult, paginate
 from sales.contracts.contact_models import (
@@ -23,6 +22,7 @@ from sales.contracts.contact_models import (
 from sales.contracts.deal_models import DealView
 from sales.domain.contact import Contact, normalize_email
 from sales.domain.errors import NotFound
+from sales.domain.pipeline import ALL
 
 _contacts = ContactRepository()
 
@@ -39,17 +39,16 @@ def _load_live(contact_id: str) -> Contact:
 
 
 def _change(contact_id: str, ctx: RequestContext, change: Callable[[Contact], None], *, live: bool = True) -> Contact:
-    def attempt() -> Contact:
+    def load() -> Contact:
         contact = _load_live(contact_id) if live else _contacts.get(contact_id)
         if contact is None:
             raise _not_found(contact_id)
-        check_precondition(contact, ctx)
-        before = copy.deepcopy(contact)
-        change(contact)
-        _contacts.save(contact, before, ctx)
         return contact
 
-    return with_retries(ctx, attempt)
+    def save(contact: Contact, before: Contact) -> None:
+        _contacts.save(contact, before, ctx)
+
+    return apply_once(ctx, contact_id, load, change, save, lambda: _contacts.get(contact_id))
 
 
 def create_contact(cmd: CreateContactInput, ctx: RequestContext) -> ContactView:
@@ -63,8 +62,8 @@ def create_contact(cmd: CreateContactInput, ctx: RequestContext) -> ContactView:
         tags=list(cmd.tags),
         now=ctx.now,
     )
-    with_retries(ctx, lambda: _contacts.save(contact, None, ctx))
-    return ContactView.of(contact)
+    stored = create_once(ctx, contact, lambda new: _contacts.save(new, None, ctx), _contacts.get)
+    return ContactView.of(stored)
 
 
 def get_contact(query: ContactRef, ctx: RequestContext) -> ContactView:
@@ -116,5 +115,9 @@ def list_contacts(query: ContactListQuery, ctx: RequestContext) -> ListResult[Co
 
 
 def contact_deals(query: ContactDealsQuery, ctx: RequestContext) -> ListResult[DealView]:
-    _load_live(query.contact_id)
-    return deals.list_customer_deals(query.contact_id, query.page_size, query.cursor)
+    # One BatchGetItem reads the contact (404 unless live) and its deal counter (the list total).
+    item, counter = queries.get_items([keys.contact(query.contact_id), keys.customer_deal_counter(query.contact_id)])
+    if item is None or contact_from_item(item).is_deleted:
+        raise _not_found(query.contact_id)
+    total = queries.counters_of(counter)[ALL]
+    return deals.list_customer_deals(query.contact_id, query.page_size, query.cursor, total=total)

@@ -33,6 +33,9 @@ class RequestContext:
     # Version the caller last read (If-Match); None means "apply to the latest version".
     expected_version: int | None = None
     now: datetime = field(default_factory=utc_now)
+    # Set when the request carries an Idempotency-Key: "<operation>#<actor>#<key>". The store records it
+    # with the command's own write, so a retry whose idempotency record was lost still applies only once.
+    command_key: str | None = None
 
     @property
     def actor(self) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from sales.adapters.dynamodb import keys, queries
 from sales.adapters.dynamodb.codec import deal_from_item
 from sales.adapters.dynamodb.store import ContactRepository, DealRepository
 from sales.application.access import can_see_deal
-from sales.application.commands import check_precondition, with_retries
+from sales.application.commands import apply_once, create_once
 from sales.application.context import RequestContext
 from sales.application.listing import ListResult, paginate
 from sales.contracts.deal_models import (
@@ -57,17 +56,16 @@ def _load_live(deal_id: str) -> Deal:
 
 
 def _change(deal_id: str, ctx: RequestContext, change: Callable[[Deal], None], *, live: bool = True) -> Deal:
-    def attempt() -> Deal:
+    def load() -> Deal:
         deal = _load_live(deal_id) if live else _deals.get(deal_id)
         if deal is None:
             raise _not_found(deal_id)
-        check_precondition(deal, ctx)
-        before = copy.deepcopy(deal)
-        change(deal)
-        _deals.save(deal, before, ctx, check_customer=before.is_deleted and not deal.is_deleted)
         return deal
 
-    return with_retries(ctx, attempt)
+    def save(deal: Deal, before: Deal) -> None:
+        _deals.save(deal, before, ctx, check_customer=before.is_deleted and not deal.is_deleted)
+
+    return apply_once(ctx, deal_id, load, change, save, lambda: _deals.get(deal_id))
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -89,8 +87,8 @@ def create_deal(cmd: CreateDealInput, ctx: RequestContext) -> DealView:
         now=ctx.now,
         customer_bridge=customer.bridge,
     )
-    with_retries(ctx, lambda: _deals.save(deal, None, ctx, check_customer=True))
-    return DealView.of(deal)
+    stored = create_once(ctx, deal, lambda new: _deals.save(new, None, ctx, check_customer=True), _deals.get)
+    return DealView.of(stored)
 
 
 def update_basic_info(cmd: UpdateBasicInfoInput, ctx: RequestContext) -> DealView:
@@ -202,12 +200,14 @@ def _list(
     status: DealStatus | None = None,
     owner: str | None = None,
     customer: str | None = None,
+    total: int | None = None,
 ) -> ListResult[DealView]:
     index = _deal_index(stage, status, owner, customer)
     if index is None:
         return paginate([], 0, page_size, None, page)
     result = queries.query_page(index, page_size, cursor, skip=((page or 1) - 1) * page_size)
-    total = _deal_total(stage, status, owner, customer, index)
+    if total is None:
+        total = _deal_total(stage, status, owner, customer, index)
     views = [DealView.of(deal_from_item(item)) for item in result.items]
     return paginate(views, total, page_size, result.next_cursor, page)
 
@@ -228,8 +228,11 @@ def list_by_stage(query: StageListQuery, ctx: RequestContext) -> ListResult[Deal
     return _list(query.page_size, query.cursor, query.page, stage=query.stage)
 
 
-def list_customer_deals(contact_id: str, page_size: int, cursor: str | None) -> ListResult[DealView]:
-    return _list(page_size, cursor, None, customer=contact_id)
+def list_customer_deals(
+    contact_id: str, page_size: int, cursor: str | None, total: int | None = None
+) -> ListResult[DealView]:
+    """`total` when the caller already read the customer's deal counter."""
+    return _list(page_size, cursor, None, customer=contact_id, total=total)
 
 
 def deal_history(query: DealRef, ctx: RequestContext) -> DealHistoryView:

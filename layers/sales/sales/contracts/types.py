@@ -71,24 +71,37 @@ Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["USD"]), A
 Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="minor units (cents for USD)")]
 
 
+# defer_build: a model's validator and serializer are built on its first use, not on import, so a handler
+# pays only for the models of its own operation (every function imports its whole contracts module).
 class Input(BaseModel):
     """Request models: snake_case or camelCase keys, unknown keys rejected."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="forbid", frozen=True
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="forbid",
+        frozen=True,
+        defer_build=True,
     )
 
 
 class QueryInput(BaseModel):
     """Query-string models: values arrive as strings, so numbers are parsed (lax), unknown keys ignored."""
 
-    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, frozen=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        frozen=True,
+        defer_build=True,
+    )
 
 
 class Output(BaseModel):
     """Response models: always snake_case."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Pagination(Output):

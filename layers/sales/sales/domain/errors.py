@@ -81,3 +81,11 @@ class StaleVersion(DomainError):
 
 class TransientWriteConflict(Exception):
     """A write lost a transaction race or was throttled; nothing was written, retrying is safe."""
+
+
+class AlreadyApplied(Exception):
+    """This very command (same Idempotency-Key) already committed; `aggregate_id` is what it wrote."""
+
+    def __init__(self, aggregate_id: str) -> None:
+        super().__init__(aggregate_id)
+        self.aggregate_id = aggregate_id

@@ -142,9 +142,15 @@ def prepare(contract: Contract, event: Mapping[str, Any], path_params: Mapping[s
     key = headers.get(idempotency.HEADER)
     if key is not None and not idempotency.valid_key(key):
         raise BadRequest("Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -", field="Idempotency-Key")
-    ctx = RequestContext(principal=principal, correlation_id=correlation, expected_version=expected_version(headers))
+    scoped_key = key if contract.http.method == "POST" else None
+    ctx = RequestContext(
+        principal=principal,
+        correlation_id=correlation,
+        expected_version=expected_version(headers),
+        command_key=f"{contract.key}#{principal.user_id}#{scoped_key}" if scoped_key else None,
+    )
     fingerprint = {"input": command.model_dump(mode="json") if command else None, "if_match": ctx.expected_version}
-    return Prepared(command, ctx, fingerprint, key if contract.http.method == "POST" else None)
+    return Prepared(command, ctx, fingerprint, scoped_key)
 
 
 def run(contract: Contract, prepared: Prepared) -> Response[str]:

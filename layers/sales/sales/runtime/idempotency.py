@@ -3,6 +3,9 @@
 The key is scoped by operation and caller, and the request's canonical JSON is the payload
 fingerprint: the same key with the same request replays the first response without a second
 write or event; with another request it is refused (422 IDEMPOTENCY_KEY_REUSED).
+
+The Powertools utility is imported on the first request that carries a key: queries and unkeyed
+commands never load it (cold starts, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -10,22 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Any
-
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from sales.adapters import clients
 from sales.domain.errors import Conflict, DomainError
 from sales.settings import settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 HEADER = "idempotency-key"
 WINDOW_SECONDS = 24 * 60 * 60
@@ -47,6 +43,8 @@ def valid_key(key: str) -> bool:
 
 @cache
 def _persistence() -> DynamoDBPersistenceLayer:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
     table = settings().idempotency_table_name
     if not table:
         raise RuntimeError("IDEMPOTENCY_TABLE_NAME is not set")
@@ -55,6 +53,8 @@ def _persistence() -> DynamoDBPersistenceLayer:
 
 @cache
 def _config() -> IdempotencyConfig:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
     return IdempotencyConfig(
         event_key_jmespath="[operation, actor, key]",
         payload_validation_jmespath="request",
@@ -78,6 +78,13 @@ def once(
     lambda_context: LambdaContext | None = None,
 ) -> StoredResponse:
     """Run `run` at most once per (operation, actor, key); replay its stored result afterwards."""
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
     if lambda_context is not None:
         # Lets an in-progress record expire with the invocation if Lambda times out mid-command.
         _config().register_lambda_context(lambda_context)
@@ -86,7 +93,10 @@ def once(
         data_keyword_argument="identity", persistence_store=_persistence(), config=_config(), key_prefix=operation
     )
     def run_once(identity: dict[str, Any]) -> StoredResponse:
-        return run()
+        outcome.append(run())
+        return outcome[-1]
+
+    outcome: list[StoredResponse] = []
 
     try:
         result: StoredResponse = run_once(
@@ -98,4 +108,10 @@ def once(
         raise Conflict(
             "a request with this Idempotency-Key is still running; retry shortly", "IDEMPOTENCY_IN_PROGRESS"
         ) from None
+    except IdempotencyPersistenceLayerError:
+        if not outcome:
+            raise
+        # The command committed but its response could not be recorded: answer it anyway. A retry with
+        # the key is still applied once, by the command record written in the command's own transaction.
+        return outcome[-1]
     return result

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sales.adapters.dynamodb import keys
 from sales.domain.clock import from_rfc3339, to_rfc3339
@@ -14,9 +13,19 @@ from sales.domain.contact import Contact, ContactKind, Lifecycle
 from sales.domain.deal import Channel, ChannelRoute, Deal, DealSource, Stage
 from sales.domain.money import Money
 
+if TYPE_CHECKING:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
 Item = dict[str, Any]
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+
+
+@cache
+def _types() -> tuple[TypeSerializer, TypeDeserializer]:
+    """boto3's attribute-value codec, imported with the first item (as clients.py imports boto3 with the
+    first client): importing boto3 here would put it back on every handler's import path."""
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
 
 
 def _plain(value: Any) -> Any:
@@ -30,11 +39,13 @@ def _plain(value: Any) -> Any:
 
 
 def to_attributes(item: Item) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in item.items() if value is not None}
+    serializer = _types()[0]
+    return {key: serializer.serialize(value) for key, value in item.items() if value is not None}
 
 
 def from_attributes(attributes: dict[str, Any]) -> Item:
-    return {key: _plain(_deserializer.deserialize(value)) for key, value in attributes.items()}
+    deserializer = _types()[1]
+    return {key: _plain(deserializer.deserialize(value)) for key, value in attributes.items()}
 
 
 def _date(text: str | None) -> date | None:

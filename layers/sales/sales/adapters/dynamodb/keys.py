@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 Key = dict[str, str]
 
 DEAL = "DEAL"
@@ -29,6 +31,12 @@ def history(deal_id: str, version: int, index: int) -> Key:
 def outbox(aggregate_pk: str, version: int, index: int) -> Key:
     # Same partition as the aggregate: the stream keeps one aggregate's events in order.
     return {"PK": aggregate_pk, "SK": f"{OUTBOX}{version:010d}#{index:02d}"}
+
+
+def command(command_key: str) -> Key:
+    # Hashed: keys are caller-chosen text, the item key stays short and uniform.
+    digest = hashlib.sha256(command_key.encode()).hexdigest()
+    return {"PK": f"COMMAND#{digest}", "SK": "COMMAND"}
 
 
 def stats_shard(family: str, shard: int) -> Key:

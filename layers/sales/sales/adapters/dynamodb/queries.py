@@ -165,7 +165,27 @@ def contact_counters() -> Counter[str]:
 
 def scope_counter(key: keys.Key) -> Counter[str]:
     item = get_item(key) or {}
-    return Counter({name: value for name, value in item.items() if isinstance(value, int)})
+    return counters_of(item)
+
+
+def counters_of(item: Item | None) -> Counter[str]:
+    return Counter({name: value for name, value in (item or {}).items() if isinstance(value, int)})
+
+
+def get_items(item_keys: list[keys.Key]) -> list[Item | None]:
+    """Several items with one strongly consistent BatchGetItem, in the order asked (None where absent)."""
+    table = settings().table_name
+    pending: dict[str, Any] = {table: {"Keys": [to_attributes(dict(key)) for key in item_keys], "ConsistentRead": True}}
+    found: dict[tuple[str, str], Item] = {}
+    for _attempt in range(5):
+        response = clients.dynamodb().batch_get_item(RequestItems=pending)
+        for raw in response.get("Responses", {}).get(table, []):
+            item = from_attributes(raw)
+            found[(item["PK"], item["SK"])] = item
+        pending = response.get("UnprocessedKeys") or {}
+        if not pending:
+            return [found.get((key["PK"], key["SK"])) for key in item_keys]
+    raise RuntimeError("items stayed unprocessed after retries")
 
 
 def deal_with_history(deal_id: str) -> tuple[Item | None, list[Item]]:

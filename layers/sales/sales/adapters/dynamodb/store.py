@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sales.adapters import clients
@@ -22,7 +23,15 @@ from sales.domain.aggregate import AggregateRoot
 from sales.domain.clock import to_rfc3339
 from sales.domain.contact import Contact
 from sales.domain.deal import Deal
-from sales.domain.errors import Conflict, DomainError, FieldIssue, ReferenceNotFound, StaleVersion
+from sales.domain.errors import (
+    AlreadyApplied,
+    Conflict,
+    DomainError,
+    FieldIssue,
+    ReferenceNotFound,
+    StaleVersion,
+    TransientWriteConflict,
+)
 from sales.domain.pipeline import delta, pipeline_counters, scope_counters
 from sales.settings import settings
 
@@ -51,6 +60,47 @@ def _versioned_put(tx: Transaction, item: Item, previous_version: int | None) ->
         )
 
 
+# The same window as the Idempotency-Key records (runtime/idempotency.py): after it, a key is forgotten.
+COMMAND_RETENTION = timedelta(hours=24)
+
+
+def _command_guard(tx: Transaction, aggregate: AggregateRoot, ctx: RequestContext) -> None:
+    """Record the keyed command in its own transaction; a second commit of the same command fails here."""
+    if ctx.command_key is None:
+        return
+    key = keys.command(ctx.command_key)
+
+    def already_applied(old: Item | None) -> Exception:
+        found = old or get_item(key)
+        if not found:  # the record vanished in between (expired and reaped): nothing applied, try again
+            return TransientWriteConflict("command record changed under the transaction")
+        return AlreadyApplied(str(found["aggregate_id"]))
+
+    tx.put(
+        {
+            **key,
+            "type": "AppliedCommand",
+            "aggregate_id": aggregate.id,
+            "applied_at": to_rfc3339(ctx.now),
+            "expires_at": int((ctx.now + COMMAND_RETENTION).timestamp()),
+        },
+        # TTL deletes expired items lazily, so the window is enforced here, not by the reaper.
+        condition="attribute_not_exists(PK) OR expires_at < :now",
+        values={":now": int(ctx.now.timestamp())},
+        on_condition_failed=already_applied,
+    )
+
+
+def command_applied(ctx: RequestContext) -> str | None:
+    """The aggregate a keyed command already wrote, if it committed before (one GetItem)."""
+    if ctx.command_key is None:
+        return None
+    found = get_item(keys.command(ctx.command_key))
+    if not found or int(found.get("expires_at", 0)) < int(ctx.now.timestamp()):
+        return None
+    return str(found["aggregate_id"])
+
+
 def _outbox(tx: Transaction, aggregate: AggregateRoot, pk: str, kind: str, ctx: RequestContext) -> None:
     for row in outbox_items(pk, kind, aggregate.version, aggregate.pending_events, ctx):
         tx.put(row)
@@ -76,6 +126,7 @@ class DealRepository:
         try:
             tx = Transaction(settings().table_name)
             _versioned_put(tx, deal_item(deal), previous_version)
+            _command_guard(tx, deal, ctx)
             pk = keys.deal(deal.id)["PK"]
             for index, change in enumerate(deal.pending_stage_changes):
                 tx.put(
@@ -142,6 +193,7 @@ class ContactRepository:
         try:
             tx = Transaction(settings().table_name)
             _versioned_put(tx, contact_item(contact), previous_version)
+            _command_guard(tx, contact, ctx)
             pk = keys.contact(contact.id)["PK"]
             _outbox(tx, contact, pk, "Contact", ctx)
             self._email_claims(tx, contact, before)

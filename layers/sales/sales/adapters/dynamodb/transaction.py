@@ -16,14 +16,14 @@ from botocore.exceptions import ClientError
 from sales.adapters import clients
 from sales.adapters.dynamodb.codec import Item, from_attributes, to_attributes
 from sales.adapters.dynamodb.keys import Key
-from sales.domain.errors import DomainError, TransientWriteConflict
+from sales.domain.errors import TransientWriteConflict
 
 MAX_ITEMS = 100
 # Reasons that say "try again": another transaction touched the same item, or capacity ran out.
 TRANSIENT_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
-OnConditionFailed = Callable[[Item | None], DomainError]
+OnConditionFailed = Callable[[Item | None], Exception]
 
 
 @dataclass

@@ -1,0 +1,112 @@
+"""Fixtures of the reliability suite (the root conftest provides aws, api, contact, deal, future)."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb.models.table import StreamShard
+
+from sales.adapters import clients
+from sales.runtime import idempotency
+from tests.support.api import Api
+from tests.support.aws import create_bus, create_idempotency_table, create_table
+
+
+def _no_scan(**_kwargs: object) -> None:
+    raise AssertionError("the service issued a DynamoDB Scan: request paths must query an index or a key")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _lean_transaction_snapshots() -> Iterator[None]:
+    """Speed only: moto deep-copies a table before each TransactWriteItems (to roll back on failure),
+    stream records included, so every command costs more than the last. Stream records are never changed
+    once written; the rollback copy may share them (the list is still copied, so a rolled-back transaction
+    leaves no record behind)."""
+
+    def deepcopy_shard(self: StreamShard, memo: dict[int, Any]) -> StreamShard:
+        clone = copy.copy(self)
+        memo[id(self)] = clone
+        clone.table = copy.deepcopy(self.table, memo)
+        clone.items = list(self.items)
+        return clone
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(StreamShard, "__deepcopy__", deepcopy_shard, raising=False)
+        yield
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The service's retry back-off (commands and relay) records its delays instead of sleeping."""
+    delays: list[float] = []
+    monkeypatch.setattr("sales.application.commands.time.sleep", delays.append)
+    monkeypatch.setattr("sales.application.relay.time.sleep", delays.append)
+    return delays
+
+
+@pytest.fixture
+def atomic_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make each mocked AWS call atomic, as each real DynamoDB call is.
+
+    moto runs a TransactWriteItems as check-then-apply over a deep copy of the table, with no lock: two
+    threads inside it at once could both pass their conditions (or one's rollback could erase the other's
+    write), races real DynamoDB does not have. One lock around each mocked request restores per-call
+    atomicity; the interleaving *between* calls (read, decide, conditional write) stays free, which is
+    where the service's own races live."""
+    lock = threading.RLock()
+    original = BotocoreStubber.process_request
+
+    def process_request(self: BotocoreStubber, request: Any) -> Any:
+        with lock:
+            return original(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", process_request)
+
+
+@pytest.fixture(scope="module")
+def shared_api() -> Iterator[Api]:
+    """One moto account for a whole module of tests that must not write anything (each checks so)."""
+    with mock_aws():
+        clients.reset()
+        idempotency.reset()
+        create_table()
+        create_idempotency_table()
+        create_bus()
+        clients.dynamodb().meta.events.register("before-call.dynamodb.Scan", _no_scan)
+        yield Api()
+    clients.reset()
+    idempotency.reset()
+
+
+@pytest.fixture(scope="module")
+def seeded(shared_api: Api) -> dict[str, Any]:
+    """Records in the shared account, each at version 2 (so If-Match "1" is stale): a contact, a live deal,
+    a deleted deal and a deleted contact."""
+    api = shared_api
+    future = (date.today() + timedelta(days=90)).isoformat()
+    contact = api.post(
+        "/sales/contacts", {"kind": "organization", "display_name": "Seeded Customer", "emails": ["seed@acme.example"]}
+    ).data
+    contact = api.patch(f"/sales/contacts/{contact['id']}", {"lifecycle": "active"}).data
+    body = {"customer_id": contact["id"], "value": 1000, "currency": "USD", "expected_close_date": future}
+    deal = api.post("/sales/deals", {**body, "name": "Seeded deal"}).data
+    deal = api.put(f"/sales/deals/{deal['id']}/basic-info", {"name": "Seeded deal, renamed"}).data
+    deleted_deal = api.post("/sales/deals", {**body, "name": "Deleted deal"}).data
+    assert api.delete(f"/sales/deals/{deleted_deal['id']}").status == 204
+    deleted_contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
+    assert api.delete(f"/sales/contacts/{deleted_contact['id']}").status == 204
+    assert contact["version"] == deal["version"] == 2
+    return {
+        "contact": contact,
+        "deal": deal,
+        "deleted_deal": deleted_deal,
+        "deleted_contact": deleted_contact,
+        "future": future,
+    }

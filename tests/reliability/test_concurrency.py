@@ -1,0 +1,269 @@
+"""Optimistic concurrency: ETag on reads, If-Match on mutations (412 when stale), and, without If-Match,
+no lost update: a write that lost the race is retried on the new version, or refused with 409 CONFLICT.
+
+Races are made deterministic by letting a rival command commit between the command's read and its
+conditional write (the repository's `get` runs the rival before returning); the threaded tests race real
+threads and check only outcomes that hold under every interleaving.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from sales.adapters.dynamodb.store import ContactRepository, DealRepository
+from tests.reliability.support import (
+    Lambdas,
+    Reply,
+    assert_stats_match_a_recount,
+    deal_item,
+    events_of,
+)
+from tests.support.api import Api
+
+MONTHS = (date.today().strftime("%Y-%m"), (date.today() + timedelta(days=800)).strftime("%Y-%m"))
+
+
+def test_reads_carry_the_etag_a_mutation_may_name(api: Api, deal: dict, contact: dict) -> None:
+    read = api.get(f"/sales/deals/{deal['id']}")
+    assert read.headers["ETag"] == '"1"' and read.data["version"] == 1
+    assert api.get(f"/sales/contacts/{contact['id']}").headers["ETag"] == f'"{contact["version"]}"'
+    moved = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "qualified"}, headers={"If-Match": '"1"'})
+    assert moved.status == 200 and moved.headers["ETag"] == '"2"'
+    weak = api.put(f"/sales/deals/{deal['id']}/value", {"value": 7, "currency": "USD"}, headers={"If-Match": 'W/"2"'})
+    assert weak.status == 200 and weak.headers["ETag"] == '"3"'
+    anything = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "proposal"}, headers={"If-Match": "*"})
+    assert anything.status == 200 and anything.headers["ETag"] == '"4"'
+    stale = api.post(f"/sales/deals/{deal['id']}/win", {}, headers={"If-Match": '"3"'})
+    assert stale.status == 412 and stale.error_code == "PRECONDITION_FAILED"
+    assert api.get(f"/sales/deals/{deal['id']}").data["stage"] == "proposal"
+
+
+# -- deterministic races ----------------------------------------------------------------------------------
+@contextmanager
+def rival_between_read_and_write(
+    monkeypatch: pytest.MonkeyPatch, repository: type, rival: Callable[[int], Any], times: int = 1
+) -> Iterator[list[Any]]:
+    """The next `times` loads through `repository.get` are each followed by `rival(n)`, which commits
+    another change before the loaded (now stale) record is returned to the command under test."""
+    original = repository.get
+    results: list[Any] = []
+    busy = [False]
+
+    def get(self: Any, record_id: str) -> Any:
+        record = original(self, record_id)
+        if len(results) < times and not busy[0]:
+            busy[0] = True
+            try:
+                results.append(rival(len(results)))
+            finally:
+                busy[0] = False
+        return record
+
+    monkeypatch.setattr(repository, "get", get)
+    yield results
+    monkeypatch.setattr(repository, "get", original)
+
+
+def _event_types(deal_id: str) -> list[str]:
+    return [row["event_type"] for row in events_of(deal_id)]
+
+
+def test_without_if_match_a_lost_race_is_retried_and_both_updates_stay(
+    api: Api, deal: dict, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Lambdas()
+    rival = lambda _n: other.call("PUT", f"/sales/deals/{deal['id']}/stage", {"stage": "proposal"})  # noqa: E731
+    with rival_between_read_and_write(monkeypatch, DealRepository, rival) as rivals:
+        reply = api.put(f"/sales/deals/{deal['id']}/value", {"value": 75000000, "currency": "EUR"})
+    assert rivals[0].status == 200
+    assert reply.status == 200, reply.body
+    assert (reply.data["stage"], reply.data["value"], reply.data["currency"]) == ("proposal", 75000000, "EUR")
+    assert reply.data["version"] == 3 and reply.headers["ETag"] == '"3"'
+    assert len(no_backoff) == 1, "one lost race, one retry"
+    assert _event_types(deal["id"]) == ["deal.created", "deal.stage_changed", "deal.value_changed"]
+    history = api.get(f"/sales/deals/{deal['id']}/history").data["entries"]
+    assert [(entry["from_stage"], entry["to_stage"]) for entry in history] == [(None, "lead"), ("lead", "proposal")]
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+def test_a_reassignment_racing_a_stage_move_keeps_owner_totals_exact(
+    api: Api, deal: dict, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new_owner = "0192f1c4-7d3e-7a10-8b55-00000000aaaa"
+    other = Lambdas()
+    rival = lambda _n: other.call("PUT", f"/sales/deals/{deal['id']}/basic-info", {"assigned_to": new_owner})  # noqa: E731
+    with rival_between_read_and_write(monkeypatch, DealRepository, rival):
+        reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "negotiation"})
+    assert reply.status == 200 and reply.data["assigned_to"] == new_owner and reply.data["stage"] == "negotiation"
+    assert api.get("/sales/deals", query={"assigned_to": deal["assigned_to"]}).body["pagination"]["total"] == 0
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+def test_with_if_match_a_lost_race_is_a_412_and_the_rival_change_stands(
+    api: Api, deal: dict, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Lambdas()
+    rival = lambda _n: other.call("PUT", f"/sales/deals/{deal['id']}/stage", {"stage": "proposal"})  # noqa: E731
+    with rival_between_read_and_write(monkeypatch, DealRepository, rival):
+        reply = api.put(
+            f"/sales/deals/{deal['id']}/value", {"value": 75000000, "currency": "USD"}, headers={"If-Match": '"1"'}
+        )
+    assert reply.status == 412 and reply.error_code == "PRECONDITION_FAILED", reply.body
+    stored = deal_item(deal["id"])
+    assert stored is not None
+    assert (stored["version"], stored["stage"], stored["value"]) == (2, "proposal", deal["value"])
+    assert _event_types(deal["id"]) == ["deal.created", "deal.stage_changed"]
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+@pytest.mark.parametrize(
+    ("command", "rival_command", "refusal", "closing_event"),
+    [
+        ("win", "lose", "MARK_WON_FAILED", "deal.lost"),
+        ("lose", "win", "MARK_LOST_FAILED", "deal.won"),
+    ],
+)
+def test_win_and_lose_racing_on_one_deal_close_it_once(
+    api: Api,
+    deal: dict,
+    no_backoff: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    rival_command: str,
+    refusal: str,
+    closing_event: str,
+) -> None:
+    other = Lambdas()
+    rival = lambda _n: other.call("POST", f"/sales/deals/{deal['id']}/{rival_command}", {})  # noqa: E731
+    with rival_between_read_and_write(monkeypatch, DealRepository, rival) as rivals:
+        reply = api.post(f"/sales/deals/{deal['id']}/{command}", {})
+    assert rivals[0].status == 200
+    assert reply.status == 400 and reply.error_code == refusal, reply.body
+    closing = [kind for kind in _event_types(deal["id"]) if kind in ("deal.won", "deal.lost")]
+    assert closing == [closing_event], "exactly one close event"
+    assert api.get(f"/sales/deals/{deal['id']}").data["version"] == 2
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+def test_a_writer_that_keeps_losing_gets_409_conflict_and_writes_nothing(
+    api: Api, deal: dict, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Lambdas()
+
+    def rival(number: int) -> Reply:
+        return other.call("PUT", f"/sales/deals/{deal['id']}/value", {"value": 1000 + number, "currency": "USD"})
+
+    with rival_between_read_and_write(monkeypatch, DealRepository, rival, times=4) as rivals:
+        reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "proposal"})
+    assert [rival_reply.status for rival_reply in rivals] == [200] * 4
+    assert reply.status == 409 and reply.error_code == "CONFLICT", reply.body
+    stored = deal_item(deal["id"])
+    assert stored is not None
+    assert (stored["stage"], stored["value"], stored["version"]) == ("lead", 1003, 5), "only the rival's writes"
+    assert "deal.stage_changed" not in _event_types(deal["id"])
+    assert_stats_match_a_recount(api, *MONTHS)
+    assert api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "proposal"}).status == 200, "a retry succeeds"
+
+
+def test_a_contact_deleted_while_a_deal_is_created_for_it_leaves_no_orphan(
+    api: Api, future: str, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Leaving"}).data
+    other = Lambdas()
+    rival = lambda _n: other.call("DELETE", f"/sales/contacts/{contact['id']}")  # noqa: E731
+    body = {
+        "customer_id": contact["id"],
+        "name": "Orphan?",
+        "value": 5,
+        "currency": "USD",
+        "expected_close_date": future,
+    }
+    with rival_between_read_and_write(monkeypatch, ContactRepository, rival) as rivals:
+        reply = api.post("/sales/deals", body)
+    assert rivals[0].status == 204
+    assert reply.status == 422 and reply.error_code == "CUSTOMER_NOT_FOUND", reply.body
+    assert api.get("/sales/deals").body["pagination"]["total"] == 0
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+def test_a_deal_created_while_its_contact_is_deleted_blocks_the_delete(
+    api: Api, future: str, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Staying"}).data
+    other = Lambdas()
+    body = {"customer_id": contact["id"], "name": "Late", "value": 5, "currency": "USD", "expected_close_date": future}
+    rival = lambda _n: other.call("POST", "/sales/deals", body)  # noqa: E731
+    with rival_between_read_and_write(monkeypatch, ContactRepository, rival) as rivals:
+        reply = api.delete(f"/sales/contacts/{contact['id']}")
+    assert rivals[0].status == 201
+    assert reply.status == 409 and reply.error_code == "CONTACT_HAS_DEALS", reply.body
+    assert api.get(f"/sales/contacts/{contact['id']}").status == 200
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+# -- threaded races ---------------------------------------------------------------------------------------
+def _race(calls: list[Callable[[], Reply]]) -> list[Reply]:
+    start = threading.Barrier(len(calls))
+    replies: list[Reply | None] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        start.wait()
+        replies[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(reply is not None for reply in replies), "a racing request never returned"
+    return replies  # type: ignore[return-value]
+
+
+def test_threads_racing_win_against_lose_close_each_deal_exactly_once(
+    atomic_calls: None, api: Api, contact: dict, future: str, no_backoff: list[float]
+) -> None:
+    body = {"customer_id": contact["id"], "value": 100, "currency": "USD", "expected_close_date": future}
+    deals = [api.post("/sales/deals", {**body, "name": f"Race {n}"}).data for n in range(3)]
+    winner, loser = Lambdas(), Lambdas()
+    for deal in deals:
+        won, lost = _race(
+            [
+                lambda deal=deal: winner.call("POST", f"/sales/deals/{deal['id']}/win", {}),
+                lambda deal=deal: loser.call("POST", f"/sales/deals/{deal['id']}/lose", {}),
+            ]
+        )
+        assert sorted([won.status, lost.status]) == [200, 400], (won.body, lost.body)
+        refused = lost if won.status == 200 else won
+        assert refused.error_code in ("MARK_WON_FAILED", "MARK_LOST_FAILED")
+        closing = [kind for kind in _event_types(deal["id"]) if kind in ("deal.won", "deal.lost")]
+        assert len(closing) == 1, "exactly one close event"
+        assert closing == ["deal.won" if won.status == 200 else "deal.lost"]
+    assert_stats_match_a_recount(api, *MONTHS)
+
+
+def test_threads_updating_different_fields_lose_no_update(
+    atomic_calls: None, api: Api, deal: dict, no_backoff: list[float]
+) -> None:
+    later = (date.today() + timedelta(days=400)).isoformat()
+    path = f"/sales/deals/{deal['id']}"
+    writers = [Lambdas() for _ in range(4)]
+    replies = _race(
+        [
+            lambda: writers[0].call("PUT", f"{path}/value", {"value": 123456, "currency": "JPY"}),
+            lambda: writers[1].call("PUT", f"{path}/stage", {"stage": "negotiation"}),
+            lambda: writers[2].call("PUT", f"{path}/basic-info", {"name": "Renamed in a race"}),
+            lambda: writers[3].call("PUT", f"{path}/basic-info", {"expected_close_date": later}),
+        ]
+    )
+    assert [reply.status for reply in replies] == [200] * 4, [reply.body for reply in replies]
+    final = api.get(path).data
+    assert (final["value"], final["currency"], final["stage"]) == (123456, "JPY", "negotiation")
+    assert (final["name"], final["expected_close_date"], final["version"]) == ("Renamed in a race", later, 5)
+    assert sorted(_event_types(deal["id"])) == ["deal.created", "deal.stage_changed", "deal.value_changed"]
+    assert_stats_match_a_recount(api, *MONTHS)

@@ -1,0 +1,271 @@
+"""Hostile input: every bad request gets a 4xx error envelope with a stable code and writes nothing.
+
+Table-driven over the routes; one shared moto account (module scope), and every case compares a full
+Scan of both tables, taken through the test's own client, before and after its request. Injection strings
+in free-text fields are not bad input: they are stored and returned verbatim (test at the end).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.reliability.support import Snapshot, assert_error_envelope, fresh_handler, invoke
+from tests.support.api import Api
+from tests.support.events import claims
+
+NOTHING = object()
+DEAL = {
+    "customer_id": "{contact}",
+    "name": "Hostile",
+    "value": 100,
+    "currency": "USD",
+    "expected_close_date": "{future}",
+}
+CONTACT = {"kind": "person", "display_name": "Hostile"}
+UUID = "019b72b7-339c-73ca-850c-8459913f2cde"
+
+
+@dataclass(frozen=True)
+class Bad:
+    id: str
+    method: str
+    path: str
+    body: Any = NOTHING
+    raw: str | None = None
+    query: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 400
+    code: str = "VALIDATION_ERROR"
+    field: str | None = None  # a details[].field the answer must name
+
+
+def deal(**changes: Any) -> dict[str, Any]:
+    return {**DEAL, **changes}
+
+
+def deal_without(name: str) -> dict[str, Any]:
+    return {key: value for key, value in DEAL.items() if key != name}
+
+
+def raw_deal(value_literal: str) -> str:
+    return '{"customer_id": "{contact}", "name": "N", "currency": "USD", "value": ' + value_literal + "}"
+
+
+# fmt: off
+CASES = [
+    # -- bodies that are not a JSON object ----------------------------------------------------------------
+    Bad("malformed-json", "POST", "/sales/deals", raw='{"name": ', code="MALFORMED_JSON"),
+    Bad("trailing-garbage", "POST", "/sales/deals", raw="{} {}", code="MALFORMED_JSON"),
+    Bad("json-array", "POST", "/sales/deals", raw="[1, 2]", code="MALFORMED_JSON"),
+    Bad("json-string", "POST", "/sales/contacts", raw='"a contact"', code="MALFORMED_JSON"),
+    Bad("json-null", "POST", "/sales/contacts", raw="null", code="MALFORMED_JSON"),
+    Bad("nan", "POST", "/sales/deals", raw=raw_deal("NaN"), code="MALFORMED_JSON"),
+    Bad("infinity", "POST", "/sales/deals", raw=raw_deal("-Infinity"), code="MALFORMED_JSON"),
+    Bad("raw-lone-surrogate", "POST", "/sales/contacts", raw='{"kind": "person", "display_name": "\ud800"}',
+        field="display_name"),
+    Bad("escaped-lone-surrogate", "POST", "/sales/contacts", raw='{"kind": "person", "display_name": "\\ud800"}',
+        field="display_name"),
+    Bad("huge-body", "POST", "/sales/contacts", body={**CONTACT, "tags": ["x" * 50] * 1400}, status=413,
+        code="PAYLOAD_TOO_LARGE"),
+    Bad("deep-nesting", "POST", "/sales/deals", body=deal(tags=json.loads("[" * 30 + "]" * 30))),
+    Bad("nesting-past-the-parser", "POST", "/sales/deals", raw='{"tags": ' + "[" * 30000 + "]" * 30000 + "}",
+        code="MALFORMED_JSON"),
+    # -- wrong types, nulls, missing and unknown fields -------------------------------------------------
+    Bad("unknown-field", "POST", "/sales/deals", body=deal(discount=5), field="discount"),
+    Bad("missing-customer", "POST", "/sales/deals", body=deal_without("customer_id"), field="customer_id"),
+    Bad("name-number", "POST", "/sales/deals", body=deal(name=123), field="name"),
+    Bad("name-null", "POST", "/sales/deals", body=deal(name=None), field="name"),
+    Bad("name-list", "POST", "/sales/deals", body=deal(name=["a"]), field="name"),
+    Bad("value-null", "POST", "/sales/deals", body=deal(value=None), field="value"),
+    Bad("value-boolean", "POST", "/sales/deals", body=deal(value=True), field="value"),
+    Bad("value-float", "POST", "/sales/deals", body=deal(value=100.5), field="value"),
+    Bad("value-integral-float", "POST", "/sales/deals", body=deal(value=100.0), field="value"),
+    Bad("value-string", "POST", "/sales/deals", body=deal(value="100"), field="value"),
+    Bad("value-10e30", "POST", "/sales/deals", body=deal(value=10**30), field="value"),
+    Bad("value-above-max", "POST", "/sales/deals", body=deal(value=10**15 + 1), field="value"),
+    Bad("value-negative", "POST", "/sales/deals", body=deal(value=-5), field="value"),
+    Bad("value-zero", "POST", "/sales/deals", body=deal(value=0), field="value"),
+    Bad("currency-lowercase", "POST", "/sales/deals", body=deal(currency="usd"), field="currency"),
+    Bad("currency-unknown", "POST", "/sales/deals", body=deal(currency="ABC"), field="currency"),
+    Bad("currency-without-minor-unit", "POST", "/sales/deals", body=deal(currency="XAU"), field="currency"),
+    Bad("currency-number", "POST", "/sales/deals", body=deal(currency=840), field="currency"),
+    Bad("source-unknown", "POST", "/sales/deals", body=deal(source="telepathy"), field="source"),
+    # -- ids ----------------------------------------------------------------------------------------------
+    Bad("customer-not-uuid", "POST", "/sales/deals", body=deal(customer_id="not-a-uuid"), field="customer_id"),
+    Bad("customer-uuid-braces", "POST", "/sales/deals", body=deal(customer_id="{" + UUID + "}"), field="customer_id"),
+    Bad("customer-uuid-urn", "POST", "/sales/deals", body=deal(customer_id="urn:uuid:" + UUID), field="customer_id"),
+    Bad("customer-uuid-unhyphenated", "POST", "/sales/deals", body=deal(customer_id=UUID.replace("-", "")),
+        field="customer_id"),
+    Bad("customer-sql", "POST", "/sales/deals", body=deal(customer_id="' OR '1'='1"), field="customer_id"),
+    Bad("assignee-not-uuid", "POST", "/sales/deals", body=deal(assigned_to="bob"), field="assigned_to"),
+    Bad("path-id-not-uuid", "GET", "/sales/deals/not-a-uuid", field="deal_id"),
+    Bad("path-id-injection", "GET", "/sales/deals/';DROP TABLE deals;--", field="deal_id"),
+    Bad("path-id-too-long", "GET", "/sales/deals/" + "a" * 5000, field="deal_id"),
+    Bad("contact-path-id-not-uuid", "PATCH", "/sales/contacts/123", body={"lifecycle": "active"}, field="contact_id"),
+    # -- dates --------------------------------------------------------------------------------------------
+    Bad("date-impossible", "POST", "/sales/deals", body=deal(expected_close_date="2031-02-30"),
+        field="expected_close_date"),
+    Bad("date-day-first", "POST", "/sales/deals", body=deal(expected_close_date="31/12/2031"),
+        field="expected_close_date"),
+    Bad("date-timestamp", "POST", "/sales/deals", body=deal(expected_close_date="2031-03-31T00:00:00Z"),
+        field="expected_close_date"),
+    Bad("date-number", "POST", "/sales/deals", body=deal(expected_close_date=20310331), field="expected_close_date"),
+    Bad("date-in-the-past", "POST", "/sales/deals", body=deal(expected_close_date="2001-01-01"),
+        field="expected_close_date"),
+    Bad("win-close-date-word", "POST", "/sales/deals/{deal}/win", body={"close_date": "yesterday"},
+        field="close_date"),
+    # -- text ---------------------------------------------------------------------------------------------
+    Bad("name-nul", "POST", "/sales/deals", body=deal(name="A\x00B"), field="name"),
+    Bad("name-escape", "POST", "/sales/deals", body=deal(name="A\x1b[31mB"), field="name"),
+    Bad("name-empty", "POST", "/sales/deals", body=deal(name=""), field="name"),
+    Bad("name-blank", "POST", "/sales/deals", body=deal(name="   "), field="name"),
+    Bad("name-too-long", "POST", "/sales/deals", body=deal(name="x" * 201), field="name"),
+    Bad("tags-too-many", "POST", "/sales/deals", body=deal(tags=[f"t{n}" for n in range(21)]), field="tags"),
+    Bad("tag-object", "POST", "/sales/deals", body=deal(tags=[{"$ne": None}]), field="tags.0"),
+    Bad("tag-too-long", "POST", "/sales/deals", body=deal(tags=["x" * 51]), field="tags.0"),
+    Bad("win-note-too-long", "POST", "/sales/deals/{deal}/win", body={"note": "x" * 2001}, field="note"),
+    Bad("lose-reason-bell", "POST", "/sales/deals/{deal}/lose", body={"reason": "ding\x07"}, field="reason"),
+    Bad("win-actual-value-boolean", "POST", "/sales/deals/{deal}/win", body={"actual_value": True},
+        field="actual_value"),
+    Bad("update-value-float", "PUT", "/sales/deals/{deal}/value", body={"value": 1.5, "currency": "USD"},
+        field="value"),
+    Bad("stage-unknown", "PUT", "/sales/deals/{deal}/stage", body={"stage": "won"}, field="stage"),
+    Bad("stage-missing", "PUT", "/sales/deals/{deal}/stage", body={}, field="stage"),
+    Bad("stage-intake", "PUT", "/sales/deals/{deal}/stage", body={"stage": "intake"}, code="MOVE_STAGE_FAILED"),
+    # -- contacts -----------------------------------------------------------------------------------------
+    Bad("contact-kind-unknown", "POST", "/sales/contacts", body={**CONTACT, "kind": "robot"}, field="kind"),
+    Bad("contact-email-invalid", "POST", "/sales/contacts", body={**CONTACT, "emails": ["not-an-email"]}),
+    Bad("contact-emails-not-a-list", "POST", "/sales/contacts", body={**CONTACT, "emails": "a@b.example"},
+        field="emails"),
+    Bad("contact-phone-invalid", "POST", "/sales/contacts", body={**CONTACT, "phones": ["call me maybe"]}),
+    Bad("contact-patch-unknown-field", "PATCH", "/sales/contacts/{contact}", body={"nickname": "x"},
+        field="nickname"),
+    Bad("contact-patch-kind", "PATCH", "/sales/contacts/{contact}", body={"kind": "person"}, field="kind"),
+    Bad("contact-lifecycle-unknown", "PATCH", "/sales/contacts/{contact}", body={"lifecycle": "zombie"},
+        field="lifecycle"),
+    # -- query strings ------------------------------------------------------------------------------------
+    Bad("page-size-zero", "GET", "/sales/deals", query={"page_size": "0"}, field="page_size"),
+    Bad("page-size-huge", "GET", "/sales/deals", query={"page_size": "1000"}, field="page_size"),
+    Bad("page-size-text", "GET", "/sales/deals", query={"page_size": "ten"}, field="page_size"),
+    Bad("page-zero", "GET", "/sales/deals", query={"page": "0"}, field="page"),
+    Bad("cursor-garbage", "GET", "/sales/deals", query={"cursor": "!!!not-a-cursor"}, field="cursor"),
+    Bad("cursor-forged", "GET", "/sales/deals", field="cursor", query={"cursor": base64.urlsafe_b64encode(
+        json.dumps({"k": {"PK": {"N": "1"}}, "q": ["GSI1", "DEAL", None]}).encode()).decode()}),
+    Bad("status-unknown", "GET", "/sales/deals", query={"status": "pending"}, field="status"),
+    Bad("assignee-filter-not-uuid", "GET", "/sales/deals", query={"assigned_to": "' OR 1=1"}, field="assigned_to"),
+    Bad("stage-route-unknown", "GET", "/sales/deals/stage/won", field="stage"),
+    Bad("forecast-month-13", "GET", "/sales/deals/stats/forecast", query={"from": "2031-13"}, field="from"),
+    Bad("forecast-reversed", "GET", "/sales/deals/stats/forecast", query={"from": "2031-05", "to": "2031-01"},
+        field="to"),
+    Bad("forecast-too-long", "GET", "/sales/deals/stats/forecast", query={"from": "2031-01", "to": "2035-01"},
+        field="to"),
+    Bad("contact-search-too-long", "GET", "/sales/contacts", query={"q": "x" * 201}, field="q"),
+    # -- headers ------------------------------------------------------------------------------------------
+    Bad("if-match-garbage", "PUT", "/sales/deals/{deal}/stage", body={"stage": "proposal"},
+        headers={"If-Match": "yesterday"}, field="If-Match"),
+    Bad("idempotency-key-too-long", "POST", "/sales/contacts", body=CONTACT, headers={"Idempotency-Key": "k" * 129},
+        field="Idempotency-Key"),
+    Bad("idempotency-key-spaces", "POST", "/sales/contacts", body=CONTACT, headers={"Idempotency-Key": "my key"},
+        field="Idempotency-Key"),
+    Bad("idempotency-key-unicode", "POST", "/sales/contacts", body=CONTACT, headers={"Idempotency-Key": "ключ"},
+        field="Idempotency-Key"),
+]
+# fmt: on
+
+
+def test_the_table_is_large_and_its_ids_are_unique() -> None:
+    assert len(CASES) >= 40
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+def _filled(value: Any, seeded: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return (
+            value.replace("{contact}", seeded["contact"]["id"])
+            .replace("{deal}", seeded["deal"]["id"])
+            .replace("{future}", seeded["future"])
+        )
+    if isinstance(value, dict):
+        return {key: _filled(inner, seeded) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_filled(inner, seeded) for inner in value]
+    return value
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_a_bad_request_is_a_4xx_with_a_stable_code_and_writes_nothing(
+    shared_api: Api, seeded: dict[str, Any], case: Bad
+) -> None:
+    path = _filled(case.path, seeded)
+    before = Snapshot.take()
+    reply = shared_api.call(
+        case.method,
+        path,
+        None if case.body is NOTHING else _filled(case.body, seeded),
+        raw_body=_filled(case.raw, seeded) if case.raw is not None else None,
+        query=case.query,
+        headers=case.headers,
+    )
+    assert reply.status == case.status, reply.body
+    assert_error_envelope(reply.status, reply.body, case.code)
+    if case.field:
+        assert case.field in [detail["field"] for detail in reply.body["error"].get("details", [])], reply.body
+    assert Snapshot.take() == before, "a refused request wrote something"
+
+
+def test_a_body_that_is_not_base64_when_flagged_so_is_refused(shared_api: Api, seeded: dict[str, Any]) -> None:
+    before = Snapshot.take()
+    reply = invoke(
+        fresh_handler("contact_create"),
+        "POST",
+        "/sales/contacts",
+        resource="/sales/contacts",
+        raw_body="%%% not base64 %%%",
+        base64=True,
+        principal=claims(),
+    )
+    assert_error_envelope(reply.status, reply.body, "VALIDATION_ERROR")
+    assert Snapshot.take() == before
+
+
+# -- routes no handler serves -----------------------------------------------------------------------------
+UNROUTED = [
+    # (function folder, method, path, resource as API Gateway would name it)
+    ("deal_get", "GET", "/sales/deals/{id}/unknown", "/sales/deals/{id}/unknown"),
+    ("deal_get", "DELETE", "/sales/deals/{id}", "/sales/deals/{id}"),
+    ("deal_get", "PATCH", "/sales/deals/{id}", "/sales/deals/{id}"),
+    ("deal_create", "PUT", "/sales/deals", "/sales/deals"),
+    ("deal_create", "POST", "/sales/deals/bulk", "/sales/deals/bulk"),
+    ("deal_list", "GET", "/sales/leads", "/sales/leads"),
+    ("contact_list", "DELETE", "/sales/contacts", "/sales/contacts"),
+    ("deal_win", "GET", "/sales/deals/{id}/win", "/sales/deals/{id}/win"),
+    ("deal_pipeline_stats", "POST", "/sales/deals/stats/pipeline", "/sales/deals/stats/pipeline"),
+    ("contact_create", "POST", "/", "/"),
+]
+
+
+@pytest.mark.parametrize(
+    ("folder", "method", "path", "resource"), UNROUTED, ids=[f"{f}:{m} {p}" for f, m, p, _r in UNROUTED]
+)
+def test_a_route_or_method_the_handler_does_not_serve_is_a_404_route_not_found(
+    shared_api: Api, seeded: dict[str, Any], folder: str, method: str, path: str, resource: str
+) -> None:
+    deal_id = seeded["deal"]["id"]
+    before = Snapshot.take()
+    reply = invoke(
+        fresh_handler(folder),
+        method,
+        path.replace("{id}", deal_id),
+        resource=resource,
+        path_params={"id": deal_id} if "{id}" in resource else None,
+        body={},
+        principal=claims(),
+    )
+    assert reply.status == 404, reply.body
+    assert_error_envelope(reply.status, reply.body, "ROUTE_NOT_FOUND")
+    assert Snapshot.take() == before

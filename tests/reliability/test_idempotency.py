@@ -1,0 +1,230 @@
+"""Idempotency-Key on every POST command: replay without a second write or event, refusal of a reused key,
+one effect under concurrent duplicates, a bounded window (Powertools idempotency, DynamoDB persistence)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sales.adapters import clients
+from sales.contracts.base import Contract
+from sales.contracts.registry import ALL
+from sales.runtime.idempotency import WINDOW_SECONDS
+from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
+from tests.reliability.support import (
+    Snapshot,
+    client_error,
+    events_of,
+    fresh_handler,
+    inject,
+    invoke,
+    outbox_rows,
+    own_dynamodb,
+    scan,
+)
+from tests.support.api import Api
+from tests.support.aws import IDEMPOTENCY_TABLE, TABLE, template
+from tests.support.events import claims
+from tests.support.streams import stream_records
+
+POST_COMMANDS = [contract for contract in ALL if contract.http.method == "POST"]
+
+
+def _deleted_deal(api: Api, made: dict[str, Any]) -> str:
+    body = {"customer_id": _customer(api, made), "name": "Another", "value": 7, "currency": "USD"}
+    deal = api.post("/sales/deals", {**body, "expected_close_date": made["future_date"]}).data
+    assert api.delete(f"/sales/deals/{deal['id']}").status == 204
+    return str(deal["id"])
+
+
+def _customer(api: Api, made: dict[str, Any]) -> str:
+    if "contact" not in made:
+        made["contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Customer"}).data
+    return str(made["contact"]["id"])
+
+
+def _deleted_contact(api: Api) -> str:
+    contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Another"}).data
+    assert api.delete(f"/sales/contacts/{contact['id']}").status == 204
+    return str(contact["id"])
+
+
+# For each POST contract: another request for the same key (same operation, different input).
+Variant = Callable[[Api, dict[str, Any], str, dict[str, Any]], tuple[str, dict[str, Any]]]
+OTHER_REQUEST: dict[str, Variant] = {
+    "sales.deal.create": lambda api, made, path, body: (path, {**body, "name": "Another name"}),
+    "sales.deal.win": lambda api, made, path, body: (path, {**body, "note": "another note"}),
+    "sales.deal.lose": lambda api, made, path, body: (path, {**body, "reason": "another reason"}),
+    "sales.deal.restore": lambda api, made, path, body: (f"/sales/deals/{_deleted_deal(api, made)}/restore", body),
+    "sales.contact.create": lambda api, made, path, body: (path, {**body, "display_name": "Another name"}),
+    "sales.contact.restore": lambda api, made, path, body: (f"/sales/contacts/{_deleted_contact(api)}/restore", body),
+}
+
+
+def test_every_post_command_has_an_idempotency_case() -> None:
+    assert {contract.key for contract in POST_COMMANDS} == set(OTHER_REQUEST)
+    assert all(contract.kind == "command" for contract in POST_COMMANDS)
+
+
+def _first_success(contract: Contract) -> Any:
+    return next(example for example in contract.examples if example.status < 300)
+
+
+@pytest.mark.parametrize("contract", POST_COMMANDS, ids=[contract.key for contract in POST_COMMANDS])
+def test_post_command_replays_and_refuses_a_reused_key(api: Api, contract: Contract) -> None:
+    example = _first_success(contract)
+    made = _fixtures(api, example.setup)
+    path, body = _request(contract, _fill(example.input, made))
+    headers = {"Idempotency-Key": f"retry-{contract.key}"}
+
+    first = api.post(path, body, headers=headers)
+    assert first.status == example.status, first.body
+    state, records = Snapshot.take(), len(stream_records())
+
+    replay = api.post(path, body, headers=headers)
+    assert (replay.status, replay.body) == (first.status, first.body), "the first response, replayed"
+    assert replay.headers.get("ETag") == first.headers.get("ETag")
+    assert Snapshot.take() == state, "a replay writes nothing"
+    assert len(stream_records()) == records, "a replay emits no event"
+
+    other_path, other_body = OTHER_REQUEST[contract.key](api, made, path, body)
+    state, records = Snapshot.take(), len(stream_records())
+    reused = api.post(other_path, other_body, headers=headers)
+    assert reused.status == 422 and reused.error_code == "IDEMPOTENCY_KEY_REUSED", reused.body
+    assert reused.body["status"] == "error" and reused.body["error"]["message"]
+    assert Snapshot.take() == state, "a refused reuse writes nothing"
+    assert len(stream_records()) == records
+
+
+def test_the_record_has_the_operation_prefix_and_the_24_hour_window(api: Api, contact: dict, future: str) -> None:
+    body = {"customer_id": contact["id"], "name": "Windowed", "value": 5, "currency": "EUR"}
+    before = time.time()
+    created = api.post("/sales/deals", {**body, "expected_close_date": future}, headers={"Idempotency-Key": "w-1"})
+    after = time.time()
+    assert created.status == 201
+    (record,) = scan(IDEMPOTENCY_TABLE)
+    assert record["id"].startswith("sales.deal.create#"), "explicit key prefix: the operation"
+    assert record["status"] == "COMPLETED"
+    assert int(before) + WINDOW_SECONDS <= record["expiration"] <= int(after) + WINDOW_SECONDS + 1
+    assert WINDOW_SECONDS == 24 * 60 * 60
+    # DynamoDB's TTL reaps records on the attribute Powertools writes the expiry to.
+    ttl = template()["Resources"]["IdempotencyTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expiration", "Enabled": True}
+
+
+def test_after_the_window_the_key_is_forgotten(api: Api, contact: dict, future: str) -> None:
+    """The window is bounded: expired records no longer deduplicate (documented, not a bug). Both records
+    of a keyed command expire: Powertools' response record and the command record in the sales table."""
+    body = {"customer_id": contact["id"], "name": "Twice", "value": 5, "currency": "EUR", "expected_close_date": future}
+    first = api.post("/sales/deals", body, headers={"Idempotency-Key": "w-2"})
+    (record,) = scan(IDEMPOTENCY_TABLE)
+    past = {":past": {"N": str(int(time.time()) - 1)}}
+    own_dynamodb().update_item(
+        TableName=IDEMPOTENCY_TABLE,
+        Key={"id": {"S": record["id"]}},
+        UpdateExpression="SET expiration = :past",
+        ExpressionAttributeValues=past,
+    )
+    (command,) = [item for item in scan(TABLE) if item.get("type") == "AppliedCommand"]
+    own_dynamodb().update_item(
+        TableName=TABLE,
+        Key={"PK": {"S": command["PK"]}, "SK": {"S": command["SK"]}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues=past,
+    )
+    second = api.post("/sales/deals", body, headers={"Idempotency-Key": "w-2"})
+    assert first.status == second.status == 201 and first.data["id"] != second.data["id"]
+
+
+def test_a_duplicate_arriving_while_the_first_runs_gets_409_in_progress(
+    api: Api, contact: dict, future: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deterministic interleaving: the duplicate is sent from inside the first request's write."""
+    body = {"customer_id": contact["id"], "name": "Once", "value": 5, "currency": "USD", "expected_close_date": future}
+    headers = {"Idempotency-Key": "dup-1"}
+    second_lambda = fresh_handler("deal_create")
+    seen: list[Any] = []
+
+    def duplicate_during_write(**_kwargs: Any) -> None:
+        if not seen:
+            seen.append(
+                invoke(
+                    second_lambda, "POST", "/sales/deals", resource="/sales/deals", body=body, headers=headers,
+                    principal=claims(),
+                )
+            )  # fmt: skip
+
+    events = clients.dynamodb().meta.events
+    events.register("before-call.dynamodb.TransactWriteItems", duplicate_during_write, unique_id="dup")
+    try:
+        first = api.post("/sales/deals", body, headers=headers)
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="dup")
+    (during,) = seen
+    assert first.status == 201
+    assert during.status == 409 and during.error_code == "IDEMPOTENCY_IN_PROGRESS", during.body
+    after = api.post("/sales/deals", body, headers=headers)
+    assert (after.status, after.body) == (first.status, first.body)
+    deals = api.get("/sales/deals").body
+    assert deals["pagination"]["total"] == 1
+    assert len(events_of(first.data["id"], "deal.created")) == 1
+
+
+def test_concurrent_duplicates_have_one_effect(atomic_calls: None, api: Api, contact: dict, future: str) -> None:
+    """Four Lambda environments receive the same keyed create at once: one deal, one event."""
+    body = {"customer_id": contact["id"], "name": "Race", "value": 5, "currency": "USD", "expected_close_date": future}
+    lambdas = [fresh_handler("deal_create") for _ in range(4)]
+    start = threading.Barrier(len(lambdas))
+    replies: list[Any] = [None] * len(lambdas)
+
+    def send(index: int) -> None:
+        start.wait()
+        replies[index] = invoke(
+            lambdas[index], "POST", "/sales/deals", resource="/sales/deals", body=body,
+            headers={"Idempotency-Key": "race-1"}, principal=claims(),
+        )  # fmt: skip
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(lambdas))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(reply is not None for reply in replies), "a request never returned"
+
+    created = [reply for reply in replies if reply.status == 201]
+    refused = [reply for reply in replies if reply.status != 201]
+    assert created, [reply.body for reply in replies]
+    assert len({reply.body["data"]["id"] for reply in created}) == 1, "every 201 is the same, replayed deal"
+    assert all(reply.status == 409 and reply.error_code == "IDEMPOTENCY_IN_PROGRESS" for reply in refused)
+    deal_id = created[0].body["data"]["id"]
+    assert api.get("/sales/deals").body["pagination"]["total"] == 1, "one deal"
+    assert [row["event_type"] for row in outbox_rows() if row["aggregate_id"] == deal_id] == ["deal.created"]
+
+
+def test_a_create_whose_completion_was_not_recorded_is_not_applied_twice(api: Api, contact: dict, future: str) -> None:
+    """The command commits, then saving the idempotency record as COMPLETED fails (the idempotency table
+    throttles past botocore's retries, or the function times out right after the commit). The client retries
+    with the same key once the in-progress marker has expired (the Lambda timeout): the deal must not be
+    created a second time, nor deal.created emitted twice."""
+    body = {"customer_id": contact["id"], "name": "Once", "value": 5, "currency": "USD", "expected_close_date": future}
+    headers = {"Idempotency-Key": "completion-lost"}
+    throttled = lambda: client_error("ThrottlingException", "UpdateItem", "Rate exceeded")  # noqa: E731
+    with inject("dynamodb", "UpdateItem", throttled, times=1):
+        api.post("/sales/deals", body, headers=headers)
+    (record,) = scan(IDEMPOTENCY_TABLE)
+    assert record["status"] == "INPROGRESS"
+    own_dynamodb().update_item(  # the in-progress marker expires with the invocation that set it
+        TableName=IDEMPOTENCY_TABLE,
+        Key={"id": {"S": record["id"]}},
+        UpdateExpression="SET in_progress_expiration = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time() * 1000) - 1)}},
+    )
+    retry = api.post("/sales/deals", body, headers=headers)
+    assert retry.status < 500, retry.body
+    deals = api.get("/sales/deals").body
+    assert deals["pagination"]["total"] == 1, "the retried create ran a second time: two deals"
+    assert len([row for row in outbox_rows() if row["event_type"] == "deal.created"]) == 1

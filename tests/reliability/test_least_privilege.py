@@ -1,0 +1,299 @@
+"""Least privilege: each function's IAM in template.yaml grants what its code uses, and (but for a short,
+justified allowance) nothing else.
+
+The needed actions are derived, not listed: every contract's acceptance examples (POST commands sent with
+an Idempotency-Key, then replayed) run against the real handlers while a hook records each call the
+service's own boto3 clients make; the relay publishes what they wrote. Calls map to IAM actions the way
+IAM authorizes them: a TransactWriteItems is authorized per item (Put -> dynamodb:PutItem, Update ->
+UpdateItem, Delete -> DeleteItem, ConditionCheck -> ConditionCheckItem), a Query on an index needs the
+`<table>/index/*` resource, and the Powertools idempotency layer's calls land on the idempotency table.
+Granted actions come from the function's `Policies` (the managed policies of template.yaml, by Ref, and
+inline statements). What SAM adds by itself (CloudWatch Logs, X-Ray, the stream-reading role of an event
+source) is outside `Policies` and outside this test.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from sales.contracts.base import Contract
+from sales.contracts.registry import ALL
+from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
+from tests.reliability.support import recording, wipe
+from tests.support.api import Api, LambdaContext, function_module
+from tests.support.aws import template
+from tests.support.streams import relay_event, stream_records
+
+RELAY = "OutboxRelayFunction"
+READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+WRITES = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchWriteItem",
+}
+TRANSACT_ACTION = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """One IAM action on one resource of the template: (action, logical id, "table" | "index" | ...)."""
+
+    action: str
+    resource: str
+    part: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.resource}{'/' + self.part if self.part else ''}"
+
+
+# Granted, yet not necessarily exercised by every function it is granted to, and why.
+ALLOWANCE: dict[str, tuple[set[Access], str]] = {
+    "query": (
+        {Access(action, "SalesTable", part) for action in READ_ONLY for part in ("table", "index")},
+        "query functions share SalesReadPolicy: only read actions, on the table and its indexes",
+    ),
+    "command": (
+        {
+            Access("dynamodb:GetItem", "SalesTable", "table"),
+            Access("dynamodb:UpdateItem", "SalesTable", "table"),
+            Access("dynamodb:ConditionCheckItem", "SalesTable", "table"),
+        },
+        "commands share SalesWritePolicy: a command's transaction carries counter updates only when a stat "
+        "changes and a guard check only on some paths (customer on create/restore, live deals on delete)",
+    ),
+    "idempotent": (
+        {
+            Access("dynamodb:GetItem", "IdempotencyTable", "table"),
+            Access("dynamodb:DeleteItem", "IdempotencyTable", "table"),
+        },
+        "Powertools reads a record back when a conditional put does not return it, and deletes the record of "
+        "a command that failed",
+    ),
+    "relay": (
+        {Access("sqs:SendMessage", "OutboxRelayFailureQueue", "queue")},
+        "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
+    ),
+}
+
+# Paths the acceptance examples do not take but the function must be able to: (setup, method, path, body).
+EXTRA_REQUESTS: dict[str, list[tuple[tuple[str, ...], str, str, dict[str, Any] | None]]] = {
+    # Changing a contact's emails releases the old address's claim item (a transactional Delete).
+    "sales.contact.update": [(("contact",), "PATCH", "/sales/contacts/{contact.id}", {"emails": ["new@acme.example"]})],
+}
+
+
+# -- what the template grants ---------------------------------------------------------------------------
+def _resources() -> dict[str, Any]:
+    return template()["Resources"]  # type: ignore[no-any-return]
+
+
+def _resource(value: Any) -> tuple[str, str]:
+    """An IAM Resource of the template as (logical id, part)."""
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        logical_id, attribute = value["Fn::GetAtt"]
+        assert attribute == "Arn", value
+        kind = _resources()[logical_id]["Type"]
+        return logical_id, {"AWS::DynamoDB::Table": "table", "AWS::SQS::Queue": "queue"}.get(kind, "")
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        match = re.fullmatch(r"\$\{(\w+)\.Arn\}/index/\*", value["Fn::Sub"])
+        assert match, f"unexpected resource {value}"
+        return match.group(1), "index"
+    raise AssertionError(f"a wildcard or literal resource is not least privilege: {value!r}")
+
+
+def _statements(policy: Any) -> Iterable[dict[str, Any]]:
+    if isinstance(policy, dict) and set(policy) == {"Ref"}:
+        resource = _resources()[policy["Ref"]]
+        assert resource["Type"] == "AWS::IAM::ManagedPolicy", policy
+        return resource["Properties"]["PolicyDocument"]["Statement"]  # type: ignore[no-any-return]
+    if isinstance(policy, dict) and "Statement" in policy:
+        return policy["Statement"]  # type: ignore[no-any-return]
+    raise AssertionError(f"unsupported policy (AWS managed policies and SAM templates grant too much): {policy!r}")
+
+
+@dataclass(frozen=True)
+class Grant:
+    access: Access
+    leading_keys: tuple[str, ...] | None  # dynamodb:LeadingKeys patterns, when the statement is conditioned
+
+
+def granted(function: str) -> list[Grant]:
+    properties = _resources()[function]["Properties"]
+    assert "Role" not in properties, "a hand-made role would bypass Policies"
+    grants = []
+    for policy in properties.get("Policies", []):
+        for statement in _statements(policy):
+            assert statement["Effect"] == "Allow" and "NotAction" not in statement and "NotResource" not in statement
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            condition = statement.get("Condition") or {}
+            leading = None
+            if condition:
+                assert set(condition) == {"ForAllValues:StringLike"}, condition
+                assert set(condition["ForAllValues:StringLike"]) == {"dynamodb:LeadingKeys"}, condition
+                leading = tuple(condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"])
+            for action in actions:
+                assert "*" not in action, f"wildcard action {action}"
+                for resource in resources:
+                    grants.append(Grant(Access(action, *_resource(resource)), leading))
+    return grants
+
+
+# -- what the code uses ---------------------------------------------------------------------------------
+def _logical_ids() -> dict[str, str]:
+    """Physical names in the test environment -> logical ids, through the functions' environment."""
+    variables = template()["Globals"]["Function"]["Environment"]["Variables"]
+    return {
+        os.environ[name]: value["Ref"]
+        for name, value in variables.items()
+        if isinstance(value, dict) and "Ref" in value and name in os.environ
+    }
+
+
+@dataclass(frozen=True)
+class Use:
+    access: Access
+    leading_key: str | None = None  # the partition key value, for writes
+
+
+def uses(calls: list[tuple[str, str, dict[str, Any]]]) -> set[Use]:
+    names = _logical_ids()
+    found: set[Use] = set()
+    for service, operation, params in calls:
+        if service == "events":
+            assert operation == "PutEvents", operation
+            for entry in params["Entries"]:
+                found.add(Use(Access("events:PutEvents", names[entry["EventBusName"]], "")))
+            continue
+        assert service == "dynamodb", service
+        if operation == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                ((kind, request),) = item.items()
+                key = request.get("Key") or request.get("Item") or {}
+                pk = next(iter(key.get("PK", {}).values()), None) if "PK" in key else None
+                found.add(Use(Access(TRANSACT_ACTION[kind], names[request["TableName"]], "table"), pk))
+        elif operation in ("BatchGetItem", "BatchWriteItem"):
+            for table in params["RequestItems"]:
+                found.add(Use(Access(f"dynamodb:{operation}", names[table], "table")))
+        else:
+            part = "index" if params.get("IndexName") else "table"
+            key = params.get("Key") or params.get("Item") or {}
+            pk = next(iter(key["PK"].values())) if "PK" in key else None
+            found.add(Use(Access(f"dynamodb:{operation}", names[params["TableName"]], part), pk))
+    return found
+
+
+def _run_contract(api: Api, contract: Contract) -> set[Use]:
+    """Every acceptance example (and extra request) of `contract`, each on emptied tables; only the
+    operation's own request is recorded, not the setup that precedes it."""
+    used: set[Use] = set()
+    requests: list[tuple[tuple[str, ...], Any]] = [(example.setup, example) for example in contract.examples]
+    requests += [(extra[0], extra) for extra in EXTRA_REQUESTS.get(contract.key, [])]
+    for number, (setup, request) in enumerate(requests):
+        wipe()
+        made = _fixtures(api, setup)
+        if isinstance(request, tuple):
+            _setup, method, path, body = request
+            for name, value in made.items():
+                if isinstance(value, dict) and "id" in value:
+                    path = path.replace("{" + name + ".id}", value["id"])
+            calls = [(method, path, body, None)]
+        else:
+            path, rest = _request(contract, _fill(request.input, made))
+            method = contract.http.method
+            if method in ("GET", "DELETE"):
+                calls = [(method, path, None, rest or None)]
+            else:
+                calls = [(method, path, rest, None)]
+        headers = {"Idempotency-Key": f"least-privilege-{number}"} if method == "POST" else None
+        if headers:
+            calls = calls * 2  # the first request, then its replay
+        with recording() as recorder:
+            for call_method, call_path, body, query in calls:
+                reply = api.call(call_method, call_path, body, query=query, headers=headers)
+                assert reply.status < 500, reply.body
+        used |= uses(recorder.calls)
+    return used
+
+
+def _category(contract: Contract) -> list[str]:
+    categories = [contract.kind]
+    if contract.http.method == "POST":
+        categories.append("idempotent")
+    return categories
+
+
+def _allowed(categories: list[str]) -> set[Access]:
+    return set().union(*(ALLOWANCE[category][0] for category in categories))
+
+
+def _check(function: str, used: set[Use], categories: list[str]) -> None:
+    grants = granted(function)
+    by_access: dict[Access, list[Grant]] = {}
+    for grant in grants:
+        by_access.setdefault(grant.access, []).append(grant)
+
+    missing = [use for use in used if use.access not in by_access]
+    assert not missing, f"{function} uses what it is not granted: {sorted(map(str, (u.access for u in missing)))}"
+    for use in used:
+        for grant in by_access[use.access]:
+            if grant.leading_keys is not None:
+                assert use.leading_key is not None and any(
+                    fnmatch.fnmatchcase(use.leading_key, pattern) for pattern in grant.leading_keys
+                ), f"{function}: {use.access} on key {use.leading_key} is outside {grant.leading_keys}"
+
+    unused = {grant.access for grant in grants} - {use.access for use in used} - _allowed(categories)
+    assert not unused, f"{function} is granted what it never uses: {sorted(map(str, unused))}"
+
+
+CONTRACT_IDS = [contract.logical_id for contract in ALL]
+
+
+@pytest.mark.parametrize("contract", ALL, ids=CONTRACT_IDS)
+def test_each_operation_function_is_granted_exactly_what_it_uses(shared_api: Api, contract: Contract) -> None:
+    used = _run_contract(shared_api, contract)
+    assert used, "the examples made no AWS call at all"
+    _check(contract.logical_id, used, _category(contract))
+    actions = {grant.access.action for grant in granted(contract.logical_id)}
+    assert not any(action.startswith("events:") for action in actions), "only the relay may put events"
+    if contract.kind == "query":
+        assert actions <= READ_ONLY, f"a read-only route may not write: {sorted(actions - READ_ONLY)}"
+
+
+def test_the_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    wipe()
+    api = shared_api
+    contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Relayed"}).data
+    api.patch(f"/sales/contacts/{contact['id']}", {"lifecycle": "active"})
+    with recording() as recorder:
+        latest = relay_event(stream_records())["Records"][-2:]  # contact.created, contact.updated
+        result = function_module("outbox_relay").lambda_handler({"Records": latest}, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    used = uses(recorder.calls)
+    assert {use.access for use in used} == {Access("events:PutEvents", "SalesEventBus", "")}
+    _check(RELAY, used, ["relay"])
+
+
+def test_every_function_of_the_template_is_checked() -> None:
+    functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
+    assert functions == {contract.logical_id for contract in ALL} | {RELAY}
+
+
+def test_the_allowance_is_justified() -> None:
+    for category, (accesses, reason) in ALLOWANCE.items():
+        assert accesses and len(reason) > 40, category
+        assert not any(access.action in WRITES for access in accesses if category == "query")

@@ -1,0 +1,46 @@
+"""If-Match on every mutation: a stale version is refused with 412 PRECONDITION_FAILED and nothing is written.
+
+Runs in one shared moto account (module scope): every request here must leave both tables unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sales.contracts.registry import ALL
+from tests.reliability.support import Snapshot
+from tests.support.api import Api
+
+# Every command on an existing record, the record it targets in `seeded`, and a body it would accept.
+MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
+    "sales.deal.update_basic_info": ("deal", {"name": "Renamed again"}),
+    "sales.deal.update_value": ("deal", {"value": 99, "currency": "USD"}),
+    "sales.deal.move_stage": ("deal", {"stage": "proposal"}),
+    "sales.deal.win": ("deal", {"note": "signed"}),
+    "sales.deal.lose": ("deal", {"reason": "budget"}),
+    "sales.deal.delete": ("deal", None),
+    "sales.deal.restore": ("deleted_deal", {}),
+    "sales.contact.update": ("contact", {"lifecycle": "dormant"}),
+    "sales.contact.delete": ("contact", None),
+    "sales.contact.restore": ("deleted_contact", {}),
+}
+MUTATING = [contract for contract in ALL if contract.kind == "command" and contract.http.path_params]
+
+
+def test_every_mutation_has_a_precondition_case() -> None:
+    assert {contract.key for contract in MUTATING} == set(MUTATIONS)
+
+
+@pytest.mark.parametrize("contract", MUTATING, ids=[contract.key for contract in MUTATING])
+def test_a_stale_if_match_is_refused_with_412_and_writes_nothing(
+    shared_api: Api, seeded: dict[str, Any], contract: Any
+) -> None:
+    target, body = MUTATIONS[contract.key]
+    path = contract.http.path.replace("{id}", seeded[target]["id"])
+    before = Snapshot.take()
+    reply = shared_api.call(contract.http.method, path, body, headers={"If-Match": '"1"'})
+    assert reply.status == 412 and reply.error_code == "PRECONDITION_FAILED", reply.body
+    assert reply.body["status"] == "error" and reply.body["error"]["message"]
+    assert Snapshot.take() == before
