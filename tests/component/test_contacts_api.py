@@ -337,3 +337,10 @@ def test_contact_routes_require_a_sales_or_admin_principal(api: Api, contact: di
             assert_error(forbidden, 403, "FORBIDDEN")
     admin = api.as_user(OTHER_USER, "admin")
     assert admin.get(f"/sales/contacts/{contact['id']}").status == 200
+
+
+def test_an_empty_or_unchanged_patch_stores_nothing(api: Api, contact: dict) -> None:
+    for body in ({}, {"display_name": contact["display_name"], "lifecycle": contact["lifecycle"]}):
+        with store.nothing_written():
+            reply = api.patch(f"/sales/contacts/{contact['id']}", body)
+        assert reply.status == 200 and reply.data["version"] == contact["version"], reply.body

@@ -139,20 +139,11 @@ def count(query: IndexQuery) -> int:
 
 
 def read_counters(family: str) -> Counter[str]:
-    """Sum every shard of a counter family with one BatchGetItem (retrying unprocessed keys)."""
-    shard_keys = [to_attributes(dict(keys.stats_shard(family, shard))) for shard in range(settings().stats_shards)]
+    """Sum every shard of a counter family: one BatchGetItem, whatever the number of deals."""
     totals: Counter[str] = Counter()
-    pending: dict[str, Any] = {settings().table_name: {"Keys": shard_keys, "ConsistentRead": True}}
-    for _attempt in range(5):
-        response = clients.dynamodb().batch_get_item(RequestItems=pending)
-        for raw in response.get("Responses", {}).get(settings().table_name, []):
-            for name, value in from_attributes(raw).items():
-                if name not in ("PK", "SK") and isinstance(value, int):
-                    totals[name] += value
-        pending = response.get("UnprocessedKeys") or {}
-        if not pending:
-            return totals
-    raise RuntimeError("stats shards stayed unprocessed after retries")
+    for shard in get_items([keys.stats_shard(family, shard) for shard in range(settings().stats_shards)]):
+        totals.update(counters_of(shard))
+    return totals
 
 
 def deal_counters() -> Counter[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -113,6 +115,31 @@ def _bump(aggregate: AggregateRoot) -> int | None:
     return previous
 
 
+@contextmanager
+def _saving(
+    aggregate: AggregateRoot, item_of: Callable[[Any], Item], pk: str, kind: str, ctx: RequestContext
+) -> Iterator[Transaction]:
+    """What every save shares: the versioned put, the keyed-command record and the outbox rows, then the
+    caller's own items, then one commit. The version is advanced for the write and restored on failure."""
+    previous_version = _bump(aggregate)
+    try:
+        tx = Transaction(settings().table_name)
+        _versioned_put(tx, item_of(aggregate), previous_version)
+        _command_guard(tx, aggregate, ctx)
+        _outbox(tx, aggregate, pk, kind, ctx)
+        yield tx
+        tx.commit()
+    except BaseException:
+        aggregate.version -= 1
+        raise
+    aggregate.pending_events.clear()
+
+
+def _unchanged(aggregate: AggregateRoot, before: AggregateRoot | None) -> bool:
+    """A command that changed nothing stores nothing: no new version, no write."""
+    return before is not None and not aggregate.pending_events and aggregate == before
+
+
 class DealRepository:
     def get(self, deal_id: str) -> Deal | None:
         item = get_item(keys.deal(deal_id))
@@ -120,14 +147,9 @@ class DealRepository:
 
     def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
         """Persist `deal` as changed from `before` (None when new), with everything it implies."""
-        if not deal.pending_events and not deal.pending_stage_changes and before is not None and deal == before:
+        if _unchanged(deal, before) and not deal.pending_stage_changes:
             return
-        previous_version = _bump(deal)
-        try:
-            tx = Transaction(settings().table_name)
-            _versioned_put(tx, deal_item(deal), previous_version)
-            _command_guard(tx, deal, ctx)
-            pk = keys.deal(deal.id)["PK"]
+        with _saving(deal, deal_item, keys.deal(deal.id)["PK"], "Deal", ctx) as tx:
             for index, change in enumerate(deal.pending_stage_changes):
                 tx.put(
                     {
@@ -139,7 +161,6 @@ class DealRepository:
                         "at": to_rfc3339(change.at),
                     }
                 )
-            _outbox(tx, deal, pk, "Deal", ctx)
             if check_customer:
                 tx.check(
                     keys.contact(deal.customer_id),
@@ -151,11 +172,6 @@ class DealRepository:
                     ),
                 )
             self._counters(tx, before, deal)
-            tx.commit()
-        except BaseException:
-            deal.version -= 1
-            raise
-        deal.pending_events.clear()
         deal.pending_stage_changes.clear()
 
     @staticmethod
@@ -189,13 +205,9 @@ class ContactRepository:
         return str(item["contact_id"]) if item else None
 
     def save(self, contact: Contact, before: Contact | None, ctx: RequestContext) -> None:
-        previous_version = _bump(contact)
-        try:
-            tx = Transaction(settings().table_name)
-            _versioned_put(tx, contact_item(contact), previous_version)
-            _command_guard(tx, contact, ctx)
-            pk = keys.contact(contact.id)["PK"]
-            _outbox(tx, contact, pk, "Contact", ctx)
+        if _unchanged(contact, before):
+            return
+        with _saving(contact, contact_item, keys.contact(contact.id)["PK"], "Contact", ctx) as tx:
             self._email_claims(tx, contact, before)
             if contact.is_deleted and (before is None or not before.is_deleted):
                 tx.check(
@@ -216,11 +228,6 @@ class ContactRepository:
                     keys.stats_shard(CONTACT_STATS, pick_shard(settings().stats_shards)),
                     {"all": live_after - live_before},
                 )
-            tx.commit()
-        except BaseException:
-            contact.version -= 1
-            raise
-        contact.pending_events.clear()
 
     @staticmethod
     def _email_claims(tx: Transaction, contact: Contact, before: Contact | None) -> None:
