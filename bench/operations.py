@@ -1,0 +1,425 @@
+"""Every operation of the service as one benchmark case: its request, its success status, its budget.
+
+`kind` names the budget the issue sets for it (bench/targets.py checks them):
+  command  at most one read plus one TransactWriteItems
+  keyed    a command with Idempotency-Key: the same plus Powertools' two writes to the idempotency table
+  get      one GetItem
+  list     one list page: one Query plus at most one read for the total (two requests, reads only)
+  stats    a constant number of reads
+  history  one Query
+  relay    one PutEvents per 10 events
+  info     reported, no budget (the seed's `?page=N`, which walks keys by design)
+`size_free` cases must cost the same requests and items read at every table size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bench.world import OWNERS, Invocation, World
+
+# Filtered lists ask for pages of 10: every filter matches at least 10 seeded deals even at 100 deals (10 won,
+# 10 per customer), so both table sizes read full pages and the comparison is of the table size alone.
+PAGE = 10
+
+Request = tuple[str, str, Any, dict[str, Any] | None, dict[str, str] | None]  # method, path, body, query, headers
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # contract key, or the relay
+    variant: str  # "" or what distinguishes it, e.g. "?stage=lead"
+    kind: str
+    request: Callable[[World, int], Request]
+    status: int = 200
+    size_free: bool = False
+    warm: bool = False  # part of the warm-overhead target
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.variant}".strip()
+
+    def run(self, world: World, iteration: int) -> Invocation:
+        method, path, body, query, headers = self.request(world, iteration)
+        result = world.invoke(method, path, body, query=query, headers=headers)
+        if result.status != self.status:
+            raise AssertionError(f"{self.label}: expected {self.status}, got {result.status}: {result.body}")
+        return result
+
+
+def _future(days: int = 120) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def _pool(world: World, name: str, index: int, make: Callable[[World, int], str]) -> str:
+    """The index-th fresh target of a kind (a deal to win, a contact to delete), made on first use."""
+    pools: dict[str, list[str]] = world.__dict__.setdefault("pools", {})
+    pool = pools.setdefault(name, [])
+    while len(pool) <= index:
+        pool.append(make(world, len(pool)))
+    return pool[index]
+
+
+def _open_deal(world: World, number: int) -> str:
+    """A fresh lead deal of a seeded customer, created through the API (outside any measured request)."""
+    reply = world.invoke(
+        "POST",
+        "/sales/deals",
+        {
+            "customer_id": world.seeded.contacts[number % len(world.seeded.contacts)],
+            "name": f"Bench target {number}",
+            "value": 250_000,
+            "currency": "USD",
+            "expected_close_date": _future(60),
+        },
+    )
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _deleted_deal(world: World, number: int) -> str:
+    deal = _open_deal(world, 10_000 + number)
+    assert world.invoke("DELETE", f"/sales/deals/{deal}").status == 204
+    return deal
+
+
+def _free_contact(world: World, number: int) -> str:
+    reply = world.invoke(
+        "POST", "/sales/contacts", {"kind": "person", "display_name": f"Zz Bench {number}", "emails": []}
+    )
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _deleted_contact(world: World, number: int) -> str:
+    contact = _free_contact(world, 10_000 + number)
+    assert world.invoke("DELETE", f"/sales/contacts/{contact}").status == 204
+    return contact
+
+
+def _unique(world: World) -> int:
+    world.__dict__["unique"] = world.__dict__.get("unique", 0) + 1
+    return int(world.__dict__["unique"])
+
+
+def _second_page(world: World) -> str:
+    first = world.invoke("GET", "/sales/deals", query={"page_size": 20})
+    return str(first.body["pagination"]["next_cursor"]) if first.body else ""
+
+
+def _deal(stage: str, index: int = 0) -> Callable[[World], str]:
+    return lambda world: world.seeded.deal_in(stage, index)
+
+
+_HISTORY_DEAL = _deal("won", 0)
+_GET_DEAL = _deal("qualified", 0)
+_EDIT_DEAL = _deal("lead", 0)  # USD (deal 0 of the stage cycle)
+_MOVE_DEAL = _deal("lead", 1)
+_MONTH = date.today().strftime("%Y-%m")
+_YEAR_ON = (date.today() + timedelta(days=335)).strftime("%Y-%m")
+
+
+def _customer(world: World) -> str:
+    return world.seeded.contacts[2]
+
+
+def _customer_owner(world: World) -> str:
+    customer = _customer(world)
+    return next(world.seeded.owner_of[d] for d in world.seeded.deals if world.seeded.customer_of[d] == customer)
+
+
+# Reads first, on the table as seeded (so both sizes see the same lists), then the commands.
+CASES: tuple[Case, ...] = (
+    # -- deal queries -----------------------------------------------------------------------------
+    Case(
+        "sales.deal.get", "", "get", lambda w, i: ("GET", f"/sales/deals/{_GET_DEAL(w)}", None, None, None), warm=True
+    ),
+    Case(
+        "sales.deal.list", "", "list", lambda w, i: ("GET", "/sales/deals", None, None, None), size_free=True, warm=True
+    ),
+    Case(
+        "sales.deal.list",
+        "next page (cursor)",
+        "list",
+        lambda w, i: ("GET", "/sales/deals", None, {"cursor": _second_page(w)}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.list",
+        "?stage=lead",
+        "list",
+        lambda w, i: ("GET", "/sales/deals", None, {"stage": "lead", "page_size": PAGE}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.list",
+        "?status=won",
+        "list",
+        lambda w, i: ("GET", "/sales/deals", None, {"status": "won", "page_size": PAGE}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.list",
+        "?assigned_to=",
+        "list",
+        lambda w, i: ("GET", "/sales/deals", None, {"assigned_to": OWNERS[1], "page_size": PAGE}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.list",
+        "?customer_id=",
+        "list",
+        lambda w, i: ("GET", "/sales/deals", None, {"customer_id": _customer(w), "page_size": PAGE}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.list",
+        "?customer_id=&assigned_to=",
+        "list",
+        lambda w, i: (
+            "GET",
+            "/sales/deals",
+            None,
+            {"customer_id": _customer(w), "assigned_to": _customer_owner(w), "page_size": PAGE},
+            None,
+        ),
+        size_free=True,
+    ),
+    Case("sales.deal.list", "?page=3", "info", lambda w, i: ("GET", "/sales/deals", None, {"page": 3}, None)),
+    Case(
+        "sales.deal.list_by_stage",
+        "",
+        "list",
+        lambda w, i: ("GET", "/sales/deals/stage/lead", None, {"page_size": PAGE}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.pipeline_stats",
+        "",
+        "stats",
+        lambda w, i: ("GET", "/sales/deals/stats/pipeline", None, None, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.won_stats",
+        "",
+        "stats",
+        lambda w, i: ("GET", "/sales/deals/stats/won", None, None, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.forecast",
+        "",
+        "stats",
+        lambda w, i: ("GET", "/sales/deals/stats/forecast", None, {"from": _MONTH, "to": _YEAR_ON}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.deal.history",
+        "",
+        "history",
+        lambda w, i: ("GET", f"/sales/deals/{_HISTORY_DEAL(w)}/history", None, None, None),
+        size_free=True,
+    ),
+    # -- contact queries --------------------------------------------------------------------------
+    Case(
+        "sales.contact.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/contacts/{w.seeded.contacts[1]}", None, None, None),
+    ),
+    Case(
+        "sales.contact.list",
+        "",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"page_size": PAGE}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.contact.list",
+        "?q=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"q": "Customer 00001 GmbH"}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.contact.list",
+        "?email=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"email": "buyer1@customer1.example"}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.contact.deals",
+        "",
+        "list",
+        lambda w, i: ("GET", f"/sales/contacts/{_customer(w)}/deals", None, {"page_size": PAGE}, None),
+        size_free=True,
+    ),
+    # -- deal commands ----------------------------------------------------------------------------
+    Case(
+        "sales.deal.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/deals",
+            {
+                "customer_id": w.seeded.contacts[i % len(w.seeded.contacts)],
+                "name": f"Bench deal {i}",
+                "value": 5_000_000,
+                "currency": "USD",
+                "expected_close_date": _future(),
+            },
+            None,
+            None,
+        ),
+        201,
+        warm=True,
+    ),
+    Case(
+        "sales.deal.create",
+        "Idempotency-Key",
+        "keyed",
+        lambda w, i: (
+            "POST",
+            "/sales/deals",
+            {
+                "customer_id": w.seeded.contacts[0],
+                "name": f"Keyed deal {i}",
+                "value": 5_000_000,
+                "currency": "USD",
+                "expected_close_date": _future(),
+            },
+            None,
+            {"Idempotency-Key": f"bench-{_unique(w)}"},
+        ),
+        201,
+    ),
+    Case(
+        "sales.deal.update_basic_info",
+        "",
+        "command",
+        lambda w, i: ("PUT", f"/sales/deals/{_EDIT_DEAL(w)}/basic-info", {"name": f"Renamed {i}"}, None, None),
+    ),
+    Case(
+        "sales.deal.update_value",
+        "",
+        "command",
+        lambda w, i: (
+            "PUT",
+            f"/sales/deals/{_EDIT_DEAL(w)}/value",
+            {"value": 100_001 + i, "currency": "USD"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.deal.move_stage",
+        "",
+        "command",
+        lambda w, i: (
+            "PUT",
+            f"/sales/deals/{_MOVE_DEAL(w)}/stage",
+            {"stage": "qualified" if i % 2 == 0 else "proposal"},
+            None,
+            None,
+        ),
+        warm=True,
+    ),
+    Case(
+        "sales.deal.win",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/deals/{_pool(w, 'win', i, _open_deal)}/win",
+            {"actual_value": 260_000},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.deal.lose",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/deals/{_pool(w, 'lose', i, _open_deal)}/lose", {"reason": "budget"}, None, None),
+    ),
+    Case(
+        "sales.deal.delete",
+        "",
+        "command",
+        lambda w, i: ("DELETE", f"/sales/deals/{_pool(w, 'delete', i, _open_deal)}", None, None, None),
+        204,
+    ),
+    Case(
+        "sales.deal.restore",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/deals/{_pool(w, 'restore', i, _deleted_deal)}/restore", None, None, None),
+    ),
+    # -- contact commands -------------------------------------------------------------------------
+    Case(
+        "sales.contact.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/contacts",
+            {"kind": "organization", "display_name": f"Bench {i} AG", "emails": [f"c{_unique(w)}@bench.example"]},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.contact.update",
+        "",
+        "command",
+        lambda w, i: (
+            "PATCH",
+            f"/sales/contacts/{w.seeded.contacts[3]}",
+            {"phones": [f"+49 30 {1000 + i}"]},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.contact.delete",
+        "",
+        "command",
+        lambda w, i: ("DELETE", f"/sales/contacts/{_pool(w, 'contact-delete', i, _free_contact)}", None, None, None),
+        204,
+    ),
+    Case(
+        "sales.contact.restore",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/contacts/{_pool(w, 'contact-restore', i, _deleted_contact)}/restore",
+            None,
+            None,
+            None,
+        ),
+    ),
+)
+
+RELAY_EVENTS = 23
+
+
+def relay_records(world: World, events: int = RELAY_EVENTS) -> list[dict[str, Any]]:
+    """The last `events` outbox inserts of the table stream, as the relay's event source mapping delivers them
+    (commands are run until the stream holds enough)."""
+    from tests.support.streams import relay_event, stream_records
+
+    number = 0
+    while True:
+        records = relay_event(stream_records())["Records"]
+        if len(records) >= events:
+            return records[-events:]
+        _open_deal(world, 20_000 + number)
+        number += 1

@@ -1,0 +1,66 @@
+"""The issue's targets as checks over measured figures: each returns (met, what was measured)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from bench.counting import Recording
+
+COLD_START_MAX_RATIO = 1.3
+WARM_MAX_RATIO = 1.5
+# An item (partition) absorbs at most 1,000 write units a second; the load the issue names.
+PARTITION_WCU_PER_SECOND = 1000
+DEAL_WRITES_PER_SECOND = 1000
+IDEMPOTENCY_WRITES = Counter({"PutItem": 1, "UpdateItem": 1})
+READ_OPERATIONS = {"GetItem", "BatchGetItem", "Query"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    met: bool
+    detail: str
+
+
+def _only(recording: Recording, allowed: Counter[str]) -> list[str]:
+    """What exceeds `allowed` (operation -> at most how many)."""
+    problems = []
+    for operation, count in recording.by_operation.items():
+        if count > allowed.get(operation, 0):
+            problems.append(f"{count} {operation}")
+    return problems
+
+
+def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
+    """The per-operation request budget of `kind` (see bench/operations.py)."""
+    ops = recording.by_operation
+    reads = sum(count for name, count in ops.items() if name in READ_OPERATIONS)
+    if ops.get("Scan"):
+        return Verdict(False, "issues a Scan")
+    if kind == "command":
+        extra = _only(recording, Counter({"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}))
+        ok = not extra and reads <= 1 and ops.get("TransactWriteItems", 0) <= 1
+        return Verdict(ok, "<= 1 read + 1 TransactWriteItems")
+    if kind == "keyed":
+        allowed = Counter({"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}) + IDEMPOTENCY_WRITES
+        ok = not _only(recording, allowed) and reads <= 1
+        return Verdict(ok, "<= 1 read + 1 TransactWriteItems + idempotency PutItem, UpdateItem")
+    if kind == "get":
+        return Verdict(ops == Counter({"GetItem": 1}), "1 GetItem")
+    if kind == "list":
+        ok = reads == recording.requests and recording.requests <= 2 and ops.get("Query", 0) <= 2
+        return Verdict(ok, "1 page read + <= 1 read for the total")
+    if kind == "stats":
+        return Verdict(reads == recording.requests and recording.requests <= 1, "1 read (constant)")
+    if kind == "history":
+        return Verdict(ops == Counter({"Query": 1}), "1 Query")
+    if kind == "relay":
+        expected = math.ceil(events / 10)
+        return Verdict(ops == Counter({"PutEvents": expected}), f"{expected} PutEvents for {events} events")
+    return Verdict(True, "no budget (reported)")
+
+
+def same_cost(small: Recording, large: Recording) -> Verdict:
+    same = small.by_operation == large.by_operation and small.items_read == large.items_read
+    return Verdict(same, f"{small.summary()} / {small.items_read} items at both sizes")

@@ -1,0 +1,308 @@
+"""A moto account with the service's table, a seeded pipeline, and the real handlers invoked in-process.
+
+Seeding writes exactly what the commands write (deal items with their index keys, stage history, stats
+shards, owner and customer counters, contacts with their email claims): it runs the real domain methods and
+the real repositories, but collects each save's transaction instead of committing it, folds the counter
+deltas (ADD) together, and writes the result with BatchWriteItem. Outbox rows are left out: the relay has
+long consumed them, and no read path touches them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import re
+import time
+import types
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bench.counting import Recorder, Recording
+from bench.env import REGION
+
+OWNERS = tuple(f"0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a{index:02x}" for index in range(5))
+ACTOR = OWNERS[0]
+CURRENCIES = ("USD", "EUR", "JPY")
+# Stage mix of every 20 consecutive deals: 8 lead, 4 qualified, 3 proposal, 2 negotiation, 2 won, 1 lost.
+STAGE_CYCLE = ("lead",) * 8 + ("qualified",) * 4 + ("proposal",) * 3 + ("negotiation",) * 2 + ("won",) * 2 + ("lost",)
+DEALS_PER_CUSTOMER = 10
+_ADD = re.compile(r"(#\w+) (:\w+)")
+
+
+@dataclass
+class Seeded:
+    contacts: list[str] = field(default_factory=list)
+    deals: list[str] = field(default_factory=list)
+    stage_of: dict[str, str] = field(default_factory=dict)
+    customer_of: dict[str, str] = field(default_factory=dict)
+    owner_of: dict[str, str] = field(default_factory=dict)
+
+    def deal_in(self, stage: str, index: int = 0) -> str:
+        return [deal for deal in self.deals if self.stage_of[deal] == stage][index]
+
+
+@dataclass
+class Invocation:
+    status: int
+    body: dict[str, Any] | None
+    headers: dict[str, str]
+    seconds: float
+    recording: Recording
+
+    @property
+    def data(self) -> Any:
+        assert self.body is not None, f"no body (status {self.status})"
+        return self.body["data"]
+
+
+class World:
+    """`with World() as world:` a fresh moto account; `world.seed(n)`; `world.invoke(...)`."""
+
+    def __init__(self, *, fast_moto: bool = True) -> None:
+        self.recorder = Recorder()
+        self._mock: Any = None
+        self._fast = contextlib.ExitStack()
+        self.fast_moto = fast_moto
+        self.seeded = Seeded()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> World:
+        from moto import mock_aws
+
+        from sales.adapters import clients
+        from sales.runtime import idempotency
+        from tests.support.aws import create_bus, create_idempotency_table, create_table
+
+        self._mock = mock_aws()
+        self._mock.start()
+        if self.fast_moto:
+            self._fast.enter_context(_no_transaction_backups())
+        clients.reset()
+        idempotency.reset()
+        create_table()
+        create_idempotency_table()
+        create_bus()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sales.adapters import clients
+        from sales.runtime import idempotency
+
+        self._fast.close()
+        self._mock.stop()
+        clients.reset()
+        idempotency.reset()
+
+    # -- requests --------------------------------------------------------------------------------
+    def invoke(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        query: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        user: str = ACTOR,
+        groups: str = "sales",
+    ) -> Invocation:
+        """One API request through its function's real handler; times the handler call alone."""
+        from tests.support.api import LambdaContext, function_module, route
+        from tests.support.events import api_event, claims
+
+        found = route(method, path)
+        assert found, f"no contract routes {method} {path}"
+        contract, params = found
+        event = api_event(
+            method,
+            path,
+            resource=contract.http.path,
+            path_params=params,
+            query={name: str(value) for name, value in (query or {}).items()} or None,
+            body=body,
+            headers=headers,
+            principal=claims(user, groups),
+        )
+        handler = function_module(contract.function_folder).lambda_handler
+        context = LambdaContext()
+        with self.recorder.recording() as recording, contextlib.redirect_stdout(io.StringIO()):
+            started = time.perf_counter()
+            response = handler(event, context)
+            seconds = time.perf_counter() - started
+        headers_out = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers_out.setdefault(name, values[-1])
+        text = response.get("body")
+        return Invocation(response["statusCode"], json.loads(text) if text else None, headers_out, seconds, recording)
+
+    def relay(self, records: list[dict[str, Any]]) -> Invocation:
+        from tests.support.api import LambdaContext, function_module
+
+        handler = function_module("outbox_relay").lambda_handler
+        with self.recorder.recording() as recording, contextlib.redirect_stdout(io.StringIO()):
+            started = time.perf_counter()
+            response = handler({"Records": records}, LambdaContext())
+            seconds = time.perf_counter() - started
+        return Invocation(200, response, {}, seconds, recording)
+
+    # -- seeding ---------------------------------------------------------------------------------
+    def seed(self, deals: int, *, today: date | None = None) -> Seeded:
+        """`deals` deals over deals/10 customers and 5 owners, in a fixed stage/currency/date mix."""
+        from sales.adapters.dynamodb.store import ContactRepository, DealRepository
+        from sales.application.context import Principal, RequestContext
+        from sales.domain.contact import Contact, ContactKind
+        from sales.domain.deal import Deal, Stage
+        from sales.domain.money import Money
+
+        now = datetime.now(UTC)
+        today = today or now.date()
+        ctx = RequestContext(principal=Principal(ACTOR, frozenset({"sales"})), correlation_id="bench-seed", now=now)
+        contacts_repo, deals_repo = ContactRepository(), DealRepository()
+        seeded = self.seeded
+        start = len(seeded.contacts)
+        with _collected() as transactions:
+            for index in range(max(1, deals // DEALS_PER_CUSTOMER)):
+                number = start + index
+                contact = Contact.create(
+                    kind=ContactKind.ORGANIZATION,
+                    display_name=f"Customer {number:05d} GmbH",
+                    owner_id=OWNERS[number % len(OWNERS)],
+                    emails=[f"buyer{number}@customer{number}.example"],
+                    now=now,
+                )
+                contacts_repo.save(contact, None, ctx)
+                seeded.contacts.append(contact.id)
+            customers = seeded.contacts[start:]
+            for index in range(deals):
+                stage = STAGE_CYCLE[index % len(STAGE_CYCLE)]
+                deal = Deal.create(
+                    customer_id=customers[index % len(customers)],
+                    assigned_to=OWNERS[index % len(OWNERS)],
+                    name=f"Deal {len(seeded.deals):05d}",
+                    value=Money(100 * (1000 + (index * 37) % 100_000), CURRENCIES[index % len(CURRENCIES)]),
+                    expected_close_date=today + timedelta(days=30 + (index * 7) % 540),
+                    actor=ACTOR,
+                    now=now,
+                )
+                deals_repo.save(deal, None, ctx, check_customer=True)
+                if stage != "lead":
+                    before = copy.deepcopy(deal)
+                    if stage == "won":
+                        deal.win(close_date=today, actor=ACTOR, now=now)
+                    elif stage == "lost":
+                        deal.lose(close_date=today, actor=ACTOR, now=now, reason="budget")
+                    else:
+                        deal.move_to_stage(Stage(stage), actor=ACTOR, now=now)
+                    deals_repo.save(deal, before, ctx)
+                seeded.deals.append(deal.id)
+                seeded.stage_of[deal.id] = stage
+                seeded.customer_of[deal.id] = deal.customer_id
+                seeded.owner_of[deal.id] = deal.assigned_to
+        _write(transactions)
+        return seeded
+
+
+@contextlib.contextmanager
+def _collected() -> Iterator[list[list[dict[str, Any]]]]:
+    """Every Transaction.commit inside the block is recorded instead of sent."""
+    from sales.adapters.dynamodb.transaction import Transaction
+
+    transactions: list[list[dict[str, Any]]] = []
+    original = Transaction.commit
+
+    def collect(self: Transaction, *, client_token: str | None = None) -> None:
+        transactions.append([operation.request for operation in self.operations])
+
+    Transaction.commit = collect  # type: ignore[method-assign]
+    try:
+        yield transactions
+    finally:
+        Transaction.commit = original  # type: ignore[method-assign]
+
+
+def _key(attributes: dict[str, Any]) -> tuple[str, str]:
+    return attributes["PK"]["S"], attributes["SK"]["S"]
+
+
+def _write(transactions: list[list[dict[str, Any]]]) -> None:
+    """Apply collected transactions in order: puts and deletes by key, counter ADDs summed."""
+    from sales.settings import settings
+
+    items: dict[tuple[str, str], dict[str, Any]] = {}
+    counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for operations in transactions:
+        for operation in operations:
+            if "Put" in operation:
+                item = operation["Put"]["Item"]
+                if not item["SK"]["S"].startswith("OUTBOX#"):
+                    items[_key(item)] = item
+            elif "Delete" in operation:
+                items.pop(_key(operation["Delete"]["Key"]), None)
+            elif "Update" in operation:
+                update = operation["Update"]
+                assert update["UpdateExpression"].startswith("ADD "), update
+                names, values = update["ExpressionAttributeNames"], update["ExpressionAttributeValues"]
+                for name, value in _ADD.findall(update["UpdateExpression"]):
+                    counters[_key(update["Key"])][names[name]] += int(values[value]["N"])
+    for key, totals in counters.items():
+        item = items.setdefault(key, {"PK": {"S": key[0]}, "SK": {"S": key[1]}})
+        for name, total in totals.items():
+            item[name] = {"N": str(total)}
+    # Straight into moto's table (its stream included): the AWS request layer adds nothing but minutes here.
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
+    table = settings().table_name
+    with _fast_moto_items():
+        for item in items.values():
+            backend.put_item(table, item)
+
+
+@contextlib.contextmanager
+def _no_transaction_backups() -> Iterator[None]:
+    """moto deep-copies the whole table for every item of a TransactWriteItems (to roll back on failure), which
+    makes a command take seconds on a 10,000-deal table. The benchmark's transactions all succeed (a case fails on
+    any unexpected status), so skip the copy; a failed transaction is refused loudly instead of half-applied."""
+    import moto.dynamodb.models as models
+    from moto.dynamodb.models.table import Table
+
+    original_copy = models.copy
+    original_transact = models.DynamoDBBackend.transact_write_items
+
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        try:
+            original_transact(backend, transact_items)
+        except Exception as error:
+            raise RuntimeError(
+                f"a transaction failed in the benchmark (moto cannot roll it back here): {error}"
+            ) from error
+
+    models.copy = types.SimpleNamespace(deepcopy=deepcopy)  # type: ignore[assignment]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        models.copy = original_copy
+        models.DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def _fast_moto_items() -> Iterator[None]:
+    """moto re-adds up every attribute's size on each attribute it stores (to enforce the 400 KB limit), which
+    makes seeding 10,000 deals take minutes; the seeded items are a few KB, so skip that check while seeding."""
+    from moto.dynamodb.models.dynamo_type import LimitedSizeDict
+
+    original = LimitedSizeDict.__setitem__
+    LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        LimitedSizeDict.__setitem__ = original  # type: ignore[method-assign]
