@@ -28,31 +28,14 @@ os.environ.update(
 for variable in [name for name in os.environ if name.startswith("AWS_ENDPOINT_URL")]:
     del os.environ[variable]
 
-from moto import mock_aws  # noqa: E402
-
-from sales.adapters import clients  # noqa: E402
-from sales.runtime import idempotency  # noqa: E402
 from tests.support.api import Api  # noqa: E402
-from tests.support.aws import create_bus, create_idempotency_table, create_table  # noqa: E402
-
-
-def _no_scan(**_kwargs: object) -> None:
-    raise AssertionError("the service issued a DynamoDB Scan: request paths must query an index or a key")
+from tests.support.aws import sales_world  # noqa: E402
 
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    with mock_aws():
-        clients.reset()
-        idempotency.reset()
-        create_table()
-        create_idempotency_table()
-        create_bus()
-        # Every test doubles as a check that no request path scans the table.
-        clients.dynamodb().meta.events.register("before-call.dynamodb.Scan", _no_scan)
+    with sales_world():
         yield
-    clients.reset()
-    idempotency.reset()
 
 
 @pytest.fixture

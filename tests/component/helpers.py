@@ -12,26 +12,6 @@ UNKNOWN_DEAL = "019b72b7-339c-73ca-850c-8459913f2cde"
 UNKNOWN_CONTACT = "019b72b7-0636-79b5-b8fe-28b439ec8000"
 OTHER_USER = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6c"
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-# SPEC §4: every key deal.won carries (null where not known yet).
-DEAL_WON_KEYS = frozenset(
-    {
-        "deal_id",
-        "customer_id",
-        "bridge",
-        "name",
-        "value",
-        "currency",
-        "close_date",
-        "actual_value",
-        "note",
-        "assigned_to",
-        "opportunity_id",
-        "variant_id",
-        "quote_id",
-        "lines",
-        "channel",
-    }
-)
 
 
 def utc_today() -> str:

@@ -12,7 +12,6 @@ import pytest
 
 from tests.component import store
 from tests.component.helpers import (
-    DEAL_WON_KEYS,
     OTHER_USER,
     RFC3339_UTC,
     UNKNOWN_DEAL,
@@ -22,6 +21,7 @@ from tests.component.helpers import (
 )
 from tests.support.api import Api
 from tests.support.events import DEFAULT_USER
+from tests.support.spec import DEAL_WON_KEYS
 
 NewDeal = Callable[..., dict[str, Any]]
 

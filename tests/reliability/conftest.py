@@ -9,18 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models.table import StreamShard
 
-from sales.adapters import clients
-from sales.runtime import idempotency
 from tests.support.api import Api
-from tests.support.aws import create_bus, create_idempotency_table, create_table
-
-
-def _no_scan(**_kwargs: object) -> None:
-    raise AssertionError("the service issued a DynamoDB Scan: request paths must query an index or a key")
+from tests.support.aws import sales_world
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -73,16 +66,8 @@ def atomic_calls(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def shared_api() -> Iterator[Api]:
     """One moto account for a whole module of tests that must not write anything (each checks so)."""
-    with mock_aws():
-        clients.reset()
-        idempotency.reset()
-        create_table()
-        create_idempotency_table()
-        create_bus()
-        clients.dynamodb().meta.events.register("before-call.dynamodb.Scan", _no_scan)
+    with sales_world():
         yield Api()
-    clients.reset()
-    idempotency.reset()
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,3 +54,31 @@ def create_idempotency_table(name: str = IDEMPOTENCY_TABLE) -> None:
 
 def create_bus(name: str = BUS) -> None:
     boto3.client("events").create_event_bus(Name=name)
+
+
+def _no_scan(**_kwargs: object) -> None:
+    raise AssertionError("the service issued a DynamoDB Scan: request paths must query an index or a key")
+
+
+@contextmanager
+def sales_world() -> Iterator[None]:
+    """A fresh moto account with the template's table, idempotency table and bus, and fresh clients.
+
+    Every test in it doubles as a check that no request path scans the table."""
+    from moto import mock_aws
+
+    from sales.adapters import clients
+    from sales.runtime import idempotency
+
+    with mock_aws():
+        clients.reset()
+        idempotency.reset()
+        create_table()
+        create_idempotency_table()
+        create_bus()
+        clients.dynamodb().meta.events.register("before-call.dynamodb.Scan", _no_scan)
+        try:
+            yield
+        finally:
+            clients.reset()
+            idempotency.reset()

@@ -20,6 +20,7 @@ from sales.domain.deal import (
 )
 from sales.domain.errors import RuleViolated, ValidationFailed
 from sales.domain.money import Money
+from tests.support.spec import DEAL_WON_KEYS
 
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=2)
@@ -30,25 +31,6 @@ REP = "019b72b6-e679-7635-a86d-ac29a7923f3d"
 ACTOR = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
 OPEN_STAGES = [Stage.LEAD, Stage.QUALIFIED, Stage.PROPOSAL, Stage.NEGOTIATION]
 TERMINAL = [Stage.CLOSED_WON, Stage.CLOSED_LOST]
-
-# SPEC §4: every key deal.won must carry (null where not known yet).
-DEAL_WON_KEYS = {
-    "deal_id",
-    "customer_id",
-    "bridge",
-    "name",
-    "value",
-    "currency",
-    "close_date",
-    "actual_value",
-    "note",
-    "assigned_to",
-    "opportunity_id",
-    "variant_id",
-    "quote_id",
-    "lines",
-    "channel",
-}
 
 
 def new_deal(**overrides: object) -> Deal:
