@@ -57,7 +57,7 @@ def _emails(emails: list[str]) -> list[str]:
         address = normalize_email(email)
         if not EMAIL_RE.match(address) or len(address) > 254:
             raise ValidationFailed(
-                f"{email!r} is not an email address", [FieldIssue(f"emails[{index}]", "not an email address")]
+                f"emails[{index}] is not an email address", [FieldIssue(f"emails[{index}]", "not an email address")]
             )
         if address not in cleaned:
             cleaned.append(address)
@@ -72,7 +72,7 @@ def _phones(phones: list[str]) -> list[str]:
         number = phone.strip()
         if not PHONE_RE.match(number):
             raise ValidationFailed(
-                f"{phone!r} is not a phone number", [FieldIssue(f"phones[{index}]", "not a phone number")]
+                f"phones[{index}] is not a phone number", [FieldIssue(f"phones[{index}]", "not a phone number")]
             )
         if number not in cleaned:
             cleaned.append(number)
