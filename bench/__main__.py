@@ -80,9 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     results.seconds = time.perf_counter() - started
     results.verdicts = report.evaluate(results)
+    print(report.console(results))
     if not args.no_write:
         report.write(results)
-    print(report.console(results))
+        print(f"written to {report.DOC.relative_to(report.DOC.parents[1])}")
     return 0 if all(verdict.met for verdict in results.verdicts.values()) else 1
 
 

@@ -246,7 +246,7 @@ def console(results: Results) -> str:
         parts.append(f"  [{'met' if verdict.met else 'NOT MET'}] {name}: {verdict.detail}")
     for risk in risks(results):
         parts.append(f"  [risk] {risk}")
-    parts.append(f"\n({results.seconds:.0f} s; written to {DOC.relative_to(DOC.parents[1])})")
+    parts.append(f"\n({results.seconds:.0f} s)")
     return "\n".join(parts)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-import json
 import re
 import time
 import types
@@ -111,33 +110,19 @@ class World:
         groups: str = "sales",
     ) -> Invocation:
         """One API request through its function's real handler; times the handler call alone."""
-        from tests.support.api import LambdaContext, function_module, route
-        from tests.support.events import api_event, claims
+        from tests.support.api import LambdaContext, decode, request_event
+        from tests.support.events import claims
 
-        found = route(method, path)
-        assert found, f"no contract routes {method} {path}"
-        contract, params = found
-        event = api_event(
-            method,
-            path,
-            resource=contract.http.path,
-            path_params=params,
-            query={name: str(value) for name, value in (query or {}).items()} or None,
-            body=body,
-            headers=headers,
-            principal=claims(user, groups),
+        event, handler = request_event(
+            method, path, query=query, body=body, headers=headers, principal=claims(user, groups)
         )
-        handler = function_module(contract.function_folder).lambda_handler
         context = LambdaContext()
         with self.recorder.recording() as recording, contextlib.redirect_stdout(io.StringIO()):
             started = time.perf_counter()
             response = handler(event, context)
             seconds = time.perf_counter() - started
-        headers_out = dict(response.get("headers") or {})
-        for name, values in (response.get("multiValueHeaders") or {}).items():
-            headers_out.setdefault(name, values[-1])
-        text = response.get("body")
-        return Invocation(response["statusCode"], json.loads(text) if text else None, headers_out, seconds, recording)
+        status, headers_out, reply = decode(response)
+        return Invocation(status, reply, headers_out, seconds, recording)
 
     def relay(self, records: list[dict[str, Any]]) -> Invocation:
         from tests.support.api import LambdaContext, function_module

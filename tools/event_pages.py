@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sales.contracts.events import CATALOGUE, EventSpec
 from sales.contracts.registry import ALL
 from tools import ROOT, samples
 from tools.markdown import GENERATED, code, json_block, page, table
 from tools.rules import Rule, matches, rules
-from tools.schemas import defs_resolver, field_rows
+from tools.schemas import Resolver, defs_resolver, field_rows
 
 DIR = ROOT / "docs" / "events"
 
@@ -42,6 +43,14 @@ def _delivery(rule: Rule) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _fields(schema: Mapping[str, Any], resolve: Resolver) -> list[str]:
+    """One field table (metadata or data) of an event page."""
+    return table(
+        ("field", "type", "required", "description"),
+        ((code(row.name), row.type, "yes" if row.required else "no", row.notes) for row in field_rows(schema, resolve)),
+    )
+
+
 def event_page(spec: EventSpec, all_rules: list[Rule]) -> str:
     schema = spec.json_schema()
     resolve = defs_resolver(schema)
@@ -64,23 +73,11 @@ def event_page(spec: EventSpec, all_rules: list[Rule]) -> str:
         "",
         "## Metadata (`detail.metadata`)",
         "",
-        *table(
-            ("field", "type", "required", "description"),
-            (
-                (code(row.name), row.type, "yes" if row.required else "no", row.notes)
-                for row in field_rows(metadata, resolve)
-            ),
-        ),
+        *_fields(metadata, resolve),
         "",
         "## Data (`detail.data`)",
         "",
-        *table(
-            ("field", "type", "required", "description"),
-            (
-                (code(row.name), row.type, "yes" if row.required else "no", row.notes)
-                for row in field_rows(data, resolve)
-            ),
-        ),
+        *_fields(data, resolve),
         "",
         "## Emitted by",
         "",

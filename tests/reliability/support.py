@@ -23,7 +23,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from sales.adapters import clients
-from tests.support.api import ROOT, Api, LambdaContext
+from tests.support.api import ROOT, Api, LambdaContext, decode
 from tests.support.aws import IDEMPOTENCY_TABLE, TABLE
 from tests.support.events import api_event
 from tests.support.streams import stream_records
@@ -184,9 +184,8 @@ def invoke(
         raw_body=raw_body,
     )
     event["isBase64Encoded"] = base64
-    response = handler(event, LambdaContext())
-    text = response.get("body")
-    return Reply(response["statusCode"], json.loads(text) if text else None, dict(response.get("headers") or {}))
+    status, headers_out, body_out = decode(handler(event, LambdaContext()))
+    return Reply(status, body_out, headers_out)
 
 
 # -- fault injection on the service's own clients ---------------------------------------------------------

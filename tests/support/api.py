@@ -58,6 +58,43 @@ def route(method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
     return contract, params
 
 
+def request_event(
+    method: str,
+    path: str,
+    *,
+    query: dict[str, Any] | None = None,
+    body: Any = None,
+    raw_body: str | None = None,
+    headers: dict[str, str] | None = None,
+    principal: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """The API Gateway event for a request and the handler API Gateway would route it to."""
+    found = route(method, path)
+    assert found, f"no contract routes {method} {path}"
+    contract, params = found
+    event = api_event(
+        method,
+        path,
+        resource=contract.http.path,
+        path_params=params,
+        query={name: str(value) for name, value in (query or {}).items()} or None,
+        body=body,
+        raw_body=raw_body,
+        headers=headers,
+        principal=principal,
+    )
+    return event, function_module(contract.function_folder).lambda_handler
+
+
+def decode(response: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | None]:
+    """Status, headers (single- and multi-value merged) and JSON body of a proxy response."""
+    headers = dict(response.get("headers") or {})
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers.setdefault(name, values[-1])
+    text = response.get("body")
+    return response["statusCode"], headers, json.loads(text) if text else None
+
+
 @dataclass
 class Reply:
     status: int
@@ -92,27 +129,11 @@ class Api:
         raw_body: str | None = None,
         anonymous: bool = False,
     ) -> Reply:
-        found = route(method, path)
-        assert found, f"no contract routes {method} {path}"
-        contract, params = found
-        event = api_event(
-            method,
-            path,
-            resource=contract.http.path,
-            path_params=params,
-            query={k: str(v) for k, v in (query or {}).items()} or None,
-            body=body,
-            raw_body=raw_body,
-            headers=headers,
+        event, handler = request_event(
+            method, path, query=query, body=body, raw_body=raw_body, headers=headers,
             principal=None if anonymous else self.principal,
-        )
-        handler = function_module(contract.function_folder).lambda_handler
-        response = handler(event, LambdaContext())
-        text = response.get("body")
-        headers_out = {k: v for k, v in (response.get("headers") or {}).items()}
-        for name, values in (response.get("multiValueHeaders") or {}).items():
-            headers_out.setdefault(name, values[-1])
-        return Reply(response["statusCode"], headers_out, json.loads(text) if text else None)
+        )  # fmt: skip
+        return Reply(*decode(handler(event, LambdaContext())))
 
     def get(self, path: str, **kwargs: Any) -> Reply:
         return self.call("GET", path, **kwargs)
