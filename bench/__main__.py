@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(env.ROOT / "layers" / "sales"))  # the layer, as Lambda mounts it
     env.configure()  # before anything imports `sales`
 
-    from bench import cleanenv, coldstart, costs, package, report
+    from bench import cleanenv, coldstart, costs, growth, package, report
     from bench.operations import CASES
 
     started = time.perf_counter()
@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         hot_items=True,
     )
 
+    step(f"local runtime: {growth.WRITES:,} writes over HTTP against `python -m local serve`")
+    grown = growth.run()
+
     step("built layer")
     layer = package.built_layer()
 
@@ -77,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         layer=layer,
         imported=imported,
         clean_packages=cleanenv.describe(),
+        growth=grown,
     )
     results.seconds = time.perf_counter() - started
     results.verdicts = report.evaluate(results)

@@ -14,7 +14,6 @@ import copy
 import io
 import re
 import time
-import types
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,25 +61,24 @@ class Invocation:
 class World:
     """`with World() as world:` a fresh moto account; `world.seed(n)`; `world.invoke(...)`."""
 
-    def __init__(self, *, fast_moto: bool = True) -> None:
+    def __init__(self) -> None:
         self.recorder = Recorder()
         self._mock: Any = None
-        self._fast = contextlib.ExitStack()
-        self.fast_moto = fast_moto
         self.seeded = Seeded()
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> World:
         from moto import mock_aws
 
+        from local import moto_fixes
         from sales.adapters import clients
         from sales.runtime import idempotency
         from tests.support.aws import create_bus, create_idempotency_table, create_table
 
+        # Transactions as DynamoDB runs them, with no copy of the table per transaction.
+        moto_fixes.install()
         self._mock = mock_aws()
         self._mock.start()
-        if self.fast_moto:
-            self._fast.enter_context(_no_transaction_backups())
         clients.reset()
         idempotency.reset()
         create_table()
@@ -92,7 +90,6 @@ class World:
         from sales.adapters import clients
         from sales.runtime import idempotency
 
-        self._fast.close()
         self._mock.stop()
         clients.reset()
         idempotency.reset()
@@ -246,37 +243,6 @@ def _write(transactions: list[list[dict[str, Any]]]) -> None:
     with _fast_moto_items():
         for item in items.values():
             backend.put_item(table, item)
-
-
-@contextlib.contextmanager
-def _no_transaction_backups() -> Iterator[None]:
-    """moto deep-copies the whole table for every item of a TransactWriteItems (to roll back on failure), which
-    makes a command take seconds on a 10,000-deal table. The benchmark's transactions all succeed (a case fails on
-    any unexpected status), so skip the copy; a failed transaction is refused loudly instead of half-applied."""
-    import moto.dynamodb.models as models
-    from moto.dynamodb.models.table import Table
-
-    original_copy = models.copy
-    original_transact = models.DynamoDBBackend.transact_write_items
-
-    def deepcopy(value: Any, memo: Any = None) -> Any:
-        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
-
-    def transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
-        try:
-            original_transact(backend, transact_items)
-        except Exception as error:
-            raise RuntimeError(
-                f"a transaction failed in the benchmark (moto cannot roll it back here): {error}"
-            ) from error
-
-    models.copy = types.SimpleNamespace(deepcopy=deepcopy)  # type: ignore[assignment]
-    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        models.copy = original_copy
-        models.DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager

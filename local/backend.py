@@ -88,6 +88,9 @@ class Backend:
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from local import moto_fixes
+
+        moto_fixes.install()
         # moto's werkzeug server logs every request; the local runtime logs its own lines.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import re
+import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +16,15 @@ from local.apigw import ApiGateway, HttpRequest, HttpResponse, RouteMatch, error
 from local.runtime import LocalRuntime
 
 log = logging.getLogger("local.server")
+
+# API Gateway refuses request payloads over 10 MB with a 413.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+_READ_SIZE = 64 * 1024
+_MAX_LINE = 64 * 1024
+# The longest a connection closing after an error keeps draining what its client still sends (see `_linger`).
+LINGER_SECONDS = 2.0
+_DIGITS = re.compile(r"[0-9]+")
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
 
 
 def _last(query: dict[str, list[str]], name: str) -> str | None:
@@ -60,6 +72,56 @@ class LocalApp:
         return error_response(404, "ROUTE_NOT_FOUND", f"unknown local endpoint {method} {path}")
 
 
+class _ClientGoneError(Exception):
+    """The client closed its side before the whole body arrived: there is nobody left to answer."""
+
+
+class _BodyError(Exception):
+    def __init__(self, status: int, code: str, message: str, *, framed: bool) -> None:
+        super().__init__(message)
+        self.response = error_response(status, code, message)
+        # Whether the body was read to its end: if not, where the next request starts is unknown.
+        self.framed = framed
+
+
+def _unframed(message: str) -> _BodyError:
+    return _BodyError(400, "BAD_REQUEST", message, framed=False)
+
+
+class _BodyReader:
+    """Reads a body in bounded pieces; past MAX_BODY_BYTES it keeps reading but stops keeping."""
+
+    def __init__(self, rfile: io.BufferedIOBase) -> None:
+        self.rfile = rfile
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def take(self, count: int) -> None:
+        while count > 0:
+            piece = self.rfile.read(min(count, _READ_SIZE))
+            if not piece:
+                raise _ClientGoneError
+            count -= len(piece)
+            self.size += len(piece)
+            if self.size <= MAX_BODY_BYTES:
+                self.parts.append(piece)
+
+    def line(self) -> bytes:
+        line = self.rfile.readline(_MAX_LINE + 1)
+        if not line:
+            raise _ClientGoneError
+        if not line.endswith(b"\n"):
+            raise _unframed(f"a chunk-size or trailer line is longer than {_MAX_LINE} bytes")
+        return line
+
+    def body(self) -> bytes:
+        if self.size > MAX_BODY_BYTES:
+            raise _BodyError(
+                413, "PAYLOAD_TOO_LARGE", f"the body exceeds {MAX_BODY_BYTES} bytes (API Gateway's limit)", framed=True
+            )
+        return b"".join(self.parts)
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm holds the body until the
@@ -67,10 +129,74 @@ class _RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: LocalServer
 
+    # Set when the answer goes out with part of the request possibly unread (see `_linger`).
+    _unread = False
+
+    def handle(self) -> None:
+        super().handle()
+        if self._unread:
+            self._linger()
+
     def _handle(self) -> None:
         started = time.monotonic()
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        try:
+            body = self._read_body()
+        except _ClientGoneError:
+            self.close_connection = True
+            log.info("%s %s: the client closed the connection before sending the whole body", self.command, self.path)
+            return
+        except _BodyError as error:
+            if not error.framed:
+                self.close_connection = self._unread = True
+            response = error.response
+        else:
+            response = self._dispatch(body)
+        self._send(response)
+        elapsed = (time.monotonic() - started) * 1000
+        log.info("%s %s %d %.0fms %s", self.command, self.path, response.status, elapsed, response.function_id or "-")
+
+    def _read_body(self) -> bytes:
+        """The whole body, read to its end before anything answers, whatever the route: a socket closed with
+        unread data resets the connection (the client loses the answer), and on a kept-alive connection the
+        leftover would be parsed as the next request."""
+        reader = _BodyReader(self.rfile)
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        codings = [coding.strip().lower() for value in encodings for coding in value.split(",") if coding.strip()]
+        if codings:
+            if codings != ["chunked"]:
+                raise _unframed(f"unsupported Transfer-Encoding: {', '.join(codings)} (only chunked is read)")
+            if "Content-Length" in self.headers:
+                # Chunked framing wins over Content-Length, but a peer sending both may disagree on where the
+                # request ends, so nothing more is read from this connection.
+                self.close_connection = True
+            self._read_chunks(reader)
+            return reader.body()
+        lengths = {
+            length.strip() for value in self.headers.get_all("Content-Length") or [] for length in value.split(",")
+        }
+        if not lengths:
+            return b""
+        length = lengths.pop()
+        if lengths or not _DIGITS.fullmatch(length):
+            raise _unframed("Content-Length must be one non-negative decimal integer")
+        reader.take(int(length))
+        return reader.body()
+
+    @staticmethod
+    def _read_chunks(reader: _BodyReader) -> None:
+        while True:
+            size = reader.line().split(b";", 1)[0].strip()  # a chunk extension follows ';'
+            if not _HEX.fullmatch(size):
+                raise _unframed("a chunk size must be a hexadecimal integer")
+            if int(size, 16) == 0:
+                break
+            reader.take(int(size, 16))
+            if reader.line().strip():
+                raise _unframed("a chunk is longer than its declared size")
+        while reader.line().strip():  # trailer fields, up to the blank line ending the request
+            pass
+
+    def _dispatch(self, body: bytes) -> HttpResponse:
         request = HttpRequest(
             method=self.command,
             target=self.path,
@@ -80,20 +206,41 @@ class _RequestHandler(BaseHTTPRequestHandler):
             host=self.headers.get("Host", ""),
         )
         try:
-            response = self.server.app.handle(request)
+            return self.server.app.handle(request)
         except Exception:
             log.exception("unexpected error serving %s %s", self.command, self.path)
-            response = error_response(500, "LOCAL_RUNTIME_ERROR", "the local runtime failed; see its log")
+            return error_response(500, "LOCAL_RUNTIME_ERROR", "the local runtime failed; see its log")
+
+    def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             if name.lower() not in ("content-length", "connection", "transfer-encoding"):
                 self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if self.command != "HEAD" and response.body:
             self.wfile.write(response.body)
-        elapsed = (time.monotonic() - started) * 1000
-        log.info("%s %s %d %.0fms %s", self.command, self.path, response.status, elapsed, response.function_id or "-")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (request line or headers unreadable) leave the body unread."""
+        self._unread = True
+        super().send_error(code, message, explain)
+
+    def _linger(self) -> None:
+        """Close gracefully after answering with input left unread: stop sending, then drop what the client
+        still sends until it closes, for at most LINGER_SECONDS. Closing at once would reset the connection,
+        and a reset can destroy the answer before the client has read it."""
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            while (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(_READ_SIZE):
+                    break
+        except OSError:
+            pass
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 
@@ -110,6 +257,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Listen backlog: socketserver's 5 lets the kernel reset a burst of clients before they can be accepted.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], app: LocalApp) -> None:
         super().__init__(address, _RequestHandler)

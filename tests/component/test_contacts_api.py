@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tests.component import store
 from tests.component.helpers import OTHER_USER, RFC3339_UTC, UNKNOWN_CONTACT, assert_error, seed_body
 from tests.support.api import Api
@@ -102,6 +104,83 @@ def test_only_the_clashing_email_blocks(api: Api, contact: dict) -> None:
     # Nothing of the refused contact was claimed: its other address is still free.
     free = api.post("/sales/contacts", {"kind": "person", "display_name": "Other", "emails": ["twin@example.org"]})
     assert free.status == 201, free.body
+
+
+# Spellings of the `contact` fixture's sales@acme.example that a person reads as the same address.
+LOOKALIKES = {
+    "uppercase": "SALES@ACME.EXAMPLE",
+    "zero-width-space": "sales\u200b@acme.example",
+    "soft-hyphen": "sa\u00adles@acme.example",
+    "right-to-left-mark": "\u200fsales@acme.example",
+    "byte-order-mark": "\ufeffsales@acme.example",
+    "trailing-dot": "sales@acme.example.",
+}
+# One accented address, composed (one code point) and decomposed (letter + combining accent).
+COMPOSED, DECOMPOSED = "ren\u00e9@acme.example", "rene\u0301@acme.example"
+
+
+@pytest.mark.parametrize("spelling", LOOKALIKES.values(), ids=LOOKALIKES.keys())
+def test_a_lookalike_of_a_taken_email_is_409_naming_the_holder_on_create_and_patch(
+    api: Api, contact: dict, new_contact: NewContact, spelling: str
+) -> None:
+    other = new_contact("Other", emails=["other@example.org"])
+    with store.nothing_written():
+        created = api.post("/sales/contacts", {"kind": "person", "display_name": "Twin", "emails": [spelling]})
+        patched = api.patch(f"/sales/contacts/{other['id']}", {"emails": [spelling]})
+    for reply in (created, patched):
+        assert_error(reply, 409, "DUPLICATE_CONTACT", "emails")
+        assert contact["id"] in reply.body["error"]["message"]
+        assert any(contact["id"] in issue["message"] for issue in reply.body["error"]["details"])
+
+
+@pytest.mark.parametrize("spelling", LOOKALIKES.values(), ids=LOOKALIKES.keys())
+def test_search_by_a_lookalike_email_finds_the_contact(api: Api, contact: dict, spelling: str) -> None:
+    reply = api.get("/sales/contacts", query={"email": spelling})
+    assert reply.status == 200, reply.body
+    assert [item["id"] for item in reply.data] == [contact["id"]]
+
+
+@pytest.mark.parametrize(("stored", "other"), [(COMPOSED, DECOMPOSED), (DECOMPOSED, COMPOSED)], ids=["nfc", "nfd"])
+def test_an_accent_in_one_code_point_or_two_is_one_address(
+    api: Api, new_contact: NewContact, stored: str, other: str
+) -> None:
+    first = new_contact("Ren\u00e9", emails=[stored])
+    assert first["emails"] == [COMPOSED], "stored composed"
+    with store.nothing_written():
+        reply = api.post("/sales/contacts", {"kind": "person", "display_name": "Twin", "emails": [other]})
+    assert_error(reply, 409, "DUPLICATE_CONTACT", "emails")
+    assert first["id"] in reply.body["error"]["message"]
+    for spelling in (stored, other):
+        assert [item["id"] for item in api.get("/sales/contacts", query={"email": spelling}).data] == [first["id"]]
+
+
+def test_a_lookalike_is_stored_normalized(api: Api) -> None:
+    reply = api.post(
+        "/sales/contacts",
+        {"kind": "person", "display_name": "Ada", "emails": ["\u200fAda\u200b@Example.ORG.", "ada@example.org"]},
+    )
+    assert reply.status == 201, reply.body
+    assert reply.data["emails"] == ["ada@example.org"]
+    [row] = store.contact_outbox(reply.data["id"])
+    assert row["payload"]["emails"] == ["ada@example.org"]
+
+
+def test_invalid_emails_are_400_naming_the_position_without_echoing(api: Api, contact: dict, subtests: Any) -> None:
+    for email in ("a@@b.example", "a@b", "ada@example", "a b@example.org", "ada@exam ple.org", "ada@printer.local"):
+        with subtests.test(email=email):
+            with store.nothing_written():
+                created = api.post("/sales/contacts", {"kind": "person", "display_name": "A", "emails": [email]})
+                patched = api.patch(f"/sales/contacts/{contact['id']}", {"emails": ["ok@example.org", email]})
+            assert_error(created, 400, "VALIDATION_ERROR", "emails[0]")
+            assert_error(patched, 400, "VALIDATION_ERROR", "emails[1]")
+            assert email not in str(created.body) and email not in str(patched.body)
+
+
+def test_search_by_something_that_is_no_email_is_400_on_email(api: Api, contact: dict) -> None:
+    for email in ("a@@b.example", "a@b", "sales @acme.example"):
+        reply = api.get("/sales/contacts", query={"email": email})
+        assert_error(reply, 400, "VALIDATION_ERROR", "email")
+        assert email not in str(reply.body)
 
 
 # -- get --------------------------------------------------------------------------------------------

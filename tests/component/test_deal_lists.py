@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
+from sales.adapters import clients
+from sales.adapters.dynamodb import queries
+from sales.settings import settings
 from tests.component.helpers import OTHER_USER, SEED_REP, assert_error
 from tests.support.api import Api
 from tests.support.events import DEFAULT_USER
@@ -120,6 +126,137 @@ def test_invalid_cursors_are_400(api: Api, new_deal: NewDeal, subtests: Any) -> 
         # A cursor from the unfiltered list does not continue the lead-only list.
         reply = api.get("/sales/deals", query={"cursor": good, "stage": "lead"})
         assert_error(reply, 400, "VALIDATION_ERROR", "cursor")
+
+
+@contextmanager
+def issued_queries() -> Iterator[list[dict[str, Any]]]:
+    """The parameters of every DynamoDB Query the service's client sends inside the block."""
+    issued: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_kwargs: Any) -> None:
+        issued.append(params)
+
+    events = clients.dynamodb().meta.events
+    events.register("before-parameter-build.dynamodb.Query", record, unique_id="deal-lists-issued-queries")
+    try:
+        yield issued
+    finally:
+        events.unregister("before-parameter-build.dynamodb.Query", unique_id="deal-lists-issued-queries")
+
+
+def resigned(cursor: str, query: queries.IndexQuery, change: Callable[[dict[str, Any]], object]) -> str:
+    """`cursor`'s start key, changed, then signed with the service's own key: as if the key had leaked, so
+    only the checks on the key's shape stand between the forgery and DynamoDB."""
+    start_key = queries.decode_cursor(cursor, query)
+    change(start_key)
+    return queries.encode_cursor(start_key, query)
+
+
+def signed_with_another_key(cursor: str, query: queries.IndexQuery, monkeypatch: pytest.MonkeyPatch) -> str:
+    start_key = queries.decode_cursor(cursor, query)
+    with monkeypatch.context() as patch:
+        patch.setenv("CURSOR_SIGNING_KEY", "a key the service does not use")
+        settings.cache_clear()
+        other = queries.encode_cursor(start_key, query)
+    settings.cache_clear()
+    assert other != cursor
+    return other
+
+
+def old_format(start_key: dict[str, Any], query: list[Any]) -> str:
+    """An unsigned cursor of the earlier format, `{"k": key, "q": query}`, as an attacker would write it."""
+    return base64.urlsafe_b64encode(json.dumps({"k": start_key, "q": query}).encode()).decode().rstrip("=")
+
+
+def without(start_key: dict[str, Any], attribute: str) -> dict[str, Any]:
+    return {name: value for name, value in start_key.items() if name != attribute}
+
+
+def flipped(cursor: str) -> str:
+    middle = len(cursor) // 2
+    return cursor[:middle] + ("B" if cursor[middle] == "A" else "A") + cursor[middle + 1 :]
+
+
+def test_forged_cursors_are_400_on_cursor_and_never_reach_dynamodb(
+    api: Api, contact: dict, new_contact: Callable[..., dict], new_deal: NewDeal, monkeypatch: Any, subtests: Any
+) -> None:
+    for _ in range(3):
+        new_deal()
+    stranger = new_contact()
+    deals, customer_deals = "/sales/deals", f"/sales/contacts/{contact['id']}/deals"
+    all_deals = queries.IndexQuery("GSI1", "DEAL")
+    of_customer = queries.IndexQuery("GSI4", f"DEAL#CUSTOMER#{contact['id']}")
+
+    def next_cursor(path: str, **query: str) -> str:
+        reply = api.get(path, query={"page_size": 2, **query})
+        assert reply.status == 200, reply.body
+        cursor = reply.body["pagination"]["next_cursor"]
+        assert cursor
+        return cursor  # type: ignore[no-any-return]
+
+    first = next_cursor(deals)
+    by_customer = next_cursor(customer_deals)
+    leads = next_cursor(deals, stage="lead")
+    mine_of_customer = next_cursor(deals, customer_id=contact["id"], assigned_to=DEFAULT_USER)
+    start_key = queries.decode_cursor(first, all_deals)
+
+    # (case, path, filters, cursor): every one a 400 naming `cursor`, refused before any Query.
+    cases: list[tuple[str, str, dict[str, str], str]] = [
+        ("missing-SK", deals, {}, resigned(first, all_deals, lambda key: key.pop("SK"))),
+        ("missing-PK", deals, {}, resigned(first, all_deals, lambda key: key.pop("PK"))),
+        ("missing-GSI1PK", deals, {}, resigned(first, all_deals, lambda key: key.pop("GSI1PK"))),
+        ("missing-GSI-SK", customer_deals, {}, resigned(by_customer, of_customer, lambda key: key.pop("GSI4SK"))),
+        ("extra-attribute", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI2PK={"S": "x"}))),
+        ("number-value", deals, {}, resigned(first, all_deals, lambda key: key.update(SK={"N": "1"}))),
+        ("list-value", deals, {}, resigned(first, all_deals, lambda key: key.update(SK={"L": []}))),
+        ("bare-string-value", deals, {}, resigned(first, all_deals, lambda key: key.update(SK="DEAL"))),
+        ("tampered-partition", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1PK={"S": "CONTACT"}))),
+        ("tampered-partition-unsigned", deals, {}, flipped(first)),
+        ("outside-the-prefix", deals, {"stage": "lead"}, resigned(
+            leads,
+            queries.IndexQuery("GSI2", "DEAL#STATUS#open", "lead#"),
+            lambda key: key.update(GSI2SK={"S": "qualified#" + key["GSI2SK"]["S"].split("#", 1)[1]}),
+        )),
+        ("not-a-key", deals, {}, resigned(first, all_deals, lambda key: key.clear())),
+        ("another-list", customer_deals, {}, first),
+        ("another-customer", f"/sales/contacts/{stranger['id']}/deals", {}, by_customer),
+        ("another-stage", deals, {"stage": "qualified"}, leads),
+        ("another-filter-same-index", deals, {"customer_id": contact["id"]}, mine_of_customer),
+        ("another-key", deals, {}, signed_with_another_key(first, all_deals, monkeypatch)),
+        ("old-format-missing-SK", deals, {}, old_format(without(start_key, "SK"), ["GSI1", "DEAL", None])),
+        ("old-format-missing-GSI-SK", customer_deals, {}, old_format(
+            without(queries.decode_cursor(by_customer, of_customer), "GSI4SK"),
+            ["GSI4", f"DEAL#CUSTOMER#{contact['id']}", None],
+        )),
+        ("garbage-base64", deals, {}, "bm90IGEgY3Vyc29y"),
+        ("long-garbage-base64", deals, {}, "A" * 200),
+        ("not-base64", deals, {}, "!!!!"),
+        ("impossible-base64-length", deals, {}, "abcde"),
+        ("padded", deals, {}, first + "="),
+        ("standard-base64-alphabet", deals, {}, "ab+/" * 20),
+        ("truncated", deals, {}, first[:-4]),
+        ("trailing-newline", deals, {}, first + "\n"),
+        ("signature-only", deals, {}, base64.urlsafe_b64encode(bytes(32)).decode()),
+    ]  # fmt: skip
+    for name, path, filters, cursor in cases:
+        with subtests.test(name=name), issued_queries() as issued:
+            reply = api.get(path, query={"page_size": 2, **filters, "cursor": cursor})
+            assert_error(reply, 400, "VALIDATION_ERROR", "cursor")
+            assert reply.body["error"]["details"][0]["field"] == "cursor"
+            assert issued == [], "a refused cursor reached DynamoDB"
+
+    with subtests.test(name="genuine-cursors-continue-their-lists"), issued_queries() as issued:
+        for path, filters, cursor in (
+            (deals, {}, first),
+            (deals, {}, resigned(first, all_deals, lambda key: None)),  # re-signing alone changes nothing
+            (customer_deals, {}, by_customer),
+            (deals, {"stage": "lead"}, leads),
+            (deals, {"customer_id": contact["id"], "assigned_to": DEFAULT_USER}, mine_of_customer),
+        ):
+            reply = api.get(path, query={"page_size": 2, **filters, "cursor": cursor})
+            assert reply.status == 200, reply.body
+            assert len(reply.data) == 1
+        assert len(issued) >= 5
 
 
 def test_filters_and_their_totals(api: Api, new_contact: Callable[..., dict], new_deal: NewDeal) -> None:

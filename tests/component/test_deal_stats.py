@@ -10,6 +10,7 @@ from sales.adapters.dynamodb.store import DealRepository
 from sales.application.context import Principal, RequestContext
 from sales.domain.deal import Deal, DealSource, Stage
 from sales.domain.money import Money
+from sales.domain.pipeline import forecast_keys
 from tests.component.helpers import assert_error
 from tests.support.api import Api
 from tests.support.events import DEFAULT_USER
@@ -243,6 +244,84 @@ def test_bad_forecast_ranges_are_400(api: Api, subtests: Any) -> None:
             assert_error(api.get("/sales/deals/stats/forecast", query=query), 400, "VALIDATION_ERROR", field)
     longest = forecast(api, **{"from": now, "to": add_months(now, 35)})
     assert (longest["from"], longest["to"]) == (now, add_months(now, 35))
+
+
+def assert_bound_refusal(reply: Any, field: str, bound: str) -> None:
+    """A 400 naming `field` whose message states the bound and never echoes the refused value."""
+    assert_error(reply, 400, "VALIDATION_ERROR", field)
+    messages = [issue["message"] for issue in reply.body["error"]["details"] if issue["field"] == field]
+    assert any(bound in message for message in messages), reply.body
+    assert "2101" not in str(reply.body) and "9999" not in str(reply.body), reply.body
+
+
+def test_business_dates_end_on_2100_12_31(api: Api, contact: dict, deal: dict, new_deal: NewDeal) -> None:
+    body = {"customer_id": contact["id"], "name": "Far", "value": 1000, "currency": "USD"}
+    for late in ("2101-01-01", "9999-12-31"):
+        refusals = [
+            (api.post("/sales/deals", {**body, "expected_close_date": late}), "expected_close_date"),
+            (api.put(f"/sales/deals/{deal['id']}/basic-info", {"expected_close_date": late}), "expected_close_date"),
+            (api.post(f"/sales/deals/{deal['id']}/win", {"close_date": late}), "close_date"),
+            (api.post(f"/sales/deals/{deal['id']}/lose", {"close_date": late}), "close_date"),
+        ]
+        for reply, field in refusals:
+            assert_bound_refusal(reply, field, "2100-12-31")
+    assert api.get(f"/sales/deals/{deal['id']}").data["version"] == deal["version"]  # the refusals changed nothing
+    last = new_deal(expected_close_date="2100-12-31")
+    assert last["expected_close_date"] == "2100-12-31"
+    moved = api.put(f"/sales/deals/{deal['id']}/basic-info", {"expected_close_date": "2100-12-31"})
+    assert moved.status == 200, moved.body
+    won_deal = api.post(f"/sales/deals/{last['id']}/win", {"close_date": "2100-12-31"})
+    assert won_deal.status == 200, won_deal.body
+    assert won_deal.data["actual_close_date"] == "2100-12-31"
+
+
+def test_forecast_months_end_on_2100_12_and_windows_are_sized_by_arithmetic(
+    api: Api, new_deal: NewDeal, monkeypatch: Any
+) -> None:
+    new_deal(value=1000, expected_close_date="2100-12-31")
+    keyed: list[str] = []  # the months whose forecast counters the request looked up (one currency here)
+
+    def recording_forecast_keys(month: str, currency: str) -> tuple[str, str, str]:
+        keyed.append(month)
+        return forecast_keys(month, currency)
+
+    monkeypatch.setattr("sales.application.deals.forecast_keys", recording_forecast_keys)
+
+    edge = forecast(api, **{"from": "2100-12", "to": "2100-12"})
+    assert edge == {
+        "from": "2100-12",
+        "to": "2100-12",
+        "months": [{"month": "2100-12", "currency": "USD", "count": 1, "value": 1000, "weighted_value": 100}],
+    }
+    assert keyed == ["2100-12"]
+
+    # A default window (a year) that would run past the last month stops there.
+    keyed.clear()
+    clipped = forecast(api, **{"from": "2100-06"})
+    assert (clipped["from"], clipped["to"]) == ("2100-06", "2100-12")
+    assert keyed == [add_months("2100-06", offset) for offset in range(7)]
+
+    # The longest window, at the far end: exactly its 36 months are keyed.
+    keyed.clear()
+    far = forecast(api, **{"from": "2098-01", "to": "2100-12"})
+    assert [row["month"] for row in far["months"]] == ["2100-12"]
+    assert keyed == [add_months("2098-01", offset) for offset in range(36)]
+
+    keyed.clear()
+    for query, field, bound in (
+        ({"from": "2100-12", "to": "2101-01"}, "to", "2100-12"),
+        ({"to": "2101-01"}, "to", "2100-12"),
+        ({"from": "2101-01"}, "from", "2100-12"),
+        ({"from": "9999-12", "to": "9999-12"}, "from", "2100-12"),
+        ({"from": "9999-12", "to": "9999-12"}, "to", "2100-12"),
+    ):
+        assert_bound_refusal(api.get("/sales/deals/stats/forecast", query=query), field, bound)
+    # Too long by decades: refused by the window's arithmetic size, before a single month is keyed.
+    for query in ({"from": "2031-01", "to": "2100-12"}, {"from": "0001-01", "to": "2100-12"}):
+        reply = api.get("/sales/deals/stats/forecast", query=query)
+        assert_error(reply, 400, "VALIDATION_ERROR", "to")
+        assert "36 months" in reply.body["error"]["message"]
+    assert keyed == []
 
 
 def test_intake_deals_count_in_the_pipeline_but_never_in_the_forecast(api: Api, contact: dict, future: str) -> None:

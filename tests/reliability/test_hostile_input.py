@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from sales.adapters.dynamodb import queries
 from tests.reliability.support import Snapshot, assert_error_envelope, fresh_handler, invoke
 from tests.support.api import Api
 from tests.support.events import claims
@@ -37,7 +39,7 @@ class Bad:
     path: str
     body: Any = NOTHING
     raw: str | None = None
-    query: dict[str, str] | None = None
+    query: dict[str, Any] | None = None  # a value may be built from the seeded records (a callable)
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 400
     code: str = "VALIDATION_ERROR"
@@ -54,6 +56,41 @@ def deal_without(name: str) -> dict[str, Any]:
 
 def raw_deal(value_literal: str) -> str:
     return '{"customer_id": "{contact}", "name": "N", "currency": "USD", "value": ' + value_literal + "}"
+
+
+def start_key(index: str, partition: str, sort: str) -> dict[str, Any]:
+    """A LastEvaluatedKey of `index` at the seeded deal ({contact} and {deal} are filled in later)."""
+    return {
+        "PK": {"S": "DEAL#{deal}"},
+        "SK": {"S": "DEAL"},
+        f"{index}PK": {"S": partition},
+        f"{index}SK": {"S": sort},
+    }
+
+
+def signed(
+    index: str, partition: str, sort: str, *, drop: str | None = None, **changes: Any
+) -> Callable[[dict[str, Any]], str]:
+    """A cursor signed with the service's own key, as if that key had leaked, whose start key for `index`
+    misses `drop` or has `changes`: only the checks on the key's shape stand between it and DynamoDB."""
+
+    def build(seeded: dict[str, Any]) -> str:
+        key = {name: value for name, value in start_key(index, partition, sort).items() if name != drop}
+        key = _filled({**key, **changes}, seeded)
+        return queries.encode_cursor(key, queries.IndexQuery(index, _filled(partition, seeded)))
+
+    return build
+
+
+def unsigned(index: str, partition: str, sort: str, *, drop: str) -> Callable[[dict[str, Any]], str]:
+    """An unsigned cursor of the earlier `{"k": key, "q": query}` format whose key misses `drop`."""
+
+    def build(seeded: dict[str, Any]) -> str:
+        key = {name: value for name, value in start_key(index, partition, sort).items() if name != drop}
+        payload = {"k": key, "q": [index, partition, None]}
+        return base64.urlsafe_b64encode(json.dumps(_filled(payload, seeded)).encode()).decode().rstrip("=")
+
+    return build
 
 
 # fmt: off
@@ -119,6 +156,16 @@ CASES = [
         field="expected_close_date"),
     Bad("win-close-date-word", "POST", "/sales/deals/{deal}/win", body={"close_date": "yesterday"},
         field="close_date"),
+    Bad("date-after-the-last-business-date", "POST", "/sales/deals", body=deal(expected_close_date="2101-01-01"),
+        field="expected_close_date"),
+    Bad("date-year-9999", "POST", "/sales/deals", body=deal(expected_close_date="9999-12-31"),
+        field="expected_close_date"),
+    Bad("basic-info-date-after-the-last-business-date", "PUT", "/sales/deals/{deal}/basic-info",
+        body={"expected_close_date": "2101-01-01"}, field="expected_close_date"),
+    Bad("win-close-date-year-9999", "POST", "/sales/deals/{deal}/win", body={"close_date": "9999-12-31"},
+        field="close_date"),
+    Bad("lose-close-date-after-the-last-business-date", "POST", "/sales/deals/{deal}/lose",
+        body={"close_date": "2101-01-01"}, field="close_date"),
     # -- text ---------------------------------------------------------------------------------------------
     Bad("name-nul", "POST", "/sales/deals", body=deal(name="A\x00B"), field="name"),
     Bad("name-escape", "POST", "/sales/deals", body=deal(name="A\x1b[31mB"), field="name"),
@@ -142,6 +189,29 @@ CASES = [
     Bad("contact-email-invalid", "POST", "/sales/contacts", body={**CONTACT, "emails": ["not-an-email"]}),
     Bad("contact-emails-not-a-list", "POST", "/sales/contacts", body={**CONTACT, "emails": "a@b.example"},
         field="emails"),
+    Bad("contact-email-two-ats", "POST", "/sales/contacts", body={**CONTACT, "emails": ["a@@b.example"]},
+        field="emails[0]"),
+    Bad("contact-email-no-domain-dot", "POST", "/sales/contacts", body={**CONTACT, "emails": ["a@b"]},
+        field="emails[0]"),
+    Bad("contact-email-space", "POST", "/sales/contacts", body={**CONTACT, "emails": ["a b@example.org"]},
+        field="emails[0]"),
+    Bad("contact-email-only-invisible", "POST", "/sales/contacts", body={**CONTACT, "emails": ["\u200b\u00ad"]},
+        field="emails[0]"),
+    Bad("contact-email-reserved-domain", "POST", "/sales/contacts", body={**CONTACT, "emails": ["a@printer.local"]},
+        field="emails[0]"),
+    Bad("contact-email-second-invalid", "POST", "/sales/contacts",
+        body={**CONTACT, "emails": ["ok@example.org", "a@exam ple.org"]}, field="emails[1]"),
+    Bad("contact-patch-email-invalid", "PATCH", "/sales/contacts/{contact}", body={"emails": ["a@@b.example"]},
+        field="emails[0]"),
+    # Lookalikes of the seeded contact's seed@acme.example are the same address: taken.
+    Bad("contact-email-zero-width-duplicate", "POST", "/sales/contacts",
+        body={**CONTACT, "emails": ["seed\u200b@acme.example"]}, status=409, code="DUPLICATE_CONTACT", field="emails"),
+    Bad("contact-email-soft-hyphen-duplicate", "POST", "/sales/contacts",
+        body={**CONTACT, "emails": ["se\u00aded@acme.example"]}, status=409, code="DUPLICATE_CONTACT", field="emails"),
+    Bad("contact-email-rtl-mark-duplicate", "POST", "/sales/contacts",
+        body={**CONTACT, "emails": ["\u200fseed@acme.example"]}, status=409, code="DUPLICATE_CONTACT", field="emails"),
+    Bad("contact-email-trailing-dot-duplicate", "POST", "/sales/contacts",
+        body={**CONTACT, "emails": ["SEED@acme.example."]}, status=409, code="DUPLICATE_CONTACT", field="emails"),
     Bad("contact-phone-invalid", "POST", "/sales/contacts", body={**CONTACT, "phones": ["call me maybe"]}),
     Bad("contact-patch-unknown-field", "PATCH", "/sales/contacts/{contact}", body={"nickname": "x"},
         field="nickname"),
@@ -156,6 +226,23 @@ CASES = [
     Bad("cursor-garbage", "GET", "/sales/deals", query={"cursor": "!!!not-a-cursor"}, field="cursor"),
     Bad("cursor-forged", "GET", "/sales/deals", field="cursor", query={"cursor": base64.urlsafe_b64encode(
         json.dumps({"k": {"PK": {"N": "1"}}, "q": ["GSI1", "DEAL", None]}).encode()).decode()}),
+    Bad("cursor-unsigned-missing-sort-key", "GET", "/sales/deals", field="cursor",
+        query={"cursor": unsigned("GSI1", "DEAL", "{deal}", drop="SK")}),
+    Bad("cursor-unsigned-missing-index-sort-key", "GET", "/sales/contacts/{contact}/deals", field="cursor",
+        query={"cursor": unsigned("GSI4", "DEAL#CUSTOMER#{contact}", "open#lead#{deal}", drop="GSI4SK")}),
+    Bad("cursor-signed-missing-sort-key", "GET", "/sales/deals", field="cursor",
+        query={"cursor": signed("GSI1", "DEAL", "{deal}", drop="SK")}),
+    Bad("cursor-signed-missing-index-sort-key", "GET", "/sales/contacts/{contact}/deals", field="cursor",
+        query={"cursor": signed("GSI4", "DEAL#CUSTOMER#{contact}", "open#lead#{deal}", drop="GSI4SK")}),
+    Bad("cursor-signed-extra-attribute", "GET", "/sales/deals", field="cursor",
+        query={"cursor": signed("GSI1", "DEAL", "{deal}", GSI2PK={"S": "DEAL#STATUS#open"})}),
+    Bad("cursor-signed-number-value", "GET", "/sales/deals", field="cursor",
+        query={"cursor": signed("GSI1", "DEAL", "{deal}", SK={"N": "1"})}),
+    Bad("cursor-signed-other-partition", "GET", "/sales/deals", field="cursor",
+        query={"cursor": signed("GSI1", "DEAL", "{deal}", GSI1PK={"S": "CONTACT"})}),
+    Bad("cursor-of-another-list", "GET", "/sales/contacts/{contact}/deals", field="cursor",
+        query={"cursor": signed("GSI1", "DEAL", "{deal}")}),
+    Bad("cursor-standard-base64", "GET", "/sales/deals", query={"cursor": "ab+/" * 20}, field="cursor"),
     Bad("status-unknown", "GET", "/sales/deals", query={"status": "pending"}, field="status"),
     Bad("assignee-filter-not-uuid", "GET", "/sales/deals", query={"assigned_to": "' OR 1=1"}, field="assigned_to"),
     Bad("stage-route-unknown", "GET", "/sales/deals/stage/won", field="stage"),
@@ -164,7 +251,15 @@ CASES = [
         field="to"),
     Bad("forecast-too-long", "GET", "/sales/deals/stats/forecast", query={"from": "2031-01", "to": "2035-01"},
         field="to"),
+    Bad("forecast-decades-long", "GET", "/sales/deals/stats/forecast", query={"from": "2031-01", "to": "2100-12"},
+        field="to"),
+    Bad("forecast-year-9999", "GET", "/sales/deals/stats/forecast", query={"from": "9999-12", "to": "9999-12"},
+        field="from"),
+    Bad("forecast-after-the-last-month", "GET", "/sales/deals/stats/forecast",
+        query={"from": "2100-12", "to": "2101-01"}, field="to"),
     Bad("contact-search-too-long", "GET", "/sales/contacts", query={"q": "x" * 201}, field="q"),
+    Bad("contact-search-email-invalid", "GET", "/sales/contacts", query={"email": "a@@b.example"}, field="email"),
+    Bad("contact-search-email-no-domain-dot", "GET", "/sales/contacts", query={"email": "seed@acme"}, field="email"),
     # -- headers ------------------------------------------------------------------------------------------
     Bad("if-match-garbage", "PUT", "/sales/deals/{deal}/stage", body={"stage": "proposal"},
         headers={"If-Match": "yesterday"}, field="If-Match"),
@@ -184,6 +279,8 @@ def test_the_table_is_large_and_its_ids_are_unique() -> None:
 
 
 def _filled(value: Any, seeded: dict[str, Any]) -> Any:
+    if callable(value):
+        return value(seeded)
     if isinstance(value, str):
         return (
             value.replace("{contact}", seeded["contact"]["id"])
@@ -208,7 +305,7 @@ def test_a_bad_request_is_a_4xx_with_a_stable_code_and_writes_nothing(
         path,
         None if case.body is NOTHING else _filled(case.body, seeded),
         raw_body=_filled(case.raw, seeded) if case.raw is not None else None,
-        query=case.query,
+        query=_filled(case.query, seeded),
         headers=case.headers,
     )
     assert reply.status == case.status, reply.body

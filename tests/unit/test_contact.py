@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +15,7 @@ from sales.domain.contact import (
     DISPLAY_NAME_MAX,
     Contact,
     ContactKind,
+    InvalidEmail,
     Lifecycle,
     normalize_email,
 )
@@ -87,11 +92,114 @@ def test_normalize_email() -> None:
     assert normalize_email("  Ada@Example.ORG ") == "ada@example.org"
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "a@b", "a b@example.org", "@example.org", "a@@example.org", ""])
+# Spellings of ada@example.org that read the same to a person but differ in code points.
+LOOKALIKES = {
+    "uppercase": "ADA@Example.ORG",
+    "zero-width-space": "ada\u200b@example.org",
+    "soft-hyphen": "a\u00add\u00ada@exam\u00adple.org",
+    "right-to-left-mark": "\u200fada@example.org\u200f",
+    "byte-order-mark": "\ufeffada@example.org",
+    "word-joiner-in-domain": "ada@exa\u2060mple.org",
+    "trailing-dot": "ada@example.org.",
+    "trailing-dots-and-spaces": " ada@example.org.. ",
+    "all-at-once": "\u200f A\u200bDA@EXAMPLE.ORG. \u00ad",
+}
+
+
+@pytest.mark.parametrize("spelling", LOOKALIKES.values(), ids=LOOKALIKES.keys())
+def test_lookalike_spellings_normalize_to_one_address(spelling: str) -> None:
+    assert normalize_email(spelling) == "ada@example.org"
+
+
+def test_an_accent_as_one_code_point_or_two_is_one_address_in_composed_form() -> None:
+    composed, decomposed = "ren\u00e9@example.org", "rene\u0301@example.org"
+    assert composed != decomposed
+    assert normalize_email(composed) == normalize_email(decomposed) == composed
+    assert normalize_email("REN\u00c9@example.org") == normalize_email("RENE\u0301@example.org") == composed
+    assert unicodedata.is_normalized("NFC", normalize_email(decomposed))
+
+
+def test_an_internationalized_domain_has_one_spelling_unicode_or_punycode() -> None:
+    assert normalize_email("Ada@B\u00dcCHER.example") == normalize_email("ada@xn--bcher-kva.example")
+
+
+@pytest.mark.parametrize(
+    "email",
+    [*LOOKALIKES.values(), "ren\u00e9@example.org", "rene\u0301@example.org", "a+tag@sub.example.co.uk"],
+)
+def test_normalize_email_is_idempotent(email: str) -> None:
+    once = normalize_email(email)
+    assert normalize_email(once) == once
+
+
+def test_lookalikes_of_one_address_are_one_email_of_a_contact() -> None:
+    contact = new_contact(emails=[*LOOKALIKES.values(), "rene\u0301@example.org", "ren\u00e9@example.org"])
+    assert contact.emails == ["ada@example.org", "ren\u00e9@example.org"]
+    contact.update(now=LATER, emails=["ADA\u200b@example.org.", "other@example.org"])
+    assert contact.emails == ["ada@example.org", "other@example.org"]
+
+
+# What the email validator rejects (each with a reason): all refused, naming the position, never the text.
+INVALID_EMAILS = {
+    "no-at": "not-an-email",
+    "two-ats": "a@@b.example",
+    "two-ats-apart": "a@b@c.example",
+    "no-domain-dot": "a@b",
+    "no-domain-dot-longer": "ada@example",
+    "space-in-local-part": "a b@example.org",
+    "space-in-domain": "ada@exam ple.org",
+    "no-local-part": "@example.org",
+    "no-domain": "ada@",
+    "empty": "",
+    "only-invisible-characters": "\u200b\u00ad\u200f",
+    "double-dot": "ada..lovelace@example.org",
+    "leading-dot": ".ada@example.org",
+    "domain-hyphen-start": "ada@-example.org",
+    "underscore-in-domain": "ada@ex_ample.org",
+    "numeric-top-level-domain": "ada@192.168.0.1",
+    "ip-literal": "ada@[192.168.0.1]",
+    "quoted-local-part": '"ada lovelace"@example.org',
+    "display-name": "Ada <ada@example.org>",
+    "reserved-domain": "ada@printer.local",
+    "too-long": "a@" + "b" * 250 + ".example",
+    "injection": "ada@example.org'; DROP TABLE contacts;--",
+}
+
+
+@pytest.mark.parametrize("email", INVALID_EMAILS.values(), ids=INVALID_EMAILS.keys())
 def test_invalid_emails_are_rejected_with_their_position(email: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         new_contact(emails=["ok@example.org", email])
+    assert caught.value.code == "VALIDATION_ERROR"
     assert [issue.field for issue in caught.value.details] == ["emails[1]"]
+    said = [caught.value.message, *(issue.message for issue in caught.value.details)]
+    assert said == ["emails[1] is not an email address", "not an email address"], "the address is not echoed"
+
+
+@pytest.mark.parametrize("email", INVALID_EMAILS.values(), ids=INVALID_EMAILS.keys())
+def test_normalize_email_raises_invalid_email_without_the_text(email: str) -> None:
+    with pytest.raises(InvalidEmail) as caught:
+        normalize_email(email)
+    assert str(caught.value) == "not an email address"
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__, "the validator's reason quotes it"
+
+
+def test_update_rejects_an_invalid_email_at_its_position_and_keeps_the_old_ones() -> None:
+    contact = new_contact(emails=["ada@example.org"])
+    with pytest.raises(ValidationFailed) as caught:
+        contact.update(now=LATER, emails=["new@example.org", "a@@b.example"])
+    assert [issue.field for issue in caught.value.details] == ["emails[1]"]
+    assert contact.emails == ["ada@example.org"]
+
+
+def test_the_email_validator_is_imported_on_first_use_not_with_the_aggregate() -> None:
+    # Cold start: handlers that never validate an address must not pay for the validator's import.
+    probe = (
+        "import sys; import sales.domain.contact as c; assert 'email_validator' not in sys.modules; "
+        "c.normalize_email('a@b.example'); assert 'email_validator' in sys.modules"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, "-c", probe], check=True, env=env, timeout=60)
 
 
 def test_at_most_ten_distinct_emails() -> None:

@@ -20,7 +20,7 @@ from sales.contracts.contact_models import (
     UpdateContactInput,
 )
 from sales.contracts.deal_models import DealView
-from sales.domain.contact import Contact, normalize_email
+from sales.domain.contact import Contact
 from sales.domain.errors import NotFound
 from sales.domain.pipeline import ALL
 
@@ -99,8 +99,9 @@ def restore_contact(cmd: ContactRef, ctx: RequestContext) -> ContactView:
 
 def list_contacts(query: ContactListQuery, ctx: RequestContext) -> ListResult[ContactView]:
     if query.email is not None:
-        # Email is unique: at most one live contact, found through its claim item.
-        holder = _contacts.owner_of_email(normalize_email(query.email))
+        # Email is unique: at most one live contact, found through its claim item. The query model has
+        # already normalized the address (ContactListQuery.email), as the aggregate did the stored ones.
+        holder = _contacts.owner_of_email(query.email)
         contact = _contacts.get(holder) if holder else None
         found = [ContactView.of(contact)] if contact and not contact.is_deleted else []
         if found and query.q and not keys.name_key(found[0].display_name).startswith(keys.name_key(query.q)):

@@ -32,7 +32,7 @@ from sales.contracts.deal_models import (
     WinDealInput,
     WonStatsView,
 )
-from sales.domain.clock import from_rfc3339, today
+from sales.domain.clock import LAST_BUSINESS_MONTH, add_months, from_rfc3339, months_between, today
 from sales.domain.deal import Deal, DealStatus, Stage
 from sales.domain.errors import FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from sales.domain.money import Money
@@ -288,20 +288,6 @@ def won_stats(query: NoInput, ctx: RequestContext) -> WonStatsView:
     )
 
 
-def _add_months(month: str, count: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:]) - 1 + count
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _months(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:])
-    months = []
-    while f"{year:04d}-{month:02d}" <= last:
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def _half_even_hundredth(amount: int) -> int:
     quotient, remainder = divmod(amount, 100)
     if remainder > 50 or (remainder == 50 and quotient % 2):
@@ -310,16 +296,19 @@ def _half_even_hundredth(amount: int) -> int:
 
 
 def forecast(query: ForecastQuery, ctx: RequestContext) -> ForecastView:
-    now_month = today(ctx.now).strftime("%Y-%m")
+    now_month = today(ctx.now).isoformat()[:7]
     first = query.from_month or now_month
-    last = query.to_month or _add_months(first, 11)
-    if last < first:
+    # The default window is a year, cut short at the last month a business date may name.
+    last = query.to_month or min(add_months(first, 11), LAST_BUSINESS_MONTH)
+    # The window's size by arithmetic, checked before any month is listed: a far `to` costs nothing.
+    span = months_between(first, last) + 1
+    if span < 1:
         raise ValidationFailed("to must not be before from", [FieldIssue("to", "must be >= from")])
-    months = _months(first, last)
-    if len(months) > FORECAST_MAX_MONTHS:
+    if span > FORECAST_MAX_MONTHS:
         raise ValidationFailed(
             f"a forecast spans at most {FORECAST_MAX_MONTHS} months", [FieldIssue("to", "range too long")]
         )
+    months = [add_months(first, offset) for offset in range(span)]
     counters = queries.deal_counters()
     currencies = sorted({name.split("#")[2] for name in counters if name.startswith("forecast#")})
     rows = []

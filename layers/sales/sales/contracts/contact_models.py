@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from sales.contracts.types import Id, Input, ListQuery, LooseId, Output, ShortText, Tag
 from sales.domain.clock import to_rfc3339
-from sales.domain.contact import Contact, ContactKind, Lifecycle
+from sales.domain.contact import Contact, ContactKind, Lifecycle, normalize_email
 
-Email = str  # validated by the Contact aggregate (normalized, unique across live contacts)
+# A searched address is normalized as a stored one is (sales.domain.contact.normalize_email), so any spelling
+# of a stored address finds it; one that is no email address at all is a 400 on `email`, never echoed.
+# Addresses in bodies are left to the Contact aggregate, which names the failing one as emails[i].
+EmailQuery = Annotated[str, AfterValidator(normalize_email)]
 
 
 class ContactRef(Input):
@@ -38,7 +41,13 @@ class UpdateContactInput(ContactRef):
 
 class ContactListQuery(ListQuery):
     q: str | None = Field(default=None, min_length=1, max_length=200, description="display-name prefix")
-    email: str | None = Field(default=None, min_length=3, max_length=254, description="exact email")
+    email: EmailQuery | None = Field(
+        default=None,
+        min_length=3,
+        max_length=254,
+        description="exact email; matched as stored, whatever its case, Unicode form, invisible characters or "
+        "trailing dot of the domain",
+    )
 
 
 class ContactDealsQuery(ListQuery):

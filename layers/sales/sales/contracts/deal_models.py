@@ -21,7 +21,7 @@ from sales.contracts.types import (
     Tag,
     Text,
 )
-from sales.domain.clock import to_rfc3339
+from sales.domain.clock import LAST_BUSINESS_DATE, LAST_BUSINESS_MONTH, to_rfc3339
 from sales.domain.deal import Deal, DealSource, DealStatus, Stage
 
 
@@ -35,7 +35,9 @@ class CreateDealInput(Input):
     name: ShortText = Field(min_length=1)
     value: Amount
     currency: Currency
-    expected_close_date: BusinessDate = Field(description="forecast close date, must be in the future")
+    expected_close_date: BusinessDate = Field(
+        description=f"forecast close date, must be in the future and on or before {LAST_BUSINESS_DATE.isoformat()}"
+    )
     source: DealSource = DealSource.INBOUND
     tags: list[Tag] = Field(default_factory=list, max_length=20)
 
@@ -82,8 +84,12 @@ class StageListQuery(ListQuery):
 
 
 class ForecastQuery(QueryInput):
-    from_month: Month | None = Field(default=None, alias="from", description="first month, YYYY-MM")
-    to_month: Month | None = Field(default=None, alias="to", description="last month, YYYY-MM")
+    from_month: Month | None = Field(
+        default=None, alias="from", description=f"first month, YYYY-MM, at most {LAST_BUSINESS_MONTH}"
+    )
+    to_month: Month | None = Field(
+        default=None, alias="to", description=f"last month, YYYY-MM, at most {LAST_BUSINESS_MONTH}"
+    )
 
 
 class NoInput(QueryInput):

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 from pydantic.alias_generators import to_camel
 
+from sales.domain.clock import LAST_BUSINESS_DATE, LAST_BUSINESS_MONTH
 from sales.domain.ids import is_uuid
 from sales.domain.money import MAX_AMOUNT, is_currency
 
@@ -35,6 +36,12 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+def _until_last_business_date(value: date) -> date:
+    if value > LAST_BUSINESS_DATE:
+        raise ValueError(f"must be on or before {LAST_BUSINESS_DATE.isoformat()}")
+    return value
+
+
 def _currency(value: str) -> str:
     if not is_currency(value):
         raise ValueError("must be an ISO 4217 currency code with a minor unit, e.g. USD, EUR, JPY")
@@ -42,8 +49,10 @@ def _currency(value: str) -> str:
 
 
 def _month(value: str) -> str:
-    if not _MONTH.match(value):
+    if not _MONTH.fullmatch(value):
         raise ValueError("must be a month as YYYY-MM")
+    if value > LAST_BUSINESS_MONTH:  # both four-digit YYYY-MM, so text order is month order
+        raise ValueError(f"must be on or before {LAST_BUSINESS_MONTH}")
     return value
 
 
@@ -63,7 +72,9 @@ LooseId = Annotated[str, Field(max_length=64, json_schema_extra=_UUID_SCHEMA), A
 Text = Annotated[str, Field(max_length=2000), AfterValidator(_no_control)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(_no_control)]
 Tag = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_no_control)]
-BusinessDate = Annotated[date, BeforeValidator(_iso_date), Field(examples=["2027-03-31"])]
+BusinessDate = Annotated[
+    date, BeforeValidator(_iso_date), AfterValidator(_until_last_business_date), Field(examples=["2027-03-31"])
+]
 Month = Annotated[
     str, AfterValidator(_month), Field(examples=["2027-01"], json_schema_extra={"pattern": _MONTH.pattern})
 ]

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from sales.domain.aggregate import AggregateRoot
-from sales.domain.clock import to_rfc3339, today
+from sales.domain.clock import business_date, to_rfc3339, today
 from sales.domain.errors import FieldIssue, RuleViolated, ValidationFailed
 from sales.domain.ids import new_id
 from sales.domain.money import Money
@@ -134,7 +134,7 @@ def _future(expected: date, now: datetime) -> date:
             "expected_close_date must be in the future",
             [FieldIssue("expected_close_date", f"must be after {today(now).isoformat()}")],
         )
-    return expected
+    return business_date(expected, "expected_close_date")
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -326,6 +326,7 @@ class Deal(AggregateRoot):
             raise RuleViolated("cannot win a lost deal", "MARK_WON_FAILED")
         if self.stage is Stage.CLOSED_WON:
             raise RuleViolated("deal is already won", "MARK_WON_FAILED")
+        close_date = business_date(close_date, "close_date")
         # The closing price replaces the forecast value (seed crm-deal-win: actualValue).
         final_value = _positive(Money(actual_value, self.value.currency)) if actual_value is not None else self.value
         cleaned_note = _clean_note(note)
@@ -341,6 +342,7 @@ class Deal(AggregateRoot):
             raise RuleViolated("cannot lose a won deal", "MARK_LOST_FAILED")
         if self.stage is Stage.CLOSED_LOST:
             raise RuleViolated("deal is already lost", "MARK_LOST_FAILED")
+        close_date = business_date(close_date, "close_date")
         reason = _clean_note(reason)
         self.loss_reason = reason
         self.actual_close_date = close_date

@@ -21,6 +21,9 @@ def contact(contact_id: str) -> Key:
 
 
 def email_claim(email: str) -> Key:
+    # `email` is an address as the Contact aggregate stores it, normalized (sales.domain.contact.normalize_email),
+    # so every spelling of one address is one key. Not normalized again here: a claim is released under the
+    # exact key it was taken with, even one written before the normalization last changed.
     return {"PK": f"EMAIL#{email}", "SK": "EMAIL"}
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -34,26 +37,54 @@ class Page:
     next_cursor: str | None
 
 
+# A cursor is url-safe base64 of the LastEvaluatedKey (JSON) followed by its HMAC-SHA256, keyed by the
+# configured cursor key over the query the page belongs to and the key: a cursor continues only the list
+# (index, partition, prefix, order, filters) that issued it, and no edited or forged key reaches DynamoDB.
+_MAC_SIZE = hashlib.sha256().digest_size
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _key_attributes(index: str) -> frozenset[str]:
+    """The attributes of a LastEvaluatedKey from a Query on `index`: the table's key and the index's."""
+    return frozenset({"PK", "SK", f"{index}PK", f"{index}SK"})
+
+
+def _signature(body: bytes, query: IndexQuery) -> bytes:
+    scope = [query.index, query.partition, query.prefix, query.newest_first, [list(pair) for pair in query.filters]]
+    # JSON escapes newlines inside strings, so the separator keeps scope and body apart unambiguously.
+    message = json.dumps(scope, separators=(",", ":")).encode() + b"\n" + body
+    key = settings().cursor_key.get_secret_value().encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
 def encode_cursor(last_key: dict[str, Any], query: IndexQuery) -> str:
-    payload = {"k": last_key, "q": [query.index, query.partition, query.prefix]}
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+    body = json.dumps(last_key, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(body + _signature(body, query)).decode().rstrip("=")
+
+
+def _is_start_key(last_key: Any, query: IndexQuery) -> bool:
+    """Exactly the key attributes of the index, string values only, inside the query's key condition."""
+    if not isinstance(last_key, dict) or set(last_key) != _key_attributes(query.index):
+        return False
+    if not all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in last_key.values()):
+        return False
+    partition: str = last_key[f"{query.index}PK"]["S"]
+    sort: str = last_key[f"{query.index}SK"]["S"]
+    return partition == query.partition and sort.startswith(query.prefix or "")
 
 
 def decode_cursor(cursor: str, query: IndexQuery) -> dict[str, Any]:
     """A cursor is only valid for the query that produced it; anything else is a 400, not a 500."""
+    last_key: Any = None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        last_key = payload["k"]
-        same_query = payload["q"] == [query.index, query.partition, query.prefix]
-        valid = (
-            isinstance(last_key, dict)
-            and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in last_key.values())
-            and set(last_key) <= {"PK", "SK", f"{query.index}PK", f"{query.index}SK"}
-        )
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        valid, same_query, last_key = False, False, None
-    if not (valid and same_query):
+        if _BASE64URL.fullmatch(cursor):
+            raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+            body, mac = raw[:-_MAC_SIZE], raw[-_MAC_SIZE:]
+            if body and hmac.compare_digest(mac, _signature(body, query)):
+                last_key = json.loads(body)
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
+        last_key = None
+    if not _is_start_key(last_key, query):
         raise ValidationFailed("cursor is invalid or belongs to another query", [FieldIssue("cursor", "invalid")])
     return last_key  # type: ignore[no-any-return]
 

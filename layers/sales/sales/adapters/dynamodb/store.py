@@ -201,6 +201,7 @@ class ContactRepository:
         return contact_from_item(item) if item else None
 
     def owner_of_email(self, email: str) -> str | None:
+        """The live holder of a normalized address (normalize_email), as its claim item names it."""
         item = get_item(keys.email_claim(email))
         return str(item["contact_id"]) if item else None
 

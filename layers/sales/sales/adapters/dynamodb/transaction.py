@@ -7,6 +7,7 @@ mapped by position and reason code, never by message text.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,14 +107,18 @@ class Transaction:
                 request["ExpressionAttributeValues"] = to_attributes(dict(values))
         self.operations.append(_Operation({verb: request}, on_condition_failed))
 
-    def commit(self, *, client_token: str | None = None) -> None:
+    def commit(self) -> None:
         if not self.operations:
             return
         if len(self.operations) > MAX_ITEMS:
             raise ValueError(f"a transaction holds at most {MAX_ITEMS} items")
-        kwargs: dict[str, Any] = {"TransactItems": [op.request for op in self.operations]}
-        if client_token:
-            kwargs["ClientRequestToken"] = client_token
+        # One token per commit, kept by botocore across its own retries: when a timeout or a 5xx hides a
+        # commit, the retry is answered as the success it was instead of failing its own conditions (409).
+        # A new attempt after a lost race builds a new transaction, so it gets a new token.
+        kwargs: dict[str, Any] = {
+            "TransactItems": [op.request for op in self.operations],
+            "ClientRequestToken": str(uuid.uuid4()),
+        }
         try:
             clients.dynamodb().transact_write_items(**kwargs)
         except ClientError as error:
