@@ -18,7 +18,7 @@ BROWSER_PACKAGES := chromium chromium-driver fonts-liberation
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml layers/sales/requirements.txt
+$(STAMP): pyproject.toml layers/kernel/requirements.txt layers/sales/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet '.[dev]'
@@ -46,14 +46,15 @@ dev: $(STAMP) ## serve the API on http://127.0.0.1:3000 (PORT=...): real handler
 dev-reset: ## forget the local state (tables and events log under .local/)
 	rm -rf .local
 
-invoke: $(STAMP) ## run one function on one event: make invoke FN=DealGetFunction EVENT=events/api/deal_get.json
+invoke: $(STAMP) ## run one function on one event: make invoke FN=SalesDealGetFunction EVENT=events/sales/api/deal_get.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json" >&2; exit 2; }
 	@$(BIN)/python -m local invoke $(FN) $(EVENT)
 
-lint: $(STAMP) ## ruff + mypy
+lint: $(STAMP) ## ruff, mypy, and import-linter (the layering rules in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	PYTHONPATH=layers/kernel:layers/sales:layers/billing $(BIN)/lint-imports
 
 validate: $(STAMP) ## sam validate --lint (cfn-lint) on template.yaml
 	$(BIN)/sam validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)

@@ -22,8 +22,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import env
 
-    if str(env.ROOT / "layers" / "sales") not in sys.path:
-        sys.path.insert(0, str(env.ROOT / "layers" / "sales"))  # the layer, as Lambda mounts it
+    for layer in ("billing", "sales", "kernel"):  # the layers, as Lambda mounts them on /opt/python
+        if str(env.ROOT / "layers" / layer) not in sys.path:
+            sys.path.insert(0, str(env.ROOT / "layers" / layer))
     env.configure()  # before anything imports `sales`
 
     from bench import cleanenv, coldstart, costs, growth, package, report

@@ -3,7 +3,7 @@
 The Lambda Python runtime has boto3 (and its dependencies) and the layer; the development venv has much
 more (aws-sam-cli pulls awscrt, pyOpenSSL and cryptography, which boto3/botocore import when present and
 which make every cold start slower). `.venv-bench` is a bare venv whose site-packages links exactly the
-distributions of `layers/sales/requirements.txt` + boto3 and their dependency closure, taken from the
+distributions of `layers/{kernel,sales}/requirements.txt` + boto3 and their dependency closure, taken from the
 development venv (same versions, nothing downloaded).
 """
 
@@ -20,7 +20,8 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_VENV = ROOT / ".venv-bench"
-REQUIREMENTS = ROOT / "layers" / "sales" / "requirements.txt"
+# The layers the Sales functions carry: the kernel's libraries and what Sales adds.
+REQUIREMENTS = (ROOT / "layers" / "kernel" / "requirements.txt", ROOT / "layers" / "sales" / "requirements.txt")
 STAMP_NAME = ".bench-closure"
 
 
@@ -29,7 +30,7 @@ def _canonical(name: str) -> str:
 
 
 def roots() -> list[Requirement]:
-    lines = [line.split("#")[0].strip() for line in REQUIREMENTS.read_text().splitlines()]
+    lines = [line.split("#")[0].strip() for path in REQUIREMENTS for line in path.read_text().splitlines()]
     return [Requirement(line) for line in lines if line] + [Requirement("boto3")]
 
 

@@ -49,13 +49,14 @@ FLOOR_EVERY = 3  # one floor run before every FLOOR_EVERY functions, in every ro
 @dataclass(frozen=True)
 class Function:
     logical_id: str
-    folder: str
+    folder: str  # the function's own folder name (deal_create), unique across contexts
+    code_uri: str  # functions/<context>/<folder>
 
     @property
     def sample_event(self) -> Path:
         if self.folder == "outbox_relay":
-            return ROOT / "events" / "stream" / "outbox_relay.json"
-        return ROOT / "events" / "api" / f"{self.folder}.json"
+            return ROOT / "events" / "sales" / "stream" / "outbox_relay.json"
+        return ROOT / "events" / "sales" / "api" / f"{self.folder}.json"
 
 
 def functions() -> list[Function]:
@@ -65,8 +66,8 @@ def functions() -> list[Function]:
     found = []
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function":
-            folder = Path(resource["Properties"]["CodeUri"]).name
-            found.append(Function(logical_id, folder))
+            code_uri = str(resource["Properties"]["CodeUri"]).rstrip("/")
+            found.append(Function(logical_id, Path(code_uri).name, code_uri))
     return sorted(found, key=lambda function: function.folder)
 
 
@@ -117,7 +118,7 @@ def _environment(function: Function | None, extra: dict[str, str] | None = None)
     variables["PYTHONDONTWRITEBYTECODE"] = "1"  # same .pyc state for every run
     if function is not None:
         variables["PYTHONPATH"] = os.pathsep.join(
-            [str(ROOT / "layers" / "sales"), str(ROOT / "functions" / function.folder)]
+            [str(ROOT / "layers" / "kernel"), str(ROOT / "layers" / "sales"), str(ROOT / function.code_uri)]
         )
     variables.update(extra or {})
     return variables
@@ -236,10 +237,10 @@ def _stub_item(pk: str) -> dict[str, Any] | None:
     """GetItem answers: a live contact or an open deal under any id, so commands reach their write."""
     from datetime import UTC, date, datetime, timedelta
 
-    from sales.adapters.dynamodb.codec import contact_item, deal_item, to_attributes
-    from sales.domain.contact import Contact, ContactKind
-    from sales.domain.deal import Deal
-    from sales.domain.money import Money
+    from kernel.dynamodb.codec import contact_item, deal_item, to_attributes
+    from kernel.money import Money
+    from sales.contact.model import Contact, ContactKind
+    from sales.deal.model import Deal
 
     now = datetime.now(UTC)
     kind, _, identifier = pk.partition("#")

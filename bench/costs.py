@@ -114,16 +114,15 @@ def _value_bytes(value: dict[str, Any]) -> int:
 def hot_item(world: World, seconds: int = 200) -> HotItem:
     import boto3
 
-    from sales.adapters.dynamodb import keys
-    from sales.adapters.dynamodb.store import DEAL_STATS
-    from sales.adapters.dynamodb.transaction import pick_shard
-    from sales.settings import settings
+    from kernel.dynamodb.transaction import pick_shard
+    from kernel.settings import settings
+    from sales import keys
 
     client = boto3.client("dynamodb")
     table, shards = settings().table_name, settings().stats_shards
     sizes = []
     for shard in range(shards):
-        key = {name: {"S": value} for name, value in keys.stats_shard(DEAL_STATS, shard).items()}
+        key = {name: {"S": value} for name, value in keys.stats_shard(keys.DEAL_STATS, shard).items()}
         item = client.get_item(TableName=table, Key=key).get("Item") or {}
         sizes.append(item_bytes(item))
     deal_key = {name: {"S": value} for name, value in keys.deal(world.seeded.deals[0]).items()}

@@ -1,6 +1,6 @@
 """Count what an operation costs: every AWS request the service's clients make, with items read and written.
 
-Hooks the botocore events of the service's own clients (`sales.adapters.clients`), so whatever path a
+Hooks the botocore events of the service's own clients (`kernel.clients`), so whatever path a
 request takes (use case, idempotency layer, relay) is counted, and nothing else is (fixtures use their own
 clients). Items read are what DynamoDB bills reads on: the keys a GetItem/BatchGetItem asks for (a missing
 item is billed too) and the items a Query evaluates (ScannedCount, filtered ones included).
@@ -127,7 +127,7 @@ class Recorder:
         events.register_last(f"after-call.{client.meta.service_model.service_id.hyphenize()}", after)
 
     def attach_service_clients(self) -> None:
-        from sales.adapters import clients
+        from kernel import clients
 
         self.attach(clients.dynamodb())
         self.attach(clients.eventbridge())

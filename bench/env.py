@@ -49,7 +49,9 @@ def configure() -> None:
     """In-process runs: the template's variables with the moto table names, metrics on, tracing off
     (as outside Lambda), logs at the template's default level."""
     variables = function_environment()
-    variables.update(TABLE_NAME=TABLE, EVENT_BUS_NAME=BUS, IDEMPOTENCY_TABLE_NAME=IDEMPOTENCY_TABLE)
+    variables.update(
+        TABLE_NAME=TABLE, EVENT_BUS_NAME=BUS, EVENT_SOURCE="sales", IDEMPOTENCY_TABLE_NAME=IDEMPOTENCY_TABLE
+    )
     os.environ.update(FAKE_AWS)
     os.environ.update(variables)
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "1"

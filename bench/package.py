@@ -73,11 +73,24 @@ def _module(path: Path) -> str:
     return path.name
 
 
+# The layers a Sales function carries: the kernel with the common libraries, and the Sales package.
+SALES_LAYERS = ("KernelLayer", "SalesLayer")
+
+
 def built_layer() -> Layer | None:
+    """The Sales functions' layers as one (their sizes add up on /opt/python)."""
     for build in BUILD_DIRS:
-        layer = build / "SalesLayer"
-        python = layer / "python"
-        if python.is_dir():
-            entries = [Entry(item.name, _size(item), _module(item)) for item in sorted(python.iterdir())]
-            return Layer(layer, _size(layer), _zipped(layer), entries)
+        layers = [build / name for name in SALES_LAYERS]
+        if all((layer / "python").is_dir() for layer in layers):
+            entries = [
+                Entry(item.name, _size(item), _module(item))
+                for layer in layers
+                for item in sorted((layer / "python").iterdir())
+            ]
+            return Layer(
+                build,
+                sum(_size(layer) for layer in layers),
+                sum(_zipped(layer) for layer in layers),
+                entries,
+            )
     return None

@@ -373,7 +373,7 @@ EventBridge entries. Each is measured below against the target the service holds
 ## Operations
 
 Every operation run once on a table seeded with {small.deals:,} deals (and again with {large.deals:,}), counting
-every request the service's own clients send (botocore events on `sales.adapters.clients`): **requests** in
+every request the service's own clients send (botocore events on `kernel.clients`): **requests** in
 call order, **items read** at {small.deals:,} / {large.deals:,} deals (what reads are billed on: the keys a
 GetItem/BatchGetItem asks for, found or not, plus the items a Query evaluates), **items written** (items of
 the TransactWriteItems, or single writes). **Latency** is the median of {warm_runs} warm runs of
@@ -414,8 +414,9 @@ environment. Every run is a fresh process; floor and functions are interleaved i
 every few functions) and each figure is the median of {clean.rounds} runs (floor: {len(clean.floor.wall)}).
 
 The figures come from `.venv-bench`, a venv `make bench` builds without network from the development venv:
-exactly `layers/sales/requirements.txt` + boto3 and their dependencies ({", ".join(results.clean_packages)}),
-as in the Lambda runtime. The development `.venv` also holds aws-sam-cli's `awscrt`, pyOpenSSL and cryptography,
+exactly `layers/kernel/requirements.txt` and `layers/sales/requirements.txt` + boto3 and their dependencies
+({", ".join(results.clean_packages)}), as in the Lambda runtime. The development `.venv` also holds
+aws-sam-cli's `awscrt`, pyOpenSSL and cryptography,
 which boto3 imports when present (its floor: {_ms(dev.floor.median) if dev else "n/a"} ms); its ratios are
 shown too.
 
@@ -427,7 +428,7 @@ shown too.
   patches botocore at import (the functions run with `Tracing: Active`); the floor has no tracer. Patching
   botocore imports it, i.e. brings back to init what the handler otherwise imports with its first client, and
   adds the X-Ray SDK: informational, the target is the plain import. Outside Lambda the tracer is not built at
-  all (`sales.runtime.observability`): building it imports the X-Ray SDK, which there also creates X-Ray
+  all (`kernel.http.observability`): building it imports the X-Ray SDK, which there also creates X-Ray
   clients for its sampler, only to be disabled.
 - **first response** is `import app` plus one request (the function's sample event under `events/`) against
   a local stub answering every DynamoDB/EventBridge call with a success: all a cold invocation pays before

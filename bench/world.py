@@ -70,9 +70,9 @@ class World:
     def __enter__(self) -> World:
         from moto import mock_aws
 
+        from kernel import clients
+        from kernel.http import idempotency
         from local import moto_fixes
-        from sales.adapters import clients
-        from sales.runtime import idempotency
         from tests.support.aws import create_bus, create_idempotency_table, create_table
 
         # Transactions as DynamoDB runs them, with no copy of the table per transaction.
@@ -87,8 +87,8 @@ class World:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from sales.adapters import clients
-        from sales.runtime import idempotency
+        from kernel import clients
+        from kernel.http import idempotency
 
         self._mock.stop()
         clients.reset()
@@ -124,7 +124,7 @@ class World:
     def relay(self, records: list[dict[str, Any]]) -> Invocation:
         from tests.support.api import LambdaContext, function_module
 
-        handler = function_module("outbox_relay").lambda_handler
+        handler = function_module("sales/outbox_relay").lambda_handler
         with self.recorder.recording() as recording, contextlib.redirect_stdout(io.StringIO()):
             started = time.perf_counter()
             response = handler({"Records": records}, LambdaContext())
@@ -134,11 +134,12 @@ class World:
     # -- seeding ---------------------------------------------------------------------------------
     def seed(self, deals: int, *, today: date | None = None) -> Seeded:
         """`deals` deals over deals/10 customers and 5 owners, in a fixed stage/currency/date mix."""
-        from sales.adapters.dynamodb.store import ContactRepository, DealRepository
-        from sales.application.context import Principal, RequestContext
-        from sales.domain.contact import Contact, ContactKind
-        from sales.domain.deal import Deal, Stage
-        from sales.domain.money import Money
+        from kernel.context import Principal, RequestContext
+        from kernel.money import Money
+        from sales.contact.model import Contact, ContactKind
+        from sales.contact.store import ContactRepository
+        from sales.deal.model import Deal, Stage
+        from sales.deal.store import DealRepository
 
         now = datetime.now(UTC)
         today = today or now.date()
@@ -191,7 +192,7 @@ class World:
 @contextlib.contextmanager
 def _collected() -> Iterator[list[list[dict[str, Any]]]]:
     """Every Transaction.commit inside the block is recorded instead of sent."""
-    from sales.adapters.dynamodb.transaction import Transaction
+    from kernel.dynamodb.transaction import Transaction
 
     transactions: list[list[dict[str, Any]]] = []
     original = Transaction.commit
@@ -212,7 +213,7 @@ def _key(attributes: dict[str, Any]) -> tuple[str, str]:
 
 def _write(transactions: list[list[dict[str, Any]]]) -> None:
     """Apply collected transactions in order: puts and deletes by key, counter ADDs summed."""
-    from sales.settings import settings
+    from kernel.settings import settings
 
     items: dict[tuple[str, str], dict[str, Any]] = {}
     counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))

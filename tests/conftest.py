@@ -17,6 +17,7 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_NAME": "sales-test",
         "EVENT_BUS_NAME": "sales-test-bus",
+        "EVENT_SOURCE": "sales",
         "IDEMPOTENCY_TABLE_NAME": "sales-test-idempotency",
         "POWERTOOLS_SERVICE_NAME": "sales",
         "POWERTOOLS_METRICS_NAMESPACE": "Sales",

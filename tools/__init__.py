@@ -1,6 +1,7 @@
 """Developer tools (never deployed): documentation generators and checks.
 
-The layer's `sales` package is importable from every tool, as it is from /opt/python on Lambda.
+The layers' packages (`kernel`, `sales`, `billing`) are importable from every tool, as they are from /opt/python
+on Lambda.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_LAYER = str(ROOT / "layers" / "sales")
-if _LAYER not in sys.path:
-    sys.path.insert(0, _LAYER)
+for _layer in ("billing", "sales", "kernel"):
+    if str(ROOT / "layers" / _layer) not in sys.path:
+        sys.path.insert(0, str(ROOT / "layers" / _layer))
 
 
 def project_version() -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sales.contracts.events import CATALOGUE, EventSpec
-from sales.contracts.registry import ALL
+from kernel.events import EventSpec
+from sales.registry import ALL
+from sales.registry import EVENTS as CATALOGUE
 from tools import project_version, samples
 from tools.rules import Rule, Target, matches, rules
 from tools.schemas import JsonSchema, SchemaSet
@@ -139,7 +140,7 @@ def build() -> dict[str, Any]:
             "channel": {"$ref": f"#/channels/{BUS_CHANNEL}"},
             "title": f"Publish {spec.key}",
             "summary": spec.description,
-            "description": "Sent by the outbox relay (`OutboxRelayFunction`) once the command's transaction "
+            "description": "Sent by the outbox relay (`SalesOutboxRelayFunction`) once the command's transaction "
             "committed. Emitted by: " + "; ".join(_emitted_by(spec)) + ".",
             "messages": [{"$ref": f"#/channels/{BUS_CHANNEL}/messages/{spec.key}"}],
         }

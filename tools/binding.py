@@ -1,4 +1,4 @@
-"""How a contract appears on the wire, read the way `sales.runtime.http` binds it to API Gateway.
+"""How a contract appears on the wire, read the way `kernel.http.handler` binds it to API Gateway.
 
 One place for the rules every generated surface shares: which input field comes from the path, the query
 string or the body, under which name; which headers apply; which error codes an operation can answer with.
@@ -13,12 +13,12 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from sales.contracts.base import COMMAND_ERRORS, COMMON_ERRORS, Contract, ErrorCase
+from kernel.contract import COMMAND_ERRORS, COMMON_ERRORS, Contract, ErrorCase
 
 Location = Literal["path", "query", "body"]
 ErrorOrigin = Literal["operation", "common", "command", "request body", "API Gateway"]
 
-# Refusals of the HTTP request itself, raised by sales.runtime.http.parse_body before the input model runs.
+# Refusals of the HTTP request itself, raised by kernel.http.handler.parse_body before the input model runs.
 BODY_ERRORS: tuple[ErrorCase, ...] = (
     ErrorCase("MALFORMED_JSON", 400, "the body is not a JSON object"),
     ErrorCase("PAYLOAD_TOO_LARGE", 413, "the body exceeds 64 KiB"),
@@ -80,7 +80,7 @@ def takes_if_match(contract: Contract) -> bool:
 
 
 def takes_idempotency_key(contract: Contract) -> bool:
-    """sales.runtime.http honours Idempotency-Key on every POST."""
+    """kernel.http.handler honours Idempotency-Key on every POST."""
     return contract.http.method == "POST"
 
 

@@ -1,6 +1,6 @@
-"""Check a `sam build` output: every function packaged, the layer built for the declared runtime.
+"""Check a `sam build` output: every function packaged, every layer built for the declared runtime.
 
-`python -m tools.check_build [build-dir]` exits 1 naming what is wrong, and prints the layer's size.
+`python -m tools.check_build [build-dir]` exits 1 naming what is wrong, and prints the layers' sizes.
 """
 
 from __future__ import annotations
@@ -18,6 +18,24 @@ def _size(path: Path) -> int:
     return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 
 
+LAYER_TYPE = "AWS::Serverless::LayerVersion"
+
+
+def _check_layer(name: str, layer: Path, tag: str) -> list[str]:
+    """A layer ships its package (KernelLayer -> kernel/), only wheels for the Lambda target, no AWS SDK."""
+    problems = []
+    package = name.removesuffix("Layer").lower()
+    if not (layer / package / "__init__.py").is_file():
+        problems.append(f"{name}: the {package} package is missing")
+    wrong = [str(so.relative_to(layer)) for so in layer.rglob("*.so") if tag not in so.name]
+    if wrong:
+        problems.append(f"{name}: compiled modules must be built for {tag}: {wrong}")
+    for module in RUNTIME_PROVIDED:
+        if (layer / module).exists():
+            problems.append(f"{name}: ships {module}, which the Lambda runtime provides")
+    return problems
+
+
 def check(build_dir: Path) -> list[str]:
     template = load_template(ROOT / "template.yaml")
     function_globals = template.get("Globals", {}).get("Function", {})
@@ -28,17 +46,12 @@ def check(build_dir: Path) -> list[str]:
     for name, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function" and not (build_dir / name / "app.py").is_file():
             problems.append(f"{name}: app.py missing from the build")
-    layer = build_dir / "SalesLayer" / "python"
-    if not (layer / "sales" / "runtime" / "http.py").is_file():
-        problems.append("SalesLayer: the sales package is missing")
     tag = f"cpython-{runtime.removeprefix('python').replace('.', '')}-{machine}-linux-gnu"
-    extensions = list(layer.rglob("*.so"))
-    wrong = [str(so.relative_to(layer)) for so in extensions if tag not in so.name]
-    if not extensions or wrong:
-        problems.append(f"SalesLayer: compiled modules must be built for {tag}: {wrong or 'none found'}")
-    for name in RUNTIME_PROVIDED:
-        if (layer / name).exists():
-            problems.append(f"SalesLayer: ships {name}, which the Lambda runtime provides")
+    layers = [name for name, resource in template["Resources"].items() if resource["Type"] == LAYER_TYPE]
+    for name in layers:
+        problems += _check_layer(name, build_dir / name / "python", tag)
+    if not any((build_dir / name / "python").rglob("*.so") for name in layers):
+        problems.append(f"no layer ships compiled modules for {tag}: pydantic_core is missing")
     return problems
 
 
@@ -47,9 +60,8 @@ def main() -> int:
     problems = check(build_dir)
     for problem in problems:
         print(problem)
-    layer = build_dir / "SalesLayer"
-    if layer.exists():
-        print(f"SalesLayer: {_size(layer) / 1e6:.1f} MB unzipped")
+    for layer in sorted(build_dir.glob("*Layer")):
+        print(f"{layer.name}: {_size(layer) / 1e6:.1f} MB unzipped")
     return 1 if problems else 0
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from sales.contracts.events import CATALOGUE
+from sales.registry import EVENTS as CATALOGUE
 from tools import ROOT, asyncapi, event_pages, openapi, operation_pages
 
 Generated = dict[Path, str]

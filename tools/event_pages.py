@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sales.contracts.events import CATALOGUE, EventSpec
-from sales.contracts.registry import ALL
+from kernel.events import EventSpec
+from sales.registry import ALL
+from sales.registry import EVENTS as CATALOGUE
 from tools import ROOT, samples
 from tools.markdown import GENERATED, code, json_block, page, table
 from tools.rules import Rule, matches, rules
@@ -128,7 +129,7 @@ def index_page(all_rules: list[Rule]) -> str:
         "the whole bus is described in [asyncapi.yaml](../asyncapi.yaml).",
         "",
         "Commands write their events in the same DynamoDB transaction as the state change (outbox); the "
-        "`OutboxRelayFunction` publishes them. Delivery is at least once: consumers deduplicate on "
+        "`SalesOutboxRelayFunction` publishes them. Delivery is at least once: consumers deduplicate on "
         "`metadata.event_id`.",
         "",
         *table(("event", "version", "description", "emitted by", "routed to"), rows),

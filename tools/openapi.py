@@ -1,4 +1,4 @@
-"""docs/openapi.json (OpenAPI 3.1) from the operation contracts, bound the way sales.runtime.http binds them.
+"""docs/openapi.json (OpenAPI 3.1) from the operation contracts, bound the way kernel.http.handler binds them.
 
 Deterministic: paths in registry order, components sorted by name, examples with fixed sample values.
 """
@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sales.contracts.base import Contract, ErrorCase, Example
-from sales.contracts.registry import ALL
-from sales.contracts.types import Pagination
+from kernel.contract import Contract, ErrorCase, Example
+from kernel.types import Pagination
+from sales.registry import ALL
 from tools import project_version, samples
 from tools.binding import (
     ErrorEntry,
@@ -125,7 +125,7 @@ def _parameters() -> dict[str, Any]:
             "description": 'Optimistic concurrency: the ETag (version) the change is based on, e.g. `"3"`. '
             "412 `PRECONDITION_FAILED` when the record has moved on; `*` or no header skips the check; "
             "anything else is refused with 400 `VALIDATION_ERROR`.",
-            # What sales.runtime.http.expected_version accepts: `*`, or a version, quoted or not, maybe weak.
+            # What kernel.http.handler.expected_version accepts: `*`, or a version, quoted or not, maybe weak.
             "schema": {"type": "string", "pattern": r'^\s*(\*|(W/)?"?[0-9]{1,12}"?)\s*$'},
         },
         "CorrelationId": {

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sales.contracts.base import Contract, Example, Scenario
-from sales.contracts.registry import ALL
-from sales.contracts.types import Pagination
+from kernel.contract import Contract, Example, Scenario
+from kernel.types import Pagination
+from sales.registry import ALL
 from tools import ROOT
 from tools.binding import (
     errors,
@@ -27,14 +27,14 @@ DIR = ROOT / "docs" / "operations"
 
 
 def _source(contract: Contract) -> str:
-    """Where the contract is declared: `layers/sales/sales/contracts/deals.py` (`WIN`)."""
+    """Where the contract is declared: `layers/sales/sales/deal/contracts.py` (`WIN`)."""
     for name, module in sorted(sys.modules.items()):
-        if not name.startswith("sales.contracts.") or contract not in getattr(module, "CONTRACTS", ()):
+        if not name.endswith(".contracts") or contract not in getattr(module, "CONTRACTS", ()):
             continue
         variable = next(var for var, value in vars(module).items() if value is contract and var.isupper())
         path = Path(str(module.__file__)).resolve().relative_to(ROOT)
         return f"`{path.as_posix()}` (`{variable}`)"
-    raise LookupError(f"{contract.key} is in no sales.contracts module's CONTRACTS")
+    raise LookupError(f"{contract.key} is in no <aggregate>.contracts module's CONTRACTS")
 
 
 def _route(contract: Contract) -> str:

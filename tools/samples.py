@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sales.contracts.events import EventSpec
+from kernel.events import EventSpec
 
 # UUIDv7s whose timestamps tell one story: the contact exists a week before its deals.
 CONTACT_ID = "01a1d539-d6e0-7b41-8a2f-6c3e9d0b5a14"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from sales.adapters import clients
-from sales.adapters.dynamodb import queries
-from sales.settings import settings
+from kernel import clients
+from kernel.dynamodb import queries
+from kernel.settings import settings
 from tests.component.helpers import OTHER_USER, SEED_REP, assert_error
 from tests.support.api import Api
 from tests.support.events import DEFAULT_USER

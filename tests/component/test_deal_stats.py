@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sales.adapters.dynamodb.store import DealRepository
-from sales.application.context import Principal, RequestContext
-from sales.domain.deal import Deal, DealSource, Stage
-from sales.domain.money import Money
-from sales.domain.pipeline import forecast_keys
+from kernel.context import Principal, RequestContext
+from kernel.money import Money
+from sales.deal.model import Deal, DealSource, Stage
+from sales.deal.stats import forecast_keys
+from sales.deal.store import DealRepository
 from tests.component.helpers import assert_error
 from tests.support.api import Api
 from tests.support.events import DEFAULT_USER
@@ -285,7 +285,7 @@ def test_forecast_months_end_on_2100_12_and_windows_are_sized_by_arithmetic(
         keyed.append(month)
         return forecast_keys(month, currency)
 
-    monkeypatch.setattr("sales.application.deals.forecast_keys", recording_forecast_keys)
+    monkeypatch.setattr("sales.deal.use_cases.forecast_keys", recording_forecast_keys)
 
     edge = forecast(api, **{"from": "2100-12", "to": "2100-12"})
     assert edge == {

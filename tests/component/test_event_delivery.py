@@ -8,7 +8,7 @@ import boto3
 import jsonschema
 import pytest
 
-from sales.contracts.events import BY_KEY
+from sales.registry import EVENTS_BY_KEY as BY_KEY
 from tests.support.api import LambdaContext, function_module
 from tests.support.aws import BUS, ROOT, template
 from tests.support.streams import relay_event, stream_records
@@ -56,7 +56,7 @@ def _relay_all() -> dict:
     start = _relayed.get(records[0]["eventSourceARN"], 0) if records else 0
     if records:
         _relayed[records[0]["eventSourceARN"]] = len(records)
-    relay = function_module("outbox_relay").lambda_handler
+    relay = function_module("sales/outbox_relay").lambda_handler
     return relay(relay_event(records[start:]), LambdaContext())
 
 

@@ -9,9 +9,9 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from sales.adapters import clients
-from sales.adapters.eventbridge import put_events
-from sales.application.relay import relay
+from kernel import clients
+from kernel.bus import put_events
+from kernel.dynamodb.outbox import relay
 from tests.support.api import LambdaContext, function_module
 from tests.support.streams import relay_event, stream_records
 
@@ -137,7 +137,7 @@ def test_partial_failed_entry_count_from_eventbridge(stubbed_bus):
 
 def test_handler_reports_failures_and_a_retry_publishes_them(api, contact, future, monkeypatch):
     records = _outbox_records(api, contact, future, 1)
-    handler = function_module("outbox_relay").lambda_handler
+    handler = function_module("sales/outbox_relay").lambda_handler
     calls = {"n": 0}
     real_put_events = clients.eventbridge().put_events
 
@@ -145,7 +145,7 @@ def test_handler_reports_failures_and_a_retry_publishes_them(api, contact, futur
         calls["n"] += 1
         raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "PutEvents")
 
-    monkeypatch.setattr("sales.application.relay.time.sleep", lambda _s: None)
+    monkeypatch.setattr("kernel.dynamodb.outbox.time.sleep", lambda _s: None)
     monkeypatch.setattr(clients.eventbridge(), "put_events", throttled)
     first = handler({"Records": records}, LambdaContext())
     assert {f["itemIdentifier"] for f in first["batchItemFailures"]} == {

@@ -10,7 +10,7 @@ import pytest
 from tests.support.api import LambdaContext, function_module
 from tests.support.aws import ROOT
 
-API_SAMPLES = sorted((ROOT / "events" / "api").glob("*.json"))
+API_SAMPLES = sorted((ROOT / "events" / "sales" / "api").glob("*.json"))
 
 
 def _load(path: Path) -> dict:
@@ -19,7 +19,7 @@ def _load(path: Path) -> dict:
 
 @pytest.mark.parametrize("sample", API_SAMPLES, ids=lambda p: p.stem)
 def test_api_sample_gets_an_enveloped_answer(aws, sample):
-    response = function_module(sample.stem).lambda_handler(_load(sample), LambdaContext())
+    response = function_module(f"sales/{sample.stem}").lambda_handler(_load(sample), LambdaContext())
     assert response["statusCode"] < 500, response
     if response["statusCode"] != 204:
         body = json.loads(response["body"])
@@ -31,16 +31,16 @@ def test_api_sample_gets_an_enveloped_answer(aws, sample):
 
 
 def test_contact_create_sample_creates_a_contact(aws):
-    response = function_module("contact_create").lambda_handler(
-        _load(ROOT / "events" / "api" / "contact_create.json"), LambdaContext()
+    response = function_module("sales/contact_create").lambda_handler(
+        _load(ROOT / "events" / "sales" / "api" / "contact_create.json"), LambdaContext()
     )
     assert response["statusCode"] == 201
     assert json.loads(response["body"])["data"]["display_name"]
 
 
 def test_stream_sample_is_relayed(aws):
-    event = _load(ROOT / "events" / "stream" / "outbox_relay.json")
-    assert function_module("outbox_relay").lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
+    event = _load(ROOT / "events" / "sales" / "stream" / "outbox_relay.json")
+    assert function_module("sales/outbox_relay").lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
 
 
 def test_samples_are_what_the_generator_writes():
@@ -48,6 +48,6 @@ def test_samples_are_what_the_generator_writes():
     import sys
 
     result = subprocess.run(
-        [sys.executable, str(ROOT / "events" / "generate.py"), "--check"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "tools.sample_events", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pydantic.alias_generators import to_camel
 
-from sales.contracts.base import Contract, Example
-from sales.contracts.registry import ALL
+from kernel.contract import Contract, Example
+from sales.registry import ALL
 from tests.support.api import Api
 
 EXAMPLES = [(contract, example) for contract in ALL for example in contract.examples]

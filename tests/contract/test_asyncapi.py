@@ -11,7 +11,8 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from pydantic_asyncapi.v3 import AsyncAPI
 
-from sales.contracts.events import CATALOGUE, EventSpec
+from kernel.events import EventSpec
+from sales.registry import EVENTS as CATALOGUE
 from tools import asyncapi, samples
 from tools.rules import matches, rules
 

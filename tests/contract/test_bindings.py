@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from sales.contracts.events import BY_KEY as EVENTS
-from sales.contracts.registry import ALL
+from sales.registry import ALL
+from sales.registry import EVENTS_BY_KEY as EVENTS
 from tests.support.api import function_module
 from tests.support.aws import template
 
 ROOT = Path(__file__).resolve().parents[2]
 # Functions that serve no HTTP route: each is named here with what triggers it.
-NON_HTTP_FUNCTIONS = {"OutboxRelayFunction": "DynamoDB stream of SalesTable"}
+NON_HTTP_FUNCTIONS = {"SalesOutboxRelayFunction": "DynamoDB stream of SalesTable"}
 
 
 def _functions() -> dict[str, dict]:
@@ -56,7 +56,9 @@ def test_every_function_folder_is_deployed():
     deployed = {
         resource["Properties"]["CodeUri"].rstrip("/").removeprefix("functions/") for resource in _functions().values()
     }
-    folders = {path.parent.name for path in (ROOT / "functions").glob("*/app.py")}
+    folders = {
+        path.parent.relative_to(ROOT / "functions").as_posix() for path in (ROOT / "functions").glob("*/*/app.py")
+    }
     assert folders == deployed
 
 
@@ -82,6 +84,6 @@ def test_every_catalogued_event_is_emitted_by_some_contract():
 
 def test_every_function_has_a_sample_event():
     for name, resource in _functions().items():
-        folder = resource["Properties"]["CodeUri"].rstrip("/").removeprefix("functions/")
-        samples = list((ROOT / "events").glob(f"*/{folder}.json"))
-        assert samples, f"{name} has no sample event under events/"
+        context, folder = resource["Properties"]["CodeUri"].rstrip("/").removeprefix("functions/").split("/")
+        samples = list((ROOT / "events" / context).glob(f"*/{folder}.json"))
+        assert samples, f"{name} has no sample event under events/{context}/"

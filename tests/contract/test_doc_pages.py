@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sales.contracts.base import Contract
-from sales.contracts.events import CATALOGUE, EventSpec
-from sales.contracts.registry import ALL
+from kernel.contract import Contract
+from kernel.events import EventSpec
+from sales.registry import ALL
+from sales.registry import EVENTS as CATALOGUE
 from tools import event_pages, operation_pages
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from sales.contracts.events import BY_KEY, CATALOGUE, EventSpec
+from kernel.events import EventSpec
+from sales.registry import EVENTS as CATALOGUE
+from sales.registry import EVENTS_BY_KEY as BY_KEY
 from tools import samples
 from tools.rules import Rule, matches, rules
 

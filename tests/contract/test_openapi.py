@@ -17,8 +17,8 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.validation import OpenAPIV31SpecValidator
 from pydantic.alias_generators import to_camel
 
-from sales.contracts.base import Contract, Example
-from sales.contracts.registry import ALL
+from kernel.contract import Contract, Example
+from sales.registry import ALL
 from tools import openapi, samples
 from tools.binding import errors, request_of
 

@@ -138,10 +138,19 @@ def test_the_dev_principal_reaches_the_handlers(sales_server: LocalServer, custo
 
 
 def test_make_invoke_runs_a_sample_event(tmp_path: Path) -> None:
-    event = REPO / "events" / "api" / "deal_get.json"
+    event = REPO / "events" / "sales" / "api" / "deal_get.json"
     if not event.exists():
         pytest.skip("no sample event yet")
-    command = [sys.executable, "-m", "local", "invoke", "DealGetFunction", str(event), "--state-dir", str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "local",
+        "invoke",
+        "SalesDealGetFunction",
+        str(event),
+        "--state-dir",
+        str(tmp_path),
+    ]
     result = subprocess.run(command, cwd=REPO, env=clean_env(), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)

@@ -39,8 +39,8 @@ def _lean_transaction_snapshots() -> Iterator[None]:
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The service's retry back-off (commands and relay) records its delays instead of sleeping."""
     delays: list[float] = []
-    monkeypatch.setattr("sales.application.commands.time.sleep", delays.append)
-    monkeypatch.setattr("sales.application.relay.time.sleep", delays.append)
+    monkeypatch.setattr("kernel.commands.time.sleep", delays.append)
+    monkeypatch.setattr("kernel.dynamodb.outbox.time.sleep", delays.append)
     return delays
 
 

@@ -22,7 +22,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
-from sales.adapters import clients
+from kernel import clients
 from tests.support.api import ROOT, Api, LambdaContext, decode
 from tests.support.aws import IDEMPOTENCY_TABLE, TABLE
 from tests.support.events import api_event
@@ -55,7 +55,7 @@ def _plain_value(value: Any) -> Any:
 
 @cache
 def own_dynamodb() -> Any:
-    """The test's DynamoDB client: not sales.adapters.clients (whose Scan the suite refuses). moto's mock
+    """The test's DynamoDB client: not kernel.clients (whose Scan the suite refuses). moto's mock
     hooks every botocore client, so one client serves every mocked account."""
     return boto3.client("dynamodb", region_name="eu-west-1")
 
@@ -139,7 +139,7 @@ def fresh_handler(folder: str) -> Callable[[dict[str, Any], Any], dict[str, Any]
     """functions/<folder>/app.py loaded once more under a new name: its own resolver, as a second Lambda
     execution environment has. Threads must not share one resolver (it keeps the current event)."""
     path = ROOT / "functions" / folder / "app.py"
-    spec = importlib.util.spec_from_file_location(f"reliability_{folder}_{next(_loaded)}", path)
+    spec = importlib.util.spec_from_file_location(f"reliability_{folder.replace('/', '_')}_{next(_loaded)}", path)
     assert spec and spec.loader
     module: ModuleType = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

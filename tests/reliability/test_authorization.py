@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 
-from sales.contracts.base import Contract, Role
-from sales.contracts.registry import ALL
+from kernel.contract import Contract, Role
+from sales.registry import ALL
 from tests.reliability.support import Snapshot, assert_error_envelope
 from tests.support.api import Api
 from tests.support.aws import TABLE

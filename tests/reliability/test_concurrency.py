@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from sales.adapters.dynamodb.store import ContactRepository, DealRepository
+from sales.contact.store import ContactRepository
+from sales.deal.store import DealRepository
 from tests.reliability.support import (
     Lambdas,
     Reply,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sales.adapters.dynamodb import queries
+from kernel.dynamodb import queries
 from tests.reliability.support import Snapshot, assert_error_envelope, fresh_handler, invoke
 from tests.support.api import Api
 from tests.support.events import claims
@@ -318,7 +318,7 @@ def test_a_bad_request_is_a_4xx_with_a_stable_code_and_writes_nothing(
 def test_a_body_that_is_not_base64_when_flagged_so_is_refused(shared_api: Api, seeded: dict[str, Any]) -> None:
     before = Snapshot.take()
     reply = invoke(
-        fresh_handler("contact_create"),
+        fresh_handler("sales/contact_create"),
         "POST",
         "/sales/contacts",
         resource="/sales/contacts",
@@ -333,16 +333,16 @@ def test_a_body_that_is_not_base64_when_flagged_so_is_refused(shared_api: Api, s
 # -- routes no handler serves -----------------------------------------------------------------------------
 UNROUTED = [
     # (function folder, method, path, resource as API Gateway would name it)
-    ("deal_get", "GET", "/sales/deals/{id}/unknown", "/sales/deals/{id}/unknown"),
-    ("deal_get", "DELETE", "/sales/deals/{id}", "/sales/deals/{id}"),
-    ("deal_get", "PATCH", "/sales/deals/{id}", "/sales/deals/{id}"),
-    ("deal_create", "PUT", "/sales/deals", "/sales/deals"),
-    ("deal_create", "POST", "/sales/deals/bulk", "/sales/deals/bulk"),
-    ("deal_list", "GET", "/sales/leads", "/sales/leads"),
-    ("contact_list", "DELETE", "/sales/contacts", "/sales/contacts"),
-    ("deal_win", "GET", "/sales/deals/{id}/win", "/sales/deals/{id}/win"),
-    ("deal_pipeline_stats", "POST", "/sales/deals/stats/pipeline", "/sales/deals/stats/pipeline"),
-    ("contact_create", "POST", "/", "/"),
+    ("sales/deal_get", "GET", "/sales/deals/{id}/unknown", "/sales/deals/{id}/unknown"),
+    ("sales/deal_get", "DELETE", "/sales/deals/{id}", "/sales/deals/{id}"),
+    ("sales/deal_get", "PATCH", "/sales/deals/{id}", "/sales/deals/{id}"),
+    ("sales/deal_create", "PUT", "/sales/deals", "/sales/deals"),
+    ("sales/deal_create", "POST", "/sales/deals/bulk", "/sales/deals/bulk"),
+    ("sales/deal_list", "GET", "/sales/leads", "/sales/leads"),
+    ("sales/contact_list", "DELETE", "/sales/contacts", "/sales/contacts"),
+    ("sales/deal_win", "GET", "/sales/deals/{id}/win", "/sales/deals/{id}/win"),
+    ("sales/deal_pipeline_stats", "POST", "/sales/deals/stats/pipeline", "/sales/deals/stats/pipeline"),
+    ("sales/contact_create", "POST", "/", "/"),
 ]
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from sales.adapters import clients
-from sales.contracts.base import Contract
-from sales.contracts.registry import ALL
-from sales.runtime.idempotency import WINDOW_SECONDS
+from kernel import clients
+from kernel.contract import Contract
+from kernel.http.idempotency import WINDOW_SECONDS
+from sales.registry import ALL
 from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
 from tests.reliability.support import (
     Snapshot,
@@ -146,7 +146,7 @@ def test_a_duplicate_arriving_while_the_first_runs_gets_409_in_progress(
     """Deterministic interleaving: the duplicate is sent from inside the first request's write."""
     body = {"customer_id": contact["id"], "name": "Once", "value": 5, "currency": "USD", "expected_close_date": future}
     headers = {"Idempotency-Key": "dup-1"}
-    second_lambda = fresh_handler("deal_create")
+    second_lambda = fresh_handler("sales/deal_create")
     seen: list[Any] = []
 
     def duplicate_during_write(**_kwargs: Any) -> None:
@@ -177,7 +177,7 @@ def test_a_duplicate_arriving_while_the_first_runs_gets_409_in_progress(
 def test_concurrent_duplicates_have_one_effect(atomic_calls: None, api: Api, contact: dict, future: str) -> None:
     """Four Lambda environments receive the same keyed create at once: one deal, one event."""
     body = {"customer_id": contact["id"], "name": "Race", "value": 5, "currency": "USD", "expected_close_date": future}
-    lambdas = [fresh_handler("deal_create") for _ in range(4)]
+    lambdas = [fresh_handler("sales/deal_create") for _ in range(4)]
     start = threading.Barrier(len(lambdas))
     replies: list[Any] = [None] * len(lambdas)
 

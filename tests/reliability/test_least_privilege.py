@@ -23,15 +23,15 @@ from typing import Any
 
 import pytest
 
-from sales.contracts.base import Contract
-from sales.contracts.registry import ALL
+from kernel.contract import Contract
+from sales.registry import ALL
 from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
 from tests.reliability.support import recording, wipe
 from tests.support.api import Api, LambdaContext, function_module
 from tests.support.aws import template
 from tests.support.streams import relay_event, stream_records
 
-RELAY = "OutboxRelayFunction"
+RELAY = "SalesOutboxRelayFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
     "dynamodb:PutItem",
@@ -281,7 +281,7 @@ def test_the_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
     api.patch(f"/sales/contacts/{contact['id']}", {"lifecycle": "active"})
     with recording() as recorder:
         latest = relay_event(stream_records())["Records"][-2:]  # contact.created, contact.updated
-        result = function_module("outbox_relay").lambda_handler({"Records": latest}, LambdaContext())
+        result = function_module("sales/outbox_relay").lambda_handler({"Records": latest}, LambdaContext())
     assert result == {"batchItemFailures": []}
     used = uses(recorder.calls)
     assert {use.access for use in used} == {Access("events:PutEvents", "SalesEventBus", "")}

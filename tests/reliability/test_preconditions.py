@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sales.contracts.registry import ALL
+from sales.registry import ALL
 from tests.reliability.support import Snapshot
 from tests.support.api import Api
 

@@ -18,7 +18,7 @@ import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from sales.adapters import clients
+from kernel import clients
 from tests.reliability.support import client_error, outbox_rows
 from tests.support.api import Api, LambdaContext, function_module
 from tests.support.aws import BUS
@@ -99,7 +99,7 @@ class FlakyBus:
 def run_event_source_mapping(records: list[dict[str, Any]], max_invocations: int = 10) -> int:
     """Deliver `records` to the relay like Lambda's stream mapping: a failed invocation is retried with the
     same batch; reported item failures are retried from the first failed record on. Returns invocations."""
-    relay = function_module("outbox_relay").lambda_handler
+    relay = function_module("sales/outbox_relay").lambda_handler
     batch = records
     for invocation in range(1, max_invocations + 1):
         try:

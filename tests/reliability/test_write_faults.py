@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from moto.core.botocore_stubber import MockRawResponse
 
-from sales.adapters import clients
-from sales.application.commands import MAX_ATTEMPTS
+from kernel import clients
+from kernel.commands import MAX_ATTEMPTS
 from tests.reliability.support import (
     Snapshot,
     assert_stats_match_a_recount,

@@ -11,8 +11,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sales.contracts.base import Contract
-from sales.contracts.registry import ALL
+from kernel.contract import Contract
+from sales.registry import ALL
 from tests.support.events import api_event, claims
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ class LambdaContext:
 def function_module(folder: str) -> ModuleType:
     """functions/<folder>/app.py, loaded under a unique name (every function module is `app`)."""
     path = ROOT / "functions" / folder / "app.py"
-    spec = importlib.util.spec_from_file_location(f"fn_{folder}", path)
+    spec = importlib.util.spec_from_file_location("fn_" + folder.replace("/", "_"), path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -67,9 +67,9 @@ def sales_world() -> Iterator[None]:
     Every test in it doubles as a check that no request path scans the table."""
     from moto import mock_aws
 
+    from kernel import clients
+    from kernel.http import idempotency
     from local import moto_fixes
-    from sales.adapters import clients
-    from sales.runtime import idempotency
 
     moto_fixes.install()
     moto_fixes.forget_tokens()

@@ -32,7 +32,7 @@ def stream_records(table: str = TABLE) -> list[dict[str, Any]]:
 
 def outbox_filter_matches(record: dict[str, Any]) -> bool:
     """The relay's FilterCriteria from template.yaml, applied like Lambda does (INSERT + SK prefix)."""
-    properties = template()["Resources"]["OutboxRelayFunction"]["Properties"]
+    properties = template()["Resources"]["SalesOutboxRelayFunction"]["Properties"]
     stream_event = next(e for e in properties["Events"].values() if e["Type"] == "DynamoDB")
     for item in stream_event["Properties"]["FilterCriteria"]["Filters"]:
         pattern = json.loads(item["Pattern"]) if isinstance(item["Pattern"], str) else item["Pattern"]

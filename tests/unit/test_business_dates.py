@@ -11,15 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from sales.contracts.deal_models import (
-    CreateDealInput,
-    ForecastQuery,
-    LoseDealInput,
-    UpdateBasicInfoInput,
-    WinDealInput,
-)
-from sales.contracts.types import BusinessDate, Month
-from sales.domain.clock import (
+from kernel.clock import (
     LAST_BUSINESS_DATE,
     LAST_BUSINESS_MONTH,
     add_months,
@@ -27,10 +19,18 @@ from sales.domain.clock import (
     month_number,
     months_between,
 )
-from sales.domain.deal import Deal
-from sales.domain.errors import ValidationFailed
-from sales.domain.money import Money
-from sales.runtime.errors import from_validation
+from kernel.errors import ValidationFailed
+from kernel.http.errors import from_validation
+from kernel.money import Money
+from kernel.types import BusinessDate, Month
+from sales.deal.model import Deal
+from sales.deal.views import (
+    CreateDealInput,
+    ForecastQuery,
+    LoseDealInput,
+    UpdateBasicInfoInput,
+    WinDealInput,
+)
 
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 AFTER = LAST_BUSINESS_DATE + timedelta(days=1)

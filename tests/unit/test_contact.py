@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sales.domain.contact import (
+from kernel.errors import ValidationFailed
+from sales.contact.model import (
     DISPLAY_NAME_MAX,
     Contact,
     ContactKind,
@@ -19,7 +20,6 @@ from sales.domain.contact import (
     Lifecycle,
     normalize_email,
 )
-from sales.domain.errors import ValidationFailed
 
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
@@ -195,7 +195,7 @@ def test_update_rejects_an_invalid_email_at_its_position_and_keeps_the_old_ones(
 def test_the_email_validator_is_imported_on_first_use_not_with_the_aggregate() -> None:
     # Cold start: handlers that never validate an address must not pay for the validator's import.
     probe = (
-        "import sys; import sales.domain.contact as c; assert 'email_validator' not in sys.modules; "
+        "import sys; import sales.contact.model as c; assert 'email_validator' not in sys.modules; "
         "c.normalize_email('a@b.example'); assert 'email_validator' in sys.modules"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

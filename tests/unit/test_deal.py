@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from sales.domain.deal import (
+from kernel.errors import RuleViolated, ValidationFailed
+from kernel.money import Money
+from sales.deal.model import (
     NAME_MAX,
     PROBABILITY,
     Channel,
@@ -18,8 +20,6 @@ from sales.domain.deal import (
     Stage,
     StageChange,
 )
-from sales.domain.errors import RuleViolated, ValidationFailed
-from sales.domain.money import Money
 from tests.support.spec import DEAL_WON_KEYS
 
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

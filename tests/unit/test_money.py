@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from sales.domain.errors import ValidationFailed
-from sales.domain.money import MAX_AMOUNT, Money, currency_exponent, is_currency
+from kernel.errors import ValidationFailed
+from kernel.money import MAX_AMOUNT, Money, currency_exponent, is_currency
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sales.domain.deal import Deal, DealStatus, Stage
-from sales.domain.errors import DomainError
-from sales.domain.money import Money
-from sales.domain.pipeline import (
+from kernel.errors import DomainError
+from kernel.money import Money
+from sales.deal.model import Deal, DealStatus, Stage
+from sales.deal.stats import (
     ALL,
     delta,
     forecast_keys,

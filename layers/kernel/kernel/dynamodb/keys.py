@@ -1,0 +1,28 @@
+"""The keys every context's table shares: outbox rows, command records and counter shards.
+
+A context's own keys (its aggregates and their indexes) live in its `keys` module; this one holds only what
+the kernel's repository, outbox and queries write themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+Key = dict[str, str]
+
+OUTBOX = "OUTBOX#"
+
+
+def outbox(aggregate_pk: str, version: int, index: int) -> Key:
+    # Same partition as the aggregate: the stream keeps one aggregate's events in order.
+    return {"PK": aggregate_pk, "SK": f"{OUTBOX}{version:010d}#{index:02d}"}
+
+
+def command(command_key: str) -> Key:
+    # Hashed: keys are caller-chosen text, the item key stays short and uniform.
+    digest = hashlib.sha256(command_key.encode()).hexdigest()
+    return {"PK": f"COMMAND#{digest}", "SK": "COMMAND"}
+
+
+def stats_shard(family: str, shard: int) -> Key:
+    return {"PK": f"STATS#{family}#{shard:02d}", "SK": "STATS"}

@@ -1,0 +1,43 @@
+"""Environment, parsed once per cold start into a typed model (not scattered os.environ reads)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class Settings(BaseModel):
+    table_name: str = Field(min_length=1)
+    event_bus_name: str = "default"
+    # The `Source` of this context's events on the bus ("sales", "billing"): whose table the outbox is in.
+    event_source: str = Field(min_length=1)
+    idempotency_table_name: str | None = None
+    # Stats counters are spread over this many items so no single item takes every deal write.
+    stats_shards: int = Field(default=10, ge=1, le=100)
+    # HMAC key that signs list cursors, so a cursor the service did not issue for that very list is refused.
+    cursor_key: SecretStr
+
+
+def _cursor_key(configured: str, table_name: str) -> str:
+    """The configured key; without one, a key derived from the table name so local and test runs work.
+
+    The table name is no secret, so the derived key only protects integrity against accidental or casual
+    edits (a cursor stays bound to its list); anyone who knows the table name can mint cursors with it.
+    Cursors are signed, never encrypted, in both cases: a deployment sets CURSOR_SIGNING_KEY."""
+    return configured or hashlib.sha256(f"cursor-key:{table_name}".encode()).hexdigest()
+
+
+@cache
+def settings() -> Settings:
+    table_name = os.environ.get("TABLE_NAME", "")
+    return Settings(
+        table_name=table_name,
+        event_bus_name=os.environ.get("EVENT_BUS_NAME", "default"),
+        event_source=os.environ.get("EVENT_SOURCE", ""),
+        idempotency_table_name=os.environ.get("IDEMPOTENCY_TABLE_NAME") or None,
+        stats_shards=int(os.environ.get("STATS_SHARDS", "10")),
+        cursor_key=SecretStr(_cursor_key(os.environ.get("CURSOR_SIGNING_KEY", ""), table_name)),
+    )

@@ -1,1 +1,0 @@
-"""Single-table DynamoDB store: keys, codecs, transactions with outbox and counters, queries."""

@@ -1,1 +1,0 @@
-"""Use cases: one function per operation, load -> domain method -> save with events."""

@@ -1,0 +1,220 @@
+"""The contact operations deals rely on (SPEC §3.2, basic slice)."""
+
+from __future__ import annotations
+
+from kernel.contract import Contract, Emits, ErrorCase, Example, Http, Scenario
+from sales.contact import use_cases as use
+from sales.contact import views as m
+from sales.deal.views import DealView
+
+_OWNERS = ("@sales-contacts",)
+_ID = {"id": "contact_id"}
+NOT_FOUND = ErrorCase("CONTACT_NOT_FOUND", 404, "no live contact has this id")
+DUPLICATE = ErrorCase("DUPLICATE_CONTACT", 409, "a live contact already has one of the emails")
+ACME = {
+    "kind": "organization",
+    "display_name": "Acme Devices GmbH",
+    "emails": ["sales@acme.example"],
+    "phones": ["+49 30 1234567"],
+}
+
+CREATE = Contract(
+    key="sales.contact.create",
+    version="1.0.0",
+    kind="command",
+    description="Create a contact (organization or person).",
+    goal="Record someone Sales deals with, before any deal exists.",
+    context="Emails are unique across live contacts.",
+    http=Http("POST", "/sales/contacts", 201),
+    use_case=use.create_contact,
+    input=m.CreateContactInput,
+    output=m.ContactView,
+    owners=_OWNERS,
+    tags=("contact",),
+    emits=(Emits("contact.created", "1.0.0", "the contact is stored"),),
+    errors=(DUPLICATE,),
+    scenarios=(
+        Scenario("create-contact", ("No contact uses the email",), ("A rep creates one",), ("lifecycle prospect",)),
+        Scenario(
+            "duplicate-email",
+            ("A live contact has the email",),
+            ("A rep creates another with it",),
+            ("409 DUPLICATE_CONTACT naming the existing id",),
+        ),
+    ),
+    examples=(
+        Example(
+            "create-organization",
+            ACME,
+            {"kind": "organization", "lifecycle": "prospect", "emails": ["sales@acme.example"]},
+            201,
+        ),
+        Example(
+            "create-person-camel",
+            {"kind": "person", "displayName": "Ada Lovelace", "emails": ["Ada@Example.org"]},
+            {"display_name": "Ada Lovelace", "emails": ["ada@example.org"]},
+            201,
+        ),
+        Example(
+            "duplicate",
+            {"kind": "person", "display_name": "Twin", "emails": ["{contact.emails[0]}"]},
+            None,
+            409,
+            setup=("contact",),
+            error_code="DUPLICATE_CONTACT",
+        ),
+    ),
+)
+
+GET = Contract(
+    key="sales.contact.get",
+    version="1.0.0",
+    kind="query",
+    description="Read one live contact.",
+    goal="Show a contact.",
+    context="ETag carries the version.",
+    http=Http("GET", "/sales/contacts/{id}", 200, _ID),
+    use_case=use.get_contact,
+    input=m.ContactRef,
+    output=m.ContactView,
+    owners=_OWNERS,
+    tags=("contact",),
+    errors=(NOT_FOUND,),
+    scenarios=(Scenario("get-contact", ("A contact",), ("Read it",), ("Its fields",)),),
+    examples=(
+        Example("get", {"contact_id": "{contact.id}"}, {"id": "{contact.id}"}, setup=("contact",)),
+        Example("get-bad-id", {"contact_id": "not-a-uuid"}, None, 400, error_code="VALIDATION_ERROR"),
+    ),
+)
+
+LIST = Contract(
+    key="sales.contact.list",
+    version="1.0.0",
+    kind="query",
+    description="List live contacts by name, or search by name prefix (q) or exact email.",
+    goal="Find a contact.",
+    context="Sorted by display name.",
+    http=Http("GET", "/sales/contacts"),
+    use_case=use.list_contacts,
+    input=m.ContactListQuery,
+    output=m.ContactView,
+    paginated=True,
+    owners=_OWNERS,
+    tags=("contact", "search"),
+    scenarios=(Scenario("search", ("Contacts Acme and Bolt",), ("Search q=ac",), ("Only Acme",)),),
+    examples=(
+        Example(
+            "search-prefix",
+            {"q": "acme"},
+            {"__items__": [{"display_name": "Acme Devices GmbH"}]},
+            setup=("contact",),
+        ),
+        Example(
+            "search-email",
+            {"email": "SALES@acme.example"},
+            {"__items__": [{"id": "{contact.id}"}]},
+            setup=("contact",),
+        ),
+    ),
+)
+
+UPDATE = Contract(
+    key="sales.contact.update",
+    version="1.0.0",
+    kind="command",
+    description="Change some fields of a contact (absent fields stay).",
+    goal="Keep contact data current.",
+    context="Changing emails re-checks uniqueness.",
+    http=Http("PATCH", "/sales/contacts/{id}", 200, _ID),
+    use_case=use.update_contact,
+    input=m.UpdateContactInput,
+    output=m.ContactView,
+    owners=_OWNERS,
+    tags=("contact",),
+    emits=(Emits("contact.updated", "1.0.0", "the contact changed"),),
+    errors=(NOT_FOUND, DUPLICATE),
+    scenarios=(Scenario("activate", ("A prospect",), ("Set lifecycle active",), ("lifecycle active",)),),
+    examples=(
+        Example(
+            "activate",
+            {"contact_id": "{contact.id}", "lifecycle": "active"},
+            {"lifecycle": "active"},
+            setup=("contact",),
+        ),
+    ),
+)
+
+DELETE = Contract(
+    key="sales.contact.delete",
+    version="1.0.0",
+    kind="command",
+    description="Soft-delete a contact that has no live deals; its emails become free.",
+    goal="Remove a contact created by mistake.",
+    context="Deals must always reference a live contact.",
+    http=Http("DELETE", "/sales/contacts/{id}", 204, _ID),
+    use_case=use.delete_contact,
+    input=m.ContactRef,
+    owners=_OWNERS,
+    tags=("contact",),
+    emits=(Emits("contact.deleted", "1.0.0", "the contact was soft-deleted"),),
+    errors=(NOT_FOUND, ErrorCase("CONTACT_HAS_DEALS", 409, "live deals still reference the contact")),
+    scenarios=(Scenario("with-deals", ("A contact with a live deal",), ("Delete it",), ("409 CONTACT_HAS_DEALS",)),),
+    examples=(
+        Example("delete", {"contact_id": "{contact.id}"}, None, 204, setup=("contact",)),
+        Example(
+            "delete-with-deals",
+            {"contact_id": "{contact.id}"},
+            None,
+            409,
+            setup=("deal",),
+            error_code="CONTACT_HAS_DEALS",
+        ),
+    ),
+)
+
+RESTORE = Contract(
+    key="sales.contact.restore",
+    version="1.0.0",
+    kind="command",
+    description="Bring back a soft-deleted contact (its emails must still be free).",
+    goal="Undo a deletion.",
+    context="Restoring a live contact changes nothing.",
+    http=Http("POST", "/sales/contacts/{id}/restore", 200, _ID),
+    use_case=use.restore_contact,
+    input=m.ContactRef,
+    output=m.ContactView,
+    owners=_OWNERS,
+    tags=("contact",),
+    emits=(Emits("contact.restored", "1.0.0", "a deleted contact came back"),),
+    errors=(NOT_FOUND, DUPLICATE),
+    scenarios=(Scenario("restore", ("A deleted contact",), ("Restore it",), ("It is found again",)),),
+    examples=(
+        Example(
+            "restore",
+            {"contact_id": "{deleted_contact.id}"},
+            {"id": "{deleted_contact.id}"},
+            setup=("deleted_contact",),
+        ),
+    ),
+)
+
+DEALS = Contract(
+    key="sales.contact.deals",
+    version="1.0.0",
+    kind="query",
+    description="List the live deals of a contact (as customer).",
+    goal="See a customer's pipeline.",
+    context="Served by the customer index, totals from the customer's counter.",
+    http=Http("GET", "/sales/contacts/{id}/deals", 200, _ID),
+    use_case=use.contact_deals,
+    input=m.ContactDealsQuery,
+    output=DealView,
+    paginated=True,
+    owners=_OWNERS,
+    tags=("contact", "deal"),
+    errors=(NOT_FOUND,),
+    scenarios=(Scenario("customer-deals", ("A contact with one deal",), ("List its deals",), ("That deal",)),),
+    examples=(Example("deals", {"contact_id": "{contact.id}"}, {"__items__": [{"id": "{deal.id}"}]}, setup=("deal",)),),
+)
+
+CONTRACTS: tuple[Contract, ...] = (CREATE, GET, LIST, UPDATE, DELETE, RESTORE, DEALS)

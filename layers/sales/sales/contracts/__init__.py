@@ -1,1 +1,0 @@
-"""Operation contracts: each operation declared once (see contracts/base.py)."""

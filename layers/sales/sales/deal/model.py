@@ -1,0 +1,408 @@
+"""The Deal aggregate: a sales opportunity moving through the pipeline to won or lost.
+
+Rules come from the seed (deal-management) and SPEC §3.1: stage-driven probability, skips and
+backward moves among open stages, terminal closed stages, win/lose guards, soft delete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from kernel.aggregate import AggregateRoot
+from kernel.clock import business_date, to_rfc3339, today
+from kernel.errors import FieldIssue, RuleViolated, ValidationFailed
+from kernel.ids import new_id
+from kernel.money import Money
+
+NAME_MAX = 200
+TAGS_MAX = 20
+TAG_MAX = 50
+NOTE_MAX = 2000
+
+
+class Stage(StrEnum):
+    INTAKE = "intake"
+    LEAD = "lead"
+    QUALIFIED = "qualified"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    CLOSED_WON = "closed_won"
+    CLOSED_LOST = "closed_lost"
+
+    @property
+    def probability(self) -> int:
+        return PROBABILITY[self]
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (Stage.CLOSED_WON, Stage.CLOSED_LOST)
+
+    @property
+    def status(self) -> DealStatus:
+        if self is Stage.CLOSED_WON:
+            return DealStatus.WON
+        if self is Stage.CLOSED_LOST:
+            return DealStatus.LOST
+        return DealStatus.OPEN
+
+    @property
+    def in_forecast(self) -> bool:
+        """Open stages a forecast counts; intake deals are unqualified partner registrations."""
+        return self.status is DealStatus.OPEN and self is not Stage.INTAKE
+
+
+PROBABILITY: dict[Stage, int] = {
+    Stage.INTAKE: 0,
+    Stage.LEAD: 10,
+    Stage.QUALIFIED: 25,
+    Stage.PROPOSAL: 50,
+    Stage.NEGOTIATION: 75,
+    Stage.CLOSED_WON: 100,
+    Stage.CLOSED_LOST: 0,
+}
+
+
+class DealStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return tuple(stage for stage in Stage if stage.status is self)
+
+
+class DealSource(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    REFERRAL = "referral"
+    PARTNER = "partner"
+
+
+class ChannelRoute(StrEnum):
+    DIRECT = "direct"
+    DISTRIBUTOR = "distributor"
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """How a deal reaches the customer; partner deals fill it in (SPEC §3.6)."""
+
+    reseller_id: str | None = None
+    distributor_id: str | None = None
+    route: ChannelRoute = ChannelRoute.DIRECT
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reseller_id": self.reseller_id,
+            "distributor_id": self.distributor_id,
+            "route": self.route.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StageChange:
+    """One step of the stage history. `from_stage` is None for the deal's first stage."""
+
+    from_stage: Stage | None
+    to_stage: Stage
+    actor: str
+    at: datetime
+
+
+def _clean_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > NAME_MAX:
+        raise ValidationFailed(
+            f"name must be 1-{NAME_MAX} characters", [FieldIssue("name", f"must be 1-{NAME_MAX} characters")]
+        )
+    return cleaned
+
+
+def _positive(value: Money) -> Money:
+    if value.amount <= 0:
+        raise ValidationFailed("value must be positive", [FieldIssue("value", "must be a positive integer")])
+    return value
+
+
+def _future(expected: date, now: datetime) -> date:
+    if expected <= today(now):
+        raise ValidationFailed(
+            "expected_close_date must be in the future",
+            [FieldIssue("expected_close_date", f"must be after {today(now).isoformat()}")],
+        )
+    return business_date(expected, "expected_close_date")
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags:
+        text = tag.strip()
+        if not text or len(text) > TAG_MAX:
+            raise ValidationFailed(f"tags must be 1-{TAG_MAX} characters", [FieldIssue("tags", "bad tag")])
+        if text not in cleaned:
+            cleaned.append(text)
+    if len(cleaned) > TAGS_MAX:
+        raise ValidationFailed(f"at most {TAGS_MAX} tags", [FieldIssue("tags", f"at most {TAGS_MAX}")])
+    return cleaned
+
+
+@dataclass(kw_only=True)
+class Deal(AggregateRoot):
+    EVENT_PREFIX: ClassVar[str] = "deal"
+
+    customer_id: str
+    assigned_to: str
+    name: str
+    value: Money
+    stage: Stage = Stage.LEAD
+    source: DealSource = DealSource.INBOUND
+    expected_close_date: date | None = None
+    actual_close_date: date | None = None
+    loss_reason: str | None = None
+    note: str | None = None
+    actual_value: int | None = None
+    tags: list[str] = field(default_factory=list)
+    opportunity_id: str | None = None
+    variant_id: str | None = None
+    quote_id: str | None = None
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    channel: Channel = field(default_factory=Channel)
+    # The customer's federation reference, copied when the deal is created (deal.won carries it).
+    customer_bridge: dict[str, Any] | None = None
+    stage_entered_at: datetime | None = None
+    pending_stage_changes: list[StageChange] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def probability(self) -> int:
+        return self.stage.probability
+
+    @property
+    def status(self) -> DealStatus:
+        return self.stage.status
+
+    # -- factory --------------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        *,
+        customer_id: str,
+        assigned_to: str,
+        name: str,
+        value: Money,
+        expected_close_date: date,
+        actor: str,
+        now: datetime,
+        source: DealSource = DealSource.INBOUND,
+        tags: list[str] | None = None,
+        stage: Stage = Stage.LEAD,
+        deal_id: str | None = None,
+        customer_bridge: dict[str, Any] | None = None,
+    ) -> Deal:
+        if stage not in (Stage.LEAD, Stage.INTAKE):
+            raise ValidationFailed("a deal starts in stage lead (intake for partner registrations)")
+        deal = cls(
+            id=deal_id or new_id(),
+            customer_id=customer_id,
+            assigned_to=assigned_to,
+            name=_clean_name(name),
+            value=_positive(value),
+            stage=stage,
+            source=source,
+            expected_close_date=_future(expected_close_date, now),
+            tags=_clean_tags(tags or []),
+            created_at=now,
+            updated_at=now,
+            stage_entered_at=now,
+            customer_bridge=customer_bridge,
+        )
+        deal.pending_stage_changes.append(StageChange(None, stage, actor, now))
+        deal.record(
+            "created",
+            {
+                "deal_id": deal.id,
+                "customer_id": deal.customer_id,
+                "assigned_to": deal.assigned_to,
+                "name": deal.name,
+                "value": deal.value.amount,
+                "currency": deal.value.currency,
+                "stage": deal.stage.value,
+                "probability": deal.probability,
+                "source": deal.source.value,
+                "expected_close_date": deal.expected_close_date.isoformat() if deal.expected_close_date else None,
+            },
+        )
+        return deal
+
+    # -- commands -------------------------------------------------------------------------------
+    def update_basic_info(
+        self,
+        *,
+        now: datetime,
+        name: str | None = None,
+        expected_close_date: date | None = None,
+        source: DealSource | None = None,
+        tags: list[str] | None = None,
+        assigned_to: str | None = None,
+    ) -> None:
+        # Validate everything before changing anything: a refused command leaves the deal as it was.
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = _clean_name(name)
+        if expected_close_date is not None and expected_close_date != self.expected_close_date:
+            changes["expected_close_date"] = _future(expected_close_date, now)
+        if source is not None:
+            changes["source"] = source
+        if tags is not None:
+            changes["tags"] = _clean_tags(tags)
+        if assigned_to is not None:
+            changes["assigned_to"] = assigned_to
+        changes = {field: value for field, value in changes.items() if getattr(self, field) != value}
+        if not changes:
+            return  # nothing to store, no new version
+        for field_name, value in changes.items():
+            setattr(self, field_name, value)
+        self.touch(now)
+
+    def update_value(self, value: Money, *, now: datetime) -> None:
+        if self.stage.is_terminal:
+            raise RuleViolated(f"cannot change the value of a {self.status.value} deal", "UPDATE_VALUE_FAILED")
+        new_value = _positive(value)
+        if new_value == self.value:
+            return
+        previous = self.value
+        self.value = new_value
+        self.touch(now)
+        self.record(
+            "value_changed",
+            {
+                "deal_id": self.id,
+                "previous_value": previous.amount,
+                "previous_currency": previous.currency,
+                "value": new_value.amount,
+                "currency": new_value.currency,
+            },
+        )
+
+    def move_to_stage(self, stage: Stage, *, actor: str, now: datetime) -> None:
+        """Seed MoveToStage; a move to a closed stage is a win or a loss with today's date."""
+        if self.stage.is_terminal:
+            raise RuleViolated(f"cannot move from terminal stage {self.stage.value}", "MOVE_STAGE_FAILED")
+        if stage is Stage.INTAKE:
+            raise RuleViolated("only partner-registered deals start in stage intake", "MOVE_STAGE_FAILED")
+        if stage is Stage.CLOSED_WON:
+            self.win(close_date=today(now), actor=actor, now=now)
+            return
+        if stage is Stage.CLOSED_LOST:
+            self.lose(close_date=today(now), actor=actor, now=now)
+            return
+        if stage is self.stage:
+            return
+        previous = self.stage
+        self._enter(stage, actor, now)
+        self.record(
+            "stage_changed",
+            {
+                "deal_id": self.id,
+                "from_stage": previous.value,
+                "to_stage": stage.value,
+                "probability": self.probability,
+            },
+        )
+
+    def win(
+        self,
+        *,
+        close_date: date,
+        actor: str,
+        now: datetime,
+        actual_value: int | None = None,
+        note: str | None = None,
+    ) -> None:
+        if self.stage is Stage.CLOSED_LOST:
+            raise RuleViolated("cannot win a lost deal", "MARK_WON_FAILED")
+        if self.stage is Stage.CLOSED_WON:
+            raise RuleViolated("deal is already won", "MARK_WON_FAILED")
+        close_date = business_date(close_date, "close_date")
+        # The closing price replaces the forecast value (seed crm-deal-win: actualValue).
+        final_value = _positive(Money(actual_value, self.value.currency)) if actual_value is not None else self.value
+        cleaned_note = _clean_note(note)
+        self.value = final_value
+        self.actual_value = actual_value
+        self.note = cleaned_note
+        self.actual_close_date = close_date
+        self._enter(Stage.CLOSED_WON, actor, now)
+        self.record("won", self._won_event_data())
+
+    def lose(self, *, close_date: date, actor: str, now: datetime, reason: str | None = None) -> None:
+        if self.stage is Stage.CLOSED_WON:
+            raise RuleViolated("cannot lose a won deal", "MARK_LOST_FAILED")
+        if self.stage is Stage.CLOSED_LOST:
+            raise RuleViolated("deal is already lost", "MARK_LOST_FAILED")
+        close_date = business_date(close_date, "close_date")
+        reason = _clean_note(reason)
+        self.loss_reason = reason
+        self.actual_close_date = close_date
+        self._enter(Stage.CLOSED_LOST, actor, now)
+        self.record(
+            "lost",
+            {
+                "deal_id": self.id,
+                "customer_id": self.customer_id,
+                "value": self.value.amount,
+                "currency": self.value.currency,
+                "close_date": close_date.isoformat(),
+                "reason": self.loss_reason,
+                "assigned_to": self.assigned_to,
+            },
+        )
+
+    def delete(self, *, now: datetime) -> None:
+        self.deleted_at = now
+        self.touch(now)
+        self.record("deleted", {"deal_id": self.id, "customer_id": self.customer_id})
+
+    def restore(self, *, now: datetime) -> None:
+        self.deleted_at = None
+        self.touch(now)
+        self.record("restored", {"deal_id": self.id, "customer_id": self.customer_id})
+
+    # -- internals ------------------------------------------------------------------------------
+    def _enter(self, stage: Stage, actor: str, now: datetime) -> None:
+        self.pending_stage_changes.append(StageChange(self.stage, stage, actor, now))
+        self.stage = stage
+        self.stage_entered_at = now
+        self.touch(now)
+
+    def _won_event_data(self) -> dict[str, Any]:
+        """The `deal.won` payload (SPEC §4): everything provisioning and billing need, null if unknown."""
+        return {
+            "deal_id": self.id,
+            "customer_id": self.customer_id,
+            "bridge": self.customer_bridge,
+            "name": self.name,
+            "value": self.value.amount,
+            "currency": self.value.currency,
+            "close_date": self.actual_close_date.isoformat() if self.actual_close_date else None,
+            "actual_value": self.actual_value,
+            "note": self.note,
+            "assigned_to": self.assigned_to,
+            "opportunity_id": self.opportunity_id,
+            "variant_id": self.variant_id,
+            "quote_id": self.quote_id,
+            "lines": list(self.lines),
+            "channel": self.channel.as_dict(),
+            "won_at": to_rfc3339(self.updated_at),
+        }
+
+
+def _clean_note(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = text.strip()
+    if len(cleaned) > NOTE_MAX:
+        raise ValidationFailed(f"text must be at most {NOTE_MAX} characters")
+    return cleaned or None

@@ -1,0 +1,175 @@
+"""Deals in the Sales table: the item mapping, the one save path with stage history and pipeline counters,
+and the reads only deals need (a deal with its history, the pipeline counters)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from kernel import clients
+from kernel.clock import from_rfc3339, to_rfc3339
+from kernel.context import RequestContext
+from kernel.dynamodb import queries
+from kernel.dynamodb.codec import Item, audit_fields, date_of, from_attributes, instant_of, to_attributes
+from kernel.dynamodb.repository import Repository, unchanged
+from kernel.dynamodb.transaction import Transaction, pick_shard
+from kernel.errors import ReferenceNotFound
+from kernel.money import Money
+from kernel.settings import settings
+from sales import keys
+from sales.deal.model import Channel, ChannelRoute, Deal, DealSource, Stage
+from sales.deal.stats import delta, pipeline_counters, scope_counters
+from sales.keys import Key
+
+
+def deal_item(deal: Deal) -> Item:
+    item: Item = {
+        **keys.deal(deal.id),
+        "type": "Deal",
+        **audit_fields(deal),
+        "customer_id": deal.customer_id,
+        "assigned_to": deal.assigned_to,
+        "name": deal.name,
+        "value": deal.value.amount,
+        "currency": deal.value.currency,
+        "stage": deal.stage.value,
+        "status": deal.status.value,
+        "probability": deal.probability,
+        "source": deal.source.value,
+        "expected_close_date": deal.expected_close_date.isoformat() if deal.expected_close_date else None,
+        "actual_close_date": deal.actual_close_date.isoformat() if deal.actual_close_date else None,
+        "loss_reason": deal.loss_reason,
+        "note": deal.note,
+        "actual_value": deal.actual_value,
+        "tags": list(deal.tags),
+        "opportunity_id": deal.opportunity_id,
+        "variant_id": deal.variant_id,
+        "quote_id": deal.quote_id,
+        "lines": list(deal.lines),
+        "channel": deal.channel.as_dict(),
+        "customer_bridge": deal.customer_bridge,
+        "stage_entered_at": to_rfc3339(deal.stage_entered_at) if deal.stage_entered_at else None,
+    }
+    if not deal.is_deleted:
+        item.update(keys.deal_indexes(deal.id, deal.status.value, deal.stage.value, deal.assigned_to, deal.customer_id))
+    return item
+
+
+def deal_from_item(item: Item) -> Deal:
+    channel = item.get("channel") or {}
+    return Deal(
+        id=item["id"],
+        version=int(item["version"]),
+        created_at=from_rfc3339(item["created_at"]),
+        updated_at=from_rfc3339(item["updated_at"]),
+        deleted_at=instant_of(item.get("deleted_at")),
+        customer_id=item["customer_id"],
+        assigned_to=item["assigned_to"],
+        name=item["name"],
+        value=Money(int(item["value"]), item["currency"]),
+        stage=Stage(item["stage"]),
+        source=DealSource(item["source"]),
+        expected_close_date=date_of(item.get("expected_close_date")),
+        actual_close_date=date_of(item.get("actual_close_date")),
+        loss_reason=item.get("loss_reason"),
+        note=item.get("note"),
+        actual_value=item.get("actual_value"),
+        tags=list(item.get("tags") or []),
+        opportunity_id=item.get("opportunity_id"),
+        variant_id=item.get("variant_id"),
+        quote_id=item.get("quote_id"),
+        lines=list(item.get("lines") or []),
+        channel=Channel(
+            reseller_id=channel.get("reseller_id"),
+            distributor_id=channel.get("distributor_id"),
+            route=ChannelRoute(channel.get("route", ChannelRoute.DIRECT.value)),
+        ),
+        customer_bridge=item.get("customer_bridge"),
+        stage_entered_at=instant_of(item.get("stage_entered_at")),
+    )
+
+
+class DealRepository(Repository[Deal]):
+    aggregate_type = "Deal"
+
+    def key(self, aggregate_id: str) -> Key:
+        return keys.deal(aggregate_id)
+
+    def to_item(self, aggregate: Deal) -> Item:
+        return deal_item(aggregate)
+
+    def from_item(self, item: Item) -> Deal:
+        return deal_from_item(item)
+
+    def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
+        """Persist `deal` as changed from `before` (None when new), with everything it implies."""
+        if unchanged(deal, before) and not deal.pending_stage_changes:
+            return
+        with self.saving(deal, ctx) as tx:
+            for index, change in enumerate(deal.pending_stage_changes):
+                tx.put(
+                    {
+                        **keys.history(deal.id, deal.version, index),
+                        "type": "StageChange",
+                        "from_stage": change.from_stage.value if change.from_stage else None,
+                        "to_stage": change.to_stage.value,
+                        "actor": change.actor,
+                        "at": to_rfc3339(change.at),
+                    }
+                )
+            if check_customer:
+                tx.check(
+                    keys.contact(deal.customer_id),
+                    "attribute_exists(PK) AND attribute_not_exists(deleted_at)",
+                    on_condition_failed=lambda _old: ReferenceNotFound(
+                        f"customer {deal.customer_id} is not a live contact",
+                        "CUSTOMER_NOT_FOUND",
+                        "customer_id",
+                    ),
+                )
+            self._counters(tx, before, deal)
+        deal.pending_stage_changes.clear()
+
+    @staticmethod
+    def _counters(tx: Transaction, before: Deal | None, after: Deal) -> None:
+        tx.add_counters(
+            keys.stats_shard(keys.DEAL_STATS, pick_shard(settings().stats_shards)),
+            delta(pipeline_counters(before), pipeline_counters(after)),
+        )
+        # Owner and customer totals: the old owner loses what the new one gains on a reassignment.
+        for key_of, attribute in (
+            (keys.owner_deal_counter, "assigned_to"),
+            (keys.customer_deal_counter, "customer_id"),
+        ):
+            old_scope = getattr(before, attribute) if before else None
+            new_scope = getattr(after, attribute)
+            if old_scope == new_scope:
+                tx.add_counters(key_of(new_scope), delta(scope_counters(before), scope_counters(after)))
+            else:
+                if old_scope is not None:
+                    tx.add_counters(key_of(old_scope), delta(scope_counters(before), scope_counters(None)))
+                tx.add_counters(key_of(new_scope), delta(scope_counters(None), scope_counters(after)))
+
+
+def deal_counters() -> Counter[str]:
+    return queries.read_counters(keys.DEAL_STATS)
+
+
+def deal_with_history(deal_id: str) -> tuple[Item | None, list[Item]]:
+    """The deal item and its stage history in one Query: SK 'DEAL' sorts before 'HISTORY#...'."""
+    args: dict[str, Any] = {
+        "TableName": settings().table_name,
+        "KeyConditionExpression": "PK = :pk AND SK <= :last",
+        "ExpressionAttributeValues": to_attributes({":pk": keys.deal(deal_id)["PK"], ":last": keys.HISTORY + "~"}),
+        "ConsistentRead": True,
+    }
+    items: list[Item] = []
+    while True:
+        response = clients.dynamodb().query(**args)
+        items.extend(from_attributes(raw) for raw in response.get("Items", []))
+        if not response.get("LastEvaluatedKey"):
+            break
+        args["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    deal = next((item for item in items if item["SK"] == keys.DEAL), None)
+    history = [item for item in items if item["SK"].startswith(keys.HISTORY)]
+    return deal, history

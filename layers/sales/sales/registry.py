@@ -1,0 +1,19 @@
+"""Every contract and every event of the Sales context, for docs, template checks and acceptance tests (not
+for handlers, which import only their own aggregate's contracts to keep cold starts small).
+
+A new aggregate joins by adding its `contracts.CONTRACTS` and `events.EVENTS` here."""
+
+from __future__ import annotations
+
+from kernel.contract import Contract
+from kernel.events import EventSpec
+from sales.contact import contracts as contact_contracts
+from sales.contact import events as contact_events
+from sales.deal import contracts as deal_contracts
+from sales.deal import events as deal_events
+
+ALL: tuple[Contract, ...] = (*deal_contracts.CONTRACTS, *contact_contracts.CONTRACTS)
+BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
+
+EVENTS: tuple[EventSpec, ...] = (*deal_events.EVENTS, *contact_events.EVENTS)
+EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}

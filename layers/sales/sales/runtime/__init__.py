@@ -1,1 +1,0 @@
-"""Lambda glue: one factory binds a contract to API Gateway; envelopes, errors, principals, telemetry."""

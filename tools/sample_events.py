@@ -1,0 +1,342 @@
+"""Write the sample events under events/sales/, for `sam local invoke -e` and `make invoke`.
+
+    python -m tools.sample_events          # (re)write every file
+    python -m tools.sample_events --check  # exit 1 if a file is missing, stale or left over
+
+The API events follow template.yaml: every function with an `Api` event gets `api/<CodeUri folder>.json`
+built from its Path and Method, so a route change cannot leave a stale sample behind. The payloads below are
+the only hand-written part. Ids, request ids and times are fixed, so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS_DIR = ROOT / "events" / "sales"
+TEMPLATE = ROOT / "template.yaml"
+
+REGION = "eu-west-1"
+ACCOUNT_ID = "123456789012"
+API_ID = "a1b2c3d4e5"
+STAGE = "v1"
+TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/sales-SalesTable-1A2B3C4D5E6F"
+TABLE_STREAM_ARN = f"{TABLE_ARN}/stream/2026-11-01T00:00:00.000"
+
+# UUIDv7s whose timestamps fit the story: the contact exists a week before the deal is created.
+DEAL_ID = "01a1f84a-95c0-7d3a-9c5e-2b8f4a6d1e07"
+CONTACT_ID = "01a1d539-d6e0-7b41-8a2f-6c3e9d0b5a14"
+CLAIMS = {
+    "sub": "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b",
+    "cognito:groups": "sales",
+    "email": "rep@example.com",
+}
+REQUEST_TIME = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+SOURCE_IP = "203.0.113.10"
+USER_AGENT = "sales-sample-events/1.0"
+PATH_VALUES = {"stage": "proposal"}  # `{id}` is the deal or the contact, by route
+
+# Request bodies (snake_case, valid for the operation), by function folder.
+BODIES: dict[str, dict[str, Any]] = {
+    "deal_create": {
+        "customer_id": CONTACT_ID,
+        "name": "Enterprise Software License",
+        "value": 50000000,
+        "currency": "USD",
+        "expected_close_date": "2027-03-31",
+    },
+    "deal_update_basic_info": {"name": "Enterprise License + Support", "expected_close_date": "2027-04-30"},
+    "deal_update_value": {"value": 75000000, "currency": "USD"},
+    "deal_move_stage": {"stage": "qualified"},
+    "deal_win": {"close_date": "2026-11-20", "actual_value": 52000000, "note": "Signed contract attached"},
+    "deal_lose": {"close_date": "2026-11-20", "reason": "Lost to competitor - pricing"},
+    "contact_create": {
+        "kind": "organization",
+        "display_name": "Acme Devices GmbH",
+        "emails": ["sales@acme.example"],
+        "phones": ["+49 30 1234567"],
+        "lifecycle": "prospect",
+    },
+    "contact_update": {"display_name": "Acme Devices AG", "lifecycle": "active"},
+}
+
+# Query strings (API Gateway passes every value as a string), by function folder.
+QUERIES: dict[str, dict[str, str]] = {
+    "deal_list": {"page_size": "20"},
+    "deal_forecast": {"from": "2026-11", "to": "2027-04"},
+    "contact_list": {"q": "Acme"},
+}
+
+
+# --- template -----------------------------------------------------------------------------------------------
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short tags (`!Ref`, `!Sub`...) as plain values: only literals are used here."""
+
+
+_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def api_routes(template_path: Path = TEMPLATE) -> list[tuple[str, str, str]]:
+    """(function folder, method, resource path) of every function's Api event, in template order."""
+    loader = _CfnLoader(template_path.read_text(encoding="utf-8"))
+    try:
+        template = loader.get_single_data()
+    finally:
+        loader.dispose()
+    routes = []
+    for resource in template["Resources"].values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        properties = resource["Properties"]
+        folder = Path(properties["CodeUri"]).name
+        for event in (properties.get("Events") or {}).values():
+            if event.get("Type") == "Api":
+                routes.append((folder, event["Properties"]["Method"].upper(), event["Properties"]["Path"]))
+    return routes
+
+
+# --- API Gateway REST proxy events --------------------------------------------------------------------------
+
+
+def _stable_uuid(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-sample-events:{name}"))
+
+
+def _stable_uuid7(name: str, at: datetime) -> str:
+    """A UUIDv7 (as the service generates) for the instant `at`, its random bits derived from `name`."""
+    millis = int(at.timestamp() * 1000)
+    rand = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-sample-events:{name}").int & ((1 << 80) - 1)
+    rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | ((rand_a & 0xFFF) << 64) | (0b10 << 62) | rand_b))
+
+
+def _path_parameters(resource: str) -> dict[str, str] | None:
+    names = [part[1:-1] for part in resource.split("/") if part.startswith("{") and part.endswith("}")]
+    if not names:
+        return None
+    record_id = CONTACT_ID if resource.startswith("/sales/contacts/") else DEAL_ID
+    return {name: PATH_VALUES.get(name, record_id) for name in names}
+
+
+def _multi(values: Mapping[str, str] | None) -> dict[str, list[str]] | None:
+    return None if values is None else {key: [value] for key, value in values.items()}
+
+
+def api_event(folder: str, method: str, resource: str) -> dict[str, Any]:
+    path_parameters = _path_parameters(resource)
+    path = resource
+    for name, value in (path_parameters or {}).items():
+        path = path.replace("{" + name + "}", value)
+    query = QUERIES.get(folder)
+    body = BODIES.get(folder)
+    request_id = _stable_uuid(f"request:{folder}")
+    host = f"{API_ID}.execute-api.{REGION}.amazonaws.com"
+
+    headers = {
+        "Accept": "application/json",
+        "Host": host,
+        "User-Agent": USER_AGENT,
+        "X-Amzn-Trace-Id": f"Root=1-{int(REQUEST_TIME.timestamp()):08x}-{request_id.replace('-', '')[:24]}",
+        "X-Forwarded-For": SOURCE_IP,
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Proto": "https",
+    }
+    if method in ("POST", "PUT", "PATCH"):
+        headers["Content-Type"] = "application/json"
+    if method == "POST":  # every POST command honours Idempotency-Key
+        headers["Idempotency-Key"] = _stable_uuid(f"idempotency:{folder}")
+
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": _multi(headers),
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": _multi(query),
+        "pathParameters": path_parameters,
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": ACCOUNT_ID,
+            "apiId": API_ID,
+            "authorizer": {"claims": dict(CLAIMS)},
+            "domainName": host,
+            "domainPrefix": API_ID,
+            "extendedRequestId": request_id.replace("-", "")[:16] + "=",
+            "httpMethod": method,
+            "identity": {"sourceIp": SOURCE_IP, "userAgent": USER_AGENT},
+            "path": f"/{STAGE}{path}",
+            "protocol": "HTTP/1.1",
+            "requestId": request_id,
+            "requestTime": REQUEST_TIME.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "requestTimeEpoch": int(REQUEST_TIME.timestamp() * 1000),
+            "resourceId": request_id[:6],
+            "resourcePath": resource,
+            "stage": STAGE,
+        },
+        "body": None if body is None else json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+# --- DynamoDB stream event (outbox rows) --------------------------------------------------------------------
+
+
+def _outbox_record(
+    *,
+    sequence: int,
+    event_type: str,
+    aggregate_version: int,
+    occurred_at: datetime,
+    command: str,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One INSERT of an outbox row written by `command` (a function folder, whose request correlates)."""
+    keys = {"PK": {"S": f"DEAL#{DEAL_ID}"}, "SK": {"S": f"OUTBOX#{aggregate_version:010d}#00"}}
+    image = {
+        **keys,
+        "type": {"S": "OutboxEvent"},
+        "event_id": {"S": _stable_uuid7(f"event:{event_type}", occurred_at)},
+        "event_type": {"S": event_type},
+        "event_version": {"S": "1.0.0"},
+        "occurred_at": {"S": occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "actor": {"S": CLAIMS["sub"]},
+        "correlation_id": {"S": _stable_uuid(f"request:{command}")},
+        "aggregate_type": {"S": "Deal"},
+        "aggregate_id": {"S": DEAL_ID},
+        "aggregate_version": {"N": str(aggregate_version)},
+        "source": {"S": "sales"},
+        "data": {"S": json.dumps(data, separators=(",", ":"), sort_keys=True)},
+        # Outbox rows outlive the stream's 24 h retention, so a failed batch can be redriven from the table.
+        "expires_at": {"N": str(int((occurred_at + timedelta(days=2)).timestamp()))},
+    }
+    return {
+        "eventID": uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-sample-events:record:{sequence}").hex,
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": REGION,
+        "dynamodb": {
+            "ApproximateCreationDateTime": int(occurred_at.timestamp()),
+            "Keys": keys,
+            "NewImage": image,
+            "SequenceNumber": f"{sequence}00000000071234567890",
+            "SizeBytes": len(json.dumps(image)),
+            "StreamViewType": "NEW_IMAGE",
+        },
+        "eventSourceARN": TABLE_STREAM_ARN,
+    }
+
+
+def outbox_stream_event() -> dict[str, Any]:
+    created = BODIES["deal_create"]
+    won = BODIES["deal_win"]
+    won_at = REQUEST_TIME + timedelta(hours=6, minutes=15)
+    return {
+        "Records": [
+            _outbox_record(
+                sequence=1,
+                event_type="deal.created",
+                aggregate_version=1,
+                occurred_at=REQUEST_TIME,
+                command="deal_create",
+                data={
+                    "deal_id": DEAL_ID,
+                    **created,
+                    "assigned_to": CLAIMS["sub"],
+                    "stage": "lead",
+                    "probability": 10,
+                    "source": "inbound",
+                },
+            ),
+            _outbox_record(
+                sequence=2,
+                event_type="deal.won",
+                aggregate_version=2,
+                occurred_at=won_at,
+                command="deal_win",
+                data={
+                    "deal_id": DEAL_ID,
+                    "customer_id": created["customer_id"],
+                    "bridge": None,
+                    "name": created["name"],
+                    "value": won["actual_value"],
+                    "currency": created["currency"],
+                    "close_date": won["close_date"],
+                    "actual_value": won["actual_value"],
+                    "note": won["note"],
+                    "assigned_to": CLAIMS["sub"],
+                    "opportunity_id": None,
+                    "variant_id": None,
+                    "quote_id": None,
+                    "lines": [],
+                    "channel": {"reseller_id": None, "distributor_id": None, "route": "direct"},
+                    "won_at": won_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+            ),
+        ]
+    }
+
+
+# --- files --------------------------------------------------------------------------------------------------
+
+
+def render() -> dict[Path, str]:
+    """Every generated file (path relative to events/) and its content."""
+    routes = api_routes()
+    folders = {folder for folder, _, _ in routes}
+    unknown = (BODIES.keys() | QUERIES.keys()) - folders
+    if unknown:
+        raise SystemExit(f"payloads for functions without an Api event in template.yaml: {sorted(unknown)}")
+    files = {Path("api", f"{folder}.json"): api_event(folder, method, path) for folder, method, path in routes}
+    files[Path("stream", "outbox_relay.json")] = outbox_stream_event()
+    return {path: json.dumps(content, indent=2) + "\n" for path, content in files.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report files that differ; write nothing")
+    args = parser.parse_args(argv)
+
+    files = render()
+    # api/ is wholly generated, so a file there that the template no longer asks for is stale.
+    leftovers = sorted(
+        path.relative_to(EVENTS_DIR)
+        for path in (EVENTS_DIR / "api").glob("*.json")
+        if path.relative_to(EVENTS_DIR) not in files
+    )
+    changed = sorted(
+        path
+        for path, text in files.items()
+        if not (EVENTS_DIR / path).is_file() or (EVENTS_DIR / path).read_text(encoding="utf-8") != text
+    )
+    if args.check:
+        for path in changed:
+            print(f"stale or missing: events/sales/{path}", file=sys.stderr)
+        for path in leftovers:
+            print(f"not generated: events/sales/{path}", file=sys.stderr)
+        return 1 if changed or leftovers else 0
+
+    for path in changed:
+        target = EVENTS_DIR / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(files[path], encoding="utf-8")
+    for path in leftovers:
+        (EVENTS_DIR / path).unlink()
+    print(f"events/sales/: {len(changed)} written, {len(leftovers)} removed, {len(files) - len(changed)} unchanged")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
