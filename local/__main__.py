@@ -110,6 +110,12 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         state += " (events log only: tables live in the external DynamoDB)"
     consumers = len(project.rule_sources) + len(project.queue_sources)
     sample = _sample_path(runtime)
+    schedules = []
+    if project.schedules:
+        schedules = [
+            f"  Schedules  {len(project.schedules)} (they never fire by themselves): "
+            f"POST {url}/_local/schedules/<name> runs one now"
+        ]
     docs = []
     if ApiDocs(runtime.settings.root).available:
         docs = [
@@ -123,7 +129,8 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         f"  Backend    {where}",
         f"  State      {state}",
         f"  Workers    {len(project.stream_sources)} stream consumer(s) (outbox relay), {consumers} event consumer(s)",
-        f"  Events     {url}/_local/events[?detail_type=deal.won]",
+        f"  Events     {url}/_local/events[?detail_type=deal.won]   (POST one to play another service)",
+        *schedules,
         *docs,
         f"  Try        curl -s {url}{sample}",
         f"  Principal  none sent = sub {DEFAULT_CLAIMS['sub']}, group sales; pick one with",
@@ -231,6 +238,9 @@ def routes(args: argparse.Namespace) -> int:
         print(f"RULE    {json.dumps(rule.pattern)[:50]:50} {rule.function_id}")
     for queue in project.queue_sources:
         print(f"SQS     {json.dumps(queue.queue)[:50]:50} {queue.function_id}")
+    for schedule in project.schedules:
+        described = f"{schedule.logical_id} {project.resolver.resolve(schedule.expression)}"
+        print(f"SCHEDULE {described[:49]:49} {schedule.function_id}")
     return 0
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from kernel.http.principal import DEV_BEARER_FORMAT, DevTokenError, dev_token_claims
 from local.project import ApiRoute
 
 log = logging.getLogger("local.apigw")
@@ -24,8 +24,6 @@ DEFAULT_CLAIMS: Mapping[str, str] = {
     "cognito:groups": "sales",
     "email": "dev@example.com",
 }
-DEV_TOKEN = re.compile(r"Bearer dev:(?P<sub>[^:\s]+):(?P<groups>[^:\s]+)(?::(?P<partner>[^:\s]+))?")
-
 _LITERAL, _PARAM, _GREEDY = 0, 1, 2
 
 
@@ -34,22 +32,17 @@ class UnauthenticatedError(Exception):
 
 
 def claims_for(authorization: str | None) -> dict[str, str]:
-    """The authorizer claims for an `Authorization` header (None: the default dev principal)."""
+    """The authorizer claims for an `Authorization` header (None: the default dev principal). The dev token is
+    read by the kernel's parser, the one handlers use under `sam local start-api`."""
     if authorization is None:
         return dict(DEFAULT_CLAIMS)
-    match = DEV_TOKEN.fullmatch(authorization.strip())
-    if match is None:
+    try:
+        return dev_token_claims(authorization)
+    except DevTokenError as error:
         raise UnauthenticatedError(
-            "the local runtime accepts no Authorization header (default dev principal) or "
-            "'Bearer dev:<user-id>:<group>[,<group>][:<partner-id>]'"
-        )
-    groups = [group for group in match["groups"].split(",") if group]
-    if not groups:
-        raise UnauthenticatedError("the dev token names no group")
-    claims = {"sub": match["sub"], "cognito:groups": ",".join(groups)}
-    if match["partner"]:
-        claims["custom:partner_id"] = match["partner"]
-    return claims
+            f"{error}: the local runtime accepts no Authorization header (default dev principal) or "
+            f"'{DEV_BEARER_FORMAT}'"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -78,8 +71,19 @@ def json_response(status: int, payload: Any, headers: Sequence[tuple[str, str]] 
     return HttpResponse(status, [("Content-Type", "application/json"), *headers], json.dumps(payload).encode("utf-8"))
 
 
-def error_response(status: int, code: str, message: str, headers: Sequence[tuple[str, str]] = ()) -> HttpResponse:
-    return json_response(status, {"status": "error", "error": {"code": code, "message": message}}, headers)
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    headers: Sequence[tuple[str, str]] = (),
+    *,
+    details: Sequence[Mapping[str, str]] = (),
+) -> HttpResponse:
+    """The service's error envelope; `details` name the fields at fault (`{"field", "message"}`)."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = [dict(detail) for detail in details]
+    return json_response(status, {"status": "error", "error": error}, headers)
 
 
 # -- routing ------------------------------------------------------------------------------------------------

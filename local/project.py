@@ -25,6 +25,7 @@ IMPLICIT_API = "ServerlessRestApi"
 DEFAULT_STREAM_RETRIES = 3
 # Asynchronous invocations (EventBridge -> Lambda) are retried twice by default.
 DEFAULT_ASYNC_RETRIES = 2
+SCHEDULER_KINDS = ("ScheduleV2", "AWS::Scheduler::Schedule")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,32 @@ class QueueSource:
     report_batch_item_failures: bool
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """A function run on a schedule: a `Schedule` (EventBridge scheduled rule) or `ScheduleV2` (EventBridge
+    Scheduler) event, or an `AWS::Events::Rule` with a `ScheduleExpression` or an `AWS::Scheduler::Schedule`
+    whose target is a function of the template. Nothing fires it locally: `POST /_local/schedules/<name>` runs
+    it once, with the event its scheduler would send."""
+
+    # The schedule's logical id: the resource's, or for an event `<FunctionId><EventName>`, the id SAM gives
+    # the rule or schedule it generates.
+    logical_id: str
+    function_id: str
+    kind: str  # Schedule, ScheduleV2, AWS::Events::Rule or AWS::Scheduler::Schedule
+    expression: Any  # unresolved, like every value below
+    timezone: Any = None
+    input: Any = None
+    name: Any = None  # the physical name the template gives
+    group: Any = None  # EventBridge Scheduler's schedule group
+    state: Any = None  # ENABLED or DISABLED
+    enabled: Any = None  # the `Schedule` event's older switch
+
+    @property
+    def by_scheduler(self) -> bool:
+        """EventBridge Scheduler (rather than an EventBridge rule) invokes the function."""
+        return self.kind in SCHEDULER_KINDS
+
+
 @dataclass
 class Project:
     template_path: Path
@@ -112,6 +139,7 @@ class Project:
     stream_sources: list[StreamSource] = field(default_factory=list)
     rule_sources: list[RuleSource] = field(default_factory=list)
     queue_sources: list[QueueSource] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
     layer_dirs: list[Path] = field(default_factory=list)
 
     def resources_of(self, *types: str) -> dict[str, dict[str, Any]]:
@@ -140,6 +168,7 @@ def load_project(
     _read_layers(project)
     _read_functions(project)
     _read_template_rules(project)
+    _read_template_schedules(project)
     return project
 
 
@@ -277,6 +306,33 @@ def _read_event(
                 input_path=props.get("InputPath"),
             )
         )
+    elif kind == "Schedule":
+        project.schedules.append(
+            Schedule(
+                logical_id=f"{function_id}{event_name}",
+                function_id=function_id,
+                kind=kind,
+                expression=props.get("Schedule"),
+                input=props.get("Input"),
+                name=props.get("Name"),
+                state=props.get("State"),
+                enabled=props.get("Enabled"),
+            )
+        )
+    elif kind == "ScheduleV2":
+        project.schedules.append(
+            Schedule(
+                logical_id=f"{function_id}{event_name}",
+                function_id=function_id,
+                kind=kind,
+                expression=props.get("ScheduleExpression"),
+                timezone=props.get("ScheduleExpressionTimezone"),
+                input=props.get("Input"),
+                name=props.get("Name"),
+                group=props.get("GroupName"),
+                state=props.get("State"),
+            )
+        )
     elif kind == "SQS":
         project.queue_sources.append(
             QueueSource(
@@ -306,6 +362,21 @@ def _read_template_rules(project: Project) -> None:
             function_id = _getatt_target(target.get("Arn"))
             if function_id not in project.functions:
                 continue
+            if props.get("ScheduleExpression") is not None:
+                if target.get("InputPath") or target.get("InputTransformer"):
+                    log.warning("%s: a target's InputPath/InputTransformer is not applied locally", logical_id)
+                project.schedules.append(
+                    Schedule(
+                        logical_id=logical_id,
+                        function_id=function_id,
+                        kind="AWS::Events::Rule",
+                        expression=props["ScheduleExpression"],
+                        input=target.get("Input"),
+                        name=props.get("Name"),
+                        state=props.get("State"),
+                    )
+                )
+                continue
             retry = (target.get("RetryPolicy") or {}).get("MaximumRetryAttempts")
             project.rule_sources.append(
                 RuleSource(
@@ -318,3 +389,26 @@ def _read_template_rules(project: Project) -> None:
                     input_path=target.get("InputPath"),
                 )
             )
+
+
+def _read_template_schedules(project: Project) -> None:
+    """`AWS::Scheduler::Schedule` resources whose target is a function of this template."""
+    for logical_id, schedule in project.resources_of("AWS::Scheduler::Schedule").items():
+        props = schedule.get("Properties") or {}
+        target = props.get("Target") or {}
+        function_id = _getatt_target(target.get("Arn"))
+        if function_id not in project.functions:
+            continue
+        project.schedules.append(
+            Schedule(
+                logical_id=logical_id,
+                function_id=function_id,
+                kind="AWS::Scheduler::Schedule",
+                expression=props.get("ScheduleExpression"),
+                timezone=props.get("ScheduleExpressionTimezone"),
+                input=target.get("Input"),
+                name=props.get("Name"),
+                group=props.get("GroupName"),
+                state=props.get("State"),
+            )
+        )

@@ -218,7 +218,7 @@ def _template_rules(project: Project, backend: Backend) -> None:
     for logical_id, rule in project.resources_of("AWS::Events::Rule").items():
         props = rule.get("Properties") or {}
         if props.get("ScheduleExpression"):
-            log.info("rule %s: schedules do not fire locally", logical_id)
+            log.info("rule %s: schedules do not fire locally (POST /_local/schedules/<name> runs one)", logical_id)
             continue
         name = resolver.physical_name(logical_id)
         bus = _bus_name(resolver.resolve(props.get("EventBusName", "default")))

@@ -12,14 +12,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from local.backend import Backend, bootstrap
 from local.functions import FunctionRunner
 from local.project import TABLE_TYPES, Project, load_project
 from local.rules import bootstrap_rules
+from local.schedules import Schedules
 from local.state import EventLog, StateSaver, TableSnapshot
 from local.streams import StreamMapping, StreamReader
 
 log = logging.getLogger("local.runtime")
+
+DEFAULT_BUS = "default"
+
+
+class UnknownBusError(LookupError):
+    pass
+
+
+class PutEventsError(Exception):
+    """The bus refused the event."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class LocalRuntime:
         self.backend = Backend(region=settings.region)
         self.stopping = threading.Event()
         self.runner = FunctionRunner(self.project, on_invoked=self._changed)
+        self.schedules = Schedules(self.project, self.runner.invoke)
         self.event_log = EventLog(settings.state_dir / "events.jsonl")
         self.snapshot: TableSnapshot | None = None
         self.saver: StateSaver | None = None
@@ -110,6 +124,38 @@ class LocalRuntime:
 
         return send
 
+    def buses(self) -> dict[str, str]:
+        """The template's EventBridge buses: logical id -> name."""
+        resolver = self.project.resolver
+        return {i: resolver.physical_name(i) for i in self.project.resources_of("AWS::Events::EventBus")}
+
+    def event_bus(self, name: str | None = None) -> str:
+        """The bus an injected event goes to: the one named (logical id or name, or `default`), else the
+        template's only bus, else the default bus."""
+        buses = self.buses()
+        if name is None:
+            if len(buses) > 1:
+                raise UnknownBusError(f"the template declares {len(buses)} buses; name one in bus: {_listed(buses)}")
+            return next(iter(buses.values()), DEFAULT_BUS)
+        if name in buses:
+            return buses[name]
+        if name in buses.values() or name == DEFAULT_BUS:
+            return name
+        raise UnknownBusError(f"bus {name!r} is not in the template ({_listed(buses)}, or {DEFAULT_BUS})")
+
+    def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any], bus: str) -> str:
+        """Put one event on a bus through the backend, as a service's PutEvents call would: the bus's rules
+        deliver it (the events log's among them). Returns the event id."""
+        entry = {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": bus}
+        try:
+            reply = self.backend.client("events").put_events(Entries=[entry])
+        except ClientError as error:
+            raise PutEventsError(str(error)) from error
+        outcome = reply["Entries"][0]
+        if "EventId" not in outcome:
+            raise PutEventsError(f"{outcome.get('ErrorCode')}: {outcome.get('ErrorMessage')}")
+        return str(outcome["EventId"])
+
     def _changed(self, function_id: str, event: Any) -> None:
         if self.saver is not None:
             self.saver.mark_dirty()
@@ -118,7 +164,8 @@ class LocalRuntime:
         self.stopping.set()
         deadline = time.monotonic() + 5
         for thread in self.threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+            if thread.ident is not None:  # a start that failed half-way left some never started
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.snapshot is not None and self.saver is not None:
             try:
                 count = self.snapshot.save()
@@ -126,3 +173,7 @@ class LocalRuntime:
             except Exception:
                 log.exception("saving %s failed", self.snapshot.path)
         self.backend.stop()
+
+
+def _listed(buses: Mapping[str, str]) -> str:
+    return ", ".join(f"{logical_id} = {name}" for logical_id, name in buses.items()) or "none declared"

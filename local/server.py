@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.apidocs import ApiDocs
 from local.apigw import ApiGateway, HttpRequest, HttpResponse, RouteMatch, error_response, json_response
-from local.runtime import LocalRuntime
+from local.runtime import LocalRuntime, PutEventsError, UnknownBusError
+from local.schedules import AmbiguousScheduleError, ScheduleInputError, UnknownScheduleError
 
 log = logging.getLogger("local.server")
 
@@ -25,6 +27,10 @@ _MAX_LINE = 64 * 1024
 LINGER_SECONDS = 2.0
 _DIGITS = re.compile(r"[0-9]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]+")
+# What `POST /_local/events` takes, and EventBridge's limit on one event's size.
+EVENT_FIELDS = ("source", "detail_type", "detail", "bus")
+MAX_EVENT_BYTES = 256 * 1024
+SCHEDULES_PREFIX = "/_local/schedules/"
 
 
 def _last(query: dict[str, list[str]], name: str) -> str | None:
@@ -41,7 +47,7 @@ class LocalApp:
     def handle(self, request: HttpRequest) -> HttpResponse:
         url = urlsplit(request.target)
         if url.path.startswith("/_local/"):
-            return self._local(request.method, url.path, parse_qs(url.query))
+            return self._local(request, url.path, parse_qs(url.query))
         if self.docs.handles(url.path) and not self._routed(url.path):
             return self.docs.handle(request.method, url.path, request.host or "127.0.0.1")
         return self.gateway.handle(request)
@@ -51,25 +57,126 @@ class LocalApp:
         found = self.gateway.router.resolve("GET", path)
         return isinstance(found, RouteMatch) or found[0] == 405
 
-    def _local(self, method: str, path: str, query: dict[str, list[str]]) -> HttpResponse:
+    def _local(self, request: HttpRequest, path: str, query: dict[str, list[str]]) -> HttpResponse:
+        method = request.method
         if path == "/_local/health":
             return json_response(200, {"status": "ok", "backend": self.runtime.backend.endpoints})
-        if path == "/_local/events" and method == "GET":
-            events = self.runtime.event_log.events(
-                detail_type=_last(query, "detail_type"),
-                source=_last(query, "source"),
-            )
-            return json_response(200, {"status": "success", "data": events})
-        if path == "/_local/events" and method == "DELETE":
-            self.runtime.event_log.clear()
-            return HttpResponse(204)
+        if path == "/_local/events":
+            if method == "GET":
+                events = self.runtime.event_log.events(
+                    detail_type=_last(query, "detail_type"),
+                    source=_last(query, "source"),
+                )
+                return json_response(200, {"status": "success", "data": events})
+            if method == "POST":
+                return self._put_event(request.body)
+            if method == "DELETE":
+                self.runtime.event_log.clear()
+                return HttpResponse(204)
+            return _not_allowed(method, path, ["DELETE", "GET", "POST"])
         if path == "/_local/routes":
             routes = [
                 {"method": r.method, "path": r.path, "stage": r.stage, "function": r.function_id}
                 for r in self.runtime.project.routes
             ]
             return json_response(200, {"status": "success", "data": routes})
+        if path == "/_local/schedules":
+            if method == "GET":
+                return json_response(200, {"status": "success", "data": self.runtime.schedules.listing()})
+            return _not_allowed(method, path, ["GET"])
+        if path.startswith(SCHEDULES_PREFIX) and len(path) > len(SCHEDULES_PREFIX):
+            if method == "POST":
+                return self._run_schedule(unquote(path[len(SCHEDULES_PREFIX) :]))
+            return _not_allowed(method, path, ["POST"])
         return error_response(404, "ROUTE_NOT_FOUND", f"unknown local endpoint {method} {path}")
+
+    def _put_event(self, body: bytes) -> HttpResponse:
+        """Put the body's event on a bus of the template, as another service would."""
+        try:
+            source, detail_type, detail, bus_name = _event_fields(body)
+            bus = self.runtime.event_bus(bus_name)
+        except _FieldError as error:
+            return error.response()
+        except UnknownBusError as error:
+            return _FieldError("bus", str(error)).response()
+        try:
+            event_id = self.runtime.put_event(source, detail_type, detail, bus)
+        except PutEventsError as error:
+            return error_response(502, "PUT_EVENTS_FAILED", f"the bus {bus} refused the event: {error}")
+        return json_response(202, {"status": "success", "data": {"id": event_id, "bus": bus}})
+
+    def _run_schedule(self, name: str) -> HttpResponse:
+        try:
+            schedule = self.runtime.schedules.find(name)
+        except UnknownScheduleError as error:
+            return error_response(404, "SCHEDULE_NOT_FOUND", str(error.args[0]))
+        except AmbiguousScheduleError as error:
+            return error_response(409, "AMBIGUOUS_SCHEDULE", str(error.args[0]))
+        try:
+            run = self.runtime.schedules.run(schedule)
+        except ScheduleInputError as error:
+            response = error_response(500, "INVALID_SCHEDULE_INPUT", str(error))
+        except Exception as error:
+            log.exception("%s raised on its schedule %s", schedule.function_id, schedule.logical_id)
+            message = f"{schedule.function_id} raised {type(error).__name__}: {error}"
+            response = error_response(502, "FUNCTION_ERROR", message)
+        else:
+            data = {"schedule": schedule.logical_id, "function": schedule.function_id, "event": run.event}
+            # Like `make invoke`: a value JSON cannot carry is shown as its text.
+            payload = json.dumps({"status": "success", "data": {**data, "result": run.result}}, default=str)
+            response = HttpResponse(200, [("Content-Type", "application/json")], payload.encode("utf-8"))
+        response.function_id = schedule.function_id
+        return response
+
+
+def _not_allowed(method: str, path: str, allowed: list[str]) -> HttpResponse:
+    return error_response(
+        405,
+        "METHOD_NOT_ALLOWED",
+        f"{method} is not allowed on {path}; allowed: {', '.join(allowed)}",
+        [("Allow", ", ".join(allowed))],
+    )
+
+
+class _FieldError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+    def response(self) -> HttpResponse:
+        message = str(self)
+        return error_response(400, "VALIDATION_ERROR", message, details=[{"field": self.field, "message": message}])
+
+
+def _event_fields(body: bytes) -> tuple[str, str, dict[str, Any], str | None]:
+    """source, detail_type, detail and the optional bus of a `POST /_local/events` body."""
+    shape = 'the body must be a JSON object {"source", "detail_type", "detail" (an object)[, "bus"]}'
+    try:
+        payload = json.loads(body) if body.strip() else None
+    except ValueError:
+        raise _FieldError("body", f"{shape}; it is not JSON") from None
+    if not isinstance(payload, dict):
+        raise _FieldError("body", shape)
+    for name in payload:
+        if name not in EVENT_FIELDS:
+            raise _FieldError(name, f"unknown field {name!r}: {shape}")
+    texts = []
+    for name in ("source", "detail_type"):
+        value = payload.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise _FieldError(name, f"{name} must be a non-empty string")
+        texts.append(value)
+    detail = payload.get("detail")
+    if not isinstance(detail, dict):
+        raise _FieldError("detail", "detail must be a JSON object (the event's detail, not its text)")
+    bus = payload.get("bus")
+    if bus is not None and (not isinstance(bus, str) or not bus.strip()):
+        raise _FieldError("bus", "bus must name a bus of the template (its logical id or name), or be left out")
+    # EventBridge counts an entry's size as the UTF-8 bytes of its source, detail type and detail.
+    size = sum(len(text.encode("utf-8")) for text in (*texts, json.dumps(detail)))
+    if size > MAX_EVENT_BYTES:
+        raise _FieldError("detail", f"detail makes the event {size} bytes; EventBridge takes at most {MAX_EVENT_BYTES}")
+    return texts[0], texts[1], detail, bus
 
 
 class _ClientGoneError(Exception):
