@@ -12,6 +12,8 @@ export AWS_DEFAULT_REGION ?= eu-west-1
 export CHROMIUM ?= /usr/bin/chromium
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 BROWSER_PACKAGES := chromium chromium-driver fonts-liberation
+# The root template and its nested stacks (one per bounded context), each validated and scanned on its own.
+TEMPLATES := template.yaml $(sort $(wildcard stacks/*.yaml))
 
 .PHONY: help install browser dev dev-reset test lint validate unit build package deploy invoke bench docs clean
 
@@ -56,8 +58,10 @@ lint: $(STAMP) ## ruff, mypy, and import-linter (the layering rules in pyproject
 	$(BIN)/mypy
 	PYTHONPATH=layers/kernel:layers/sales:layers/billing $(BIN)/lint-imports
 
-validate: $(STAMP) ## sam validate --lint (cfn-lint) on template.yaml
-	$(BIN)/sam validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
+validate: $(STAMP) ## sam validate --lint (cfn-lint) on template.yaml and every nested stack (stacks/*.yaml)
+	@set -e; for template in $(TEMPLATES); do \
+	  $(BIN)/sam validate --lint --template $$template --region $(AWS_DEFAULT_REGION); \
+	done
 
 unit: $(STAMP) browser ## the whole pytest suite (exit code 5, no tests collected, fails)
 	$(BIN)/pytest -n 2 -q
@@ -77,24 +81,28 @@ $(SCAN_STAMP):
 	$(SCAN_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-scan: $(STAMP) $(SCAN_STAMP) ## bandit (Python) and checkov (template.yaml); skips are justified in pyproject/.checkov.yaml
+scan: $(STAMP) $(SCAN_STAMP) ## bandit (Python) and checkov (every template); skips are justified in pyproject/.checkov.yaml
 	$(BIN)/bandit -c pyproject.toml -q -r layers functions tools
 # local/ only (never deployed) also skips B105 (moto's dummy credentials) and B506 (CfnLoader is a SafeLoader).
 	$(BIN)/bandit -c pyproject.toml -q -r local --skip B101,B311,B105,B506
 	CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE $(SCAN_VENV)/bin/checkov --config-file .checkov.yaml
 
-build: $(STAMP) ## sam build (no Docker: the layer pins manylinux wheels for the declared runtime)
+# sam build follows the nested stacks: each one's artifacts land under its Application's logical id
+# (.aws-sam/build/SalesStack/SalesDealGetFunction/, .aws-sam/build/BillingStack/BillingLayer/).
+build: $(STAMP) ## sam build of the root and every nested stack (no Docker: the layers pin manylinux wheels)
 	$(BIN)/sam build --template template.yaml
 
-package: $(STAMP) ## sam build into .aws-sam/check and check it (every function, arm64 py3.13 wheels, no boto3)
+package: $(STAMP) ## sam build into .aws-sam/check and check every stack (functions, arm64 py3.13 wheels, no boto3)
 	$(BIN)/sam build --template template.yaml --build-dir .aws-sam/check --cache-dir .aws-sam/cache-check >/dev/null
 	$(BIN)/python -m tools.check_build .aws-sam/check
 
 bench: package ## cold starts, requests per operation at 100/10,000 deals, warm overhead, layer: writes docs/performance.md
 	$(BIN)/python -m bench
 
-deploy: build ## sam deploy --guided (needs AWS credentials)
-	$(BIN)/sam deploy --guided
+# Nested applications are expanded by CloudFormation (AWS::Serverless::Application -> AWS::CloudFormation::Stack):
+# the deployment needs CAPABILITY_AUTO_EXPAND besides CAPABILITY_IAM (the functions' roles).
+deploy: build ## sam deploy --guided with CAPABILITY_IAM and CAPABILITY_AUTO_EXPAND (needs AWS credentials)
+	$(BIN)/sam deploy --guided --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 
 docs: $(STAMP) ## regenerate docs/ from the contracts (tests fail when committed docs drift)
 	$(BIN)/python -m tools.docs

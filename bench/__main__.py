@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.path.insert(0, str(env.ROOT / "layers" / layer))
     env.configure()  # before anything imports `sales`
 
-    from bench import cleanenv, coldstart, costs, growth, package, report
+    from bench import cleanenv, coldpath, coldstart, costs, growth, package, report
     from bench.operations import CASES
 
     started = time.perf_counter()
@@ -37,12 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     bench_python = str(cleanenv.build())
     functions = coldstart.functions()
     by_folder = {function.folder: function for function in functions}
-    sampled = [by_folder[name] for name in ("deal_create", "deal_get", "contact_create", "outbox_relay")]
 
     step(f"cold starts: {len(functions)} functions + floor, {rounds} fresh processes each (.venv-bench)")
     clean = coldstart.measure(bench_python, ".venv-bench", functions, rounds, lambda_mode=("deal_get", "outbox_relay"))
-    step("first responses (import + one request on a stub endpoint)")
-    first = coldstart.first_responses(bench_python, sampled, 3)
+    step(f"cold path: {len(functions)} functions + floor, import + first request against a moto server")
+    cold_path = coldpath.measure(bench_python, functions, 3 if args.quick else 5)
     step("cold starts in the development .venv")
     dev = coldstart.measure(
         coldstart.dev_python(),
@@ -75,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     results = report.Results(
         clean=clean,
         dev=dev,
-        first_response=first,
+        cold_path=cold_path,
         small=small,
         large=large,
         layer=layer,

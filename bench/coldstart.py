@@ -5,9 +5,8 @@ with the layer and its folder on PYTHONPATH and its template.yaml environment. B
 interpreter, interleaved (a floor run before every few functions, so both see the same machine load), each
 a fresh process; the figure is the median wall time of each, and the ratio is function / floor.
 
-A second figure, the first response, runs `import app` and then one request (the function's sample event
-from events/) against a local stub that answers every DynamoDB/EventBridge call with an empty success:
-everything a cold invocation pays before its own I/O (client construction, model builds, lazy imports).
+The cold path as a caller waits for it (import and first request against moto) is `bench/coldpath.py`; the
+local stub below only serves `imported_modules`, which records what the functions load on a first request.
 """
 
 from __future__ import annotations
@@ -49,17 +48,22 @@ FLOOR_EVERY = 3  # one floor run before every FLOOR_EVERY functions, in every ro
 @dataclass(frozen=True)
 class Function:
     logical_id: str
-    folder: str  # the function's own folder name (deal_create), unique across contexts
+    folder: str  # the function's own folder name (deal_create), unique within its context
     code_uri: str  # functions/<context>/<folder>
 
     @property
+    def context(self) -> str:
+        return Path(self.code_uri).parts[1]
+
+    @property
     def sample_event(self) -> Path:
-        if self.folder == "outbox_relay":
-            return ROOT / "events" / "sales" / "stream" / "outbox_relay.json"
-        return ROOT / "events" / "sales" / "api" / f"{self.folder}.json"
+        kind = "stream" if self.folder == "outbox_relay" else "api"
+        return ROOT / "events" / self.context / kind / f"{self.folder}.json"
 
 
-def functions() -> list[Function]:
+def functions(context: str = "sales") -> list[Function]:
+    """The functions of one bounded context (the bench measures the Sales service's), from template.yaml and
+    its nested stacks; keyed by folder, which is unique within a context (every context has an outbox_relay)."""
     from local.template import load_template
 
     template = load_template(ROOT / "template.yaml")
@@ -67,7 +71,8 @@ def functions() -> list[Function]:
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Serverless::Function":
             code_uri = str(resource["Properties"]["CodeUri"]).rstrip("/")
-            found.append(Function(logical_id, Path(code_uri).name, code_uri))
+            if code_uri.startswith(f"functions/{context}/"):
+                found.append(Function(logical_id, Path(code_uri).name, code_uri))
     return sorted(found, key=lambda function: function.folder)
 
 
@@ -92,7 +97,6 @@ class ColdStart:
     rounds: int
     floor: Samples
     imports: dict[str, Samples]
-    first_response: dict[str, Samples] = field(default_factory=dict)
     lambda_mode: dict[str, float] = field(default_factory=dict)  # folder -> ratio with tracing on
 
     def ratio(self, folder: str) -> float:
@@ -118,7 +122,7 @@ def _environment(function: Function | None, extra: dict[str, str] | None = None)
     variables["PYTHONDONTWRITEBYTECODE"] = "1"  # same .pyc state for every run
     if function is not None:
         variables["PYTHONPATH"] = os.pathsep.join(
-            [str(ROOT / "layers" / "kernel"), str(ROOT / "layers" / "sales"), str(ROOT / function.code_uri)]
+            [str(ROOT / "layers" / "kernel"), str(ROOT / "layers" / function.context), str(ROOT / function.code_uri)]
         )
     variables.update(extra or {})
     return variables
@@ -188,19 +192,6 @@ def _lambda_mode(python: str, selected: Sequence[Function], rounds: int) -> dict
     return {folder: samples.median / floor.median for folder, samples in imports.items()}
 
 
-def first_responses(python: str, selected: Sequence[Function], rounds: int) -> dict[str, Samples]:
-    """`import app` + one request on the sample event, against the stub endpoint."""
-    results = {function.folder: Samples() for function in selected}
-    with stub_endpoint() as url:
-        extra = {"AWS_ENDPOINT_URL_DYNAMODB": url, "AWS_ENDPOINT_URL_EVENTBRIDGE": url}
-        for _round in range(rounds):
-            for function in selected:
-                wall, cpu = _run(python, FIRST_RESPONSE, _environment(function, extra), str(function.sample_event))
-                results[function.folder].wall.append(wall)
-                results[function.folder].cpu.append(cpu)
-    return results
-
-
 LAMBDA_MODE = {
     "LAMBDA_TASK_ROOT": str(ROOT),
     "AWS_LAMBDA_FUNCTION_NAME": "bench",
@@ -237,10 +228,12 @@ def _stub_item(pk: str) -> dict[str, Any] | None:
     """GetItem answers: a live contact or an open deal under any id, so commands reach their write."""
     from datetime import UTC, date, datetime, timedelta
 
-    from kernel.dynamodb.codec import contact_item, deal_item, to_attributes
+    from kernel.dynamodb.codec import to_attributes
     from kernel.money import Money
     from sales.contact.model import Contact, ContactKind
+    from sales.contact.store import contact_item
     from sales.deal.model import Deal
+    from sales.deal.store import deal_item
 
     now = datetime.now(UTC)
     kind, _, identifier = pk.partition("#")

@@ -11,6 +11,7 @@ import random
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -40,16 +41,44 @@ class CaseResult:
 @dataclass
 class HotItem:
     shards: int
-    shard_bytes: list[int]
+    shard_bytes: list[int]  # the pipeline shards
     deal_bytes: int
-    wcu_per_update: int  # transactional ADD to one shard: 2 x ceil(size / 1 KB)
+    wcu_per_update: int  # transactional ADD to one pipeline shard: 2 x ceil(size / 1 KB)
     writes_per_shard_mean: float
-    writes_per_shard_max: int  # busiest shard in the busiest simulated second
+    writes_per_shard_max: int  # busiest pipeline shard in the busiest simulated second
     seconds: int  # simulated
+    # Forecast items (`STATS#DEAL#FORECAST#<month>#<nn>`), per month of the longest window from this month.
+    forecast_shards: int = 0
+    forecast_items: int = 0  # found
+    forecast_bytes: int = 0  # the largest
+    forecast_wcu_per_update: int = 0  # transactional ADD to it: 2 x ceil(size / 1 KB)
+    # Busiest forecast shard in the busiest simulated second, in the worst case: every deal write lands in
+    # the same month (a quarter-end everyone forecasts), so one month's shards take them all.
+    forecast_writes_per_shard_max: int = 0
+    writes_per_second: int = 1000  # the simulated deal write rate
 
     @property
     def busiest_shard_wcu(self) -> int:
         return self.writes_per_shard_max * self.wcu_per_update
+
+    @property
+    def busiest_forecast_wcu(self) -> int:
+        return self.forecast_writes_per_shard_max * self.forecast_wcu_per_update
+
+    @property
+    def busiest_item_wcu(self) -> int:
+        """WCU/s of the busiest counter item at the simulated rate, pipeline shard or forecast item."""
+        return max(self.busiest_shard_wcu, self.busiest_forecast_wcu)
+
+    @property
+    def list_index_wcu_per_write(self) -> int:
+        """A deal write rewrites its entry under `GSI1PK = DEAL` (projection ALL): 1 WCU per KB of it."""
+        return math.ceil(self.deal_bytes / 1024)
+
+    @property
+    def list_index_wcu(self) -> int:
+        """WCU/s that index partition key takes at the simulated rate, every deal write being one entry write."""
+        return self.writes_per_second * self.list_index_wcu_per_write
 
 
 @dataclass
@@ -111,34 +140,61 @@ def _value_bytes(value: dict[str, Any]) -> int:
     return 0
 
 
-def hot_item(world: World, seconds: int = 200) -> HotItem:
+def _wcu_per_transactional_update(size: int) -> int:
+    return 2 * math.ceil(max(size, 1) / 1024)
+
+
+def hot_item(world: World, seconds: int = 200, writes_per_second: int = 1000) -> HotItem:
     import boto3
 
+    from kernel.clock import add_months
     from kernel.dynamodb.transaction import pick_shard
     from kernel.settings import settings
     from sales import keys
+    from sales.deal.use_cases import FORECAST_MAX_MONTHS
 
     client = boto3.client("dynamodb")
     table, shards = settings().table_name, settings().stats_shards
-    sizes = []
-    for shard in range(shards):
-        key = {name: {"S": value} for name, value in keys.stats_shard(keys.DEAL_STATS, shard).items()}
-        item = client.get_item(TableName=table, Key=key).get("Item") or {}
-        sizes.append(item_bytes(item))
-    deal_key = {name: {"S": value} for name, value in keys.deal(world.seeded.deals[0]).items()}
-    deal_size = item_bytes(client.get_item(TableName=table, Key=deal_key)["Item"])
-    # Where 1,000 deal writes a second land, with the store's own shard choice, over `seconds` seconds.
+
+    def raw(key: dict[str, str]) -> dict[str, Any]:
+        attributes = {name: {"S": value} for name, value in key.items()}
+        return client.get_item(TableName=table, Key=attributes).get("Item") or {}
+
+    sizes = [item_bytes(raw(keys.stats_shard(keys.DEAL_STATS, shard))) for shard in range(shards)]
+    deal_size = item_bytes(raw(keys.deal(world.seeded.deals[0])))
+    # Every forecast item the benchmark table can hold: its close dates are within the longest window.
+    first = datetime.now(UTC).strftime("%Y-%m")
+    forecast = [
+        item
+        for offset in range(FORECAST_MAX_MONTHS)
+        for shard in range(keys.FORECAST_SHARDS)
+        if (item := raw(keys.deal_forecast_shard(add_months(first, offset), shard)))
+    ]
+    forecast_bytes = max((item_bytes(item) for item in forecast), default=0)
+    # Where `writes_per_second` deal writes land, with the store's own shard choices, over `seconds` seconds:
+    # each write ADDs to one pipeline shard and (worst case: all in one month) to one of that month's items.
     random.seed(20261126)
-    busiest = 0
+    busiest = busiest_forecast = 0
     for _second in range(seconds):
-        landed = Counter(pick_shard(shards) for _ in range(1000))
+        landed: Counter[int] = Counter()
+        landed_forecast: Counter[int] = Counter()
+        for _write in range(writes_per_second):
+            landed[pick_shard(shards)] += 1
+            landed_forecast[pick_shard(keys.FORECAST_SHARDS)] += 1
         busiest = max(busiest, max(landed.values()))
+        busiest_forecast = max(busiest_forecast, max(landed_forecast.values()))
     return HotItem(
         shards=shards,
         shard_bytes=sizes,
         deal_bytes=deal_size,
-        wcu_per_update=2 * math.ceil(max(sizes) / 1024),
-        writes_per_shard_mean=1000 / shards,
+        wcu_per_update=_wcu_per_transactional_update(max(sizes)),
+        writes_per_shard_mean=writes_per_second / shards,
         writes_per_shard_max=busiest,
         seconds=seconds,
+        forecast_shards=keys.FORECAST_SHARDS,
+        forecast_items=len(forecast),
+        forecast_bytes=forecast_bytes,
+        forecast_wcu_per_update=_wcu_per_transactional_update(forecast_bytes),
+        forecast_writes_per_shard_max=busiest_forecast,
+        writes_per_second=writes_per_second,
     )

@@ -1,4 +1,4 @@
-"""The process environment of an in-process run: the functions' variables from template.yaml, fake AWS.
+"""The process environment of an in-process run: the functions' variables from the templates, fake AWS.
 
 Call `configure()` before anything imports `sales` (Powertools and the settings read it at import time).
 """
@@ -32,16 +32,30 @@ def _resolve(value: Any, parameters: dict[str, Any]) -> str:
     return str(value)
 
 
-def function_environment(logical_id: str | None = None) -> dict[str, str]:
-    """Globals.Function.Environment (+ the function's own) from template.yaml, Refs resolved locally."""
+def function_environment(logical_id: str | None = None, context: str = "sales") -> dict[str, str]:
+    """A function's environment (its stack's Globals + its own) from template.yaml and its nested stacks, Refs
+    resolved locally; without a function, the variables every function of `context` shares (its Globals)."""
     from local.template import load_template
 
-    template = load_template(ROOT / "template.yaml")
+    template = load_template(ROOT / "template.yaml")  # nested stacks inlined, Globals applied
     parameters = template.get("Parameters", {})
-    variables = dict(template["Globals"]["Function"].get("Environment", {}).get("Variables", {}))
+    resources = template["Resources"]
     if logical_id:
-        own = template["Resources"][logical_id]["Properties"].get("Environment", {}).get("Variables", {})
-        variables.update(own)
+        variables = dict(resources[logical_id]["Properties"].get("Environment", {}).get("Variables", {}))
+    else:
+        environments = [
+            resource["Properties"].get("Environment", {}).get("Variables", {})
+            for resource in resources.values()
+            if resource["Type"] == "AWS::Serverless::Function"
+            and str(resource["Properties"].get("CodeUri", "")).startswith(f"functions/{context}/")
+        ]
+        if not environments:
+            raise ValueError(f"no function of the {context} context in the templates")
+        variables = {
+            name: value
+            for name, value in environments[0].items()
+            if all(env.get(name) == value for env in environments)
+        }
     return {name: _resolve(value, parameters) for name, value in variables.items()}
 
 

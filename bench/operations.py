@@ -8,7 +8,7 @@
   stats    a constant number of reads
   history  one Query
   relay    one PutEvents per 10 events
-  info     reported, no budget (the seed's `?page=N`, which walks keys by design)
+  info     reported, no budget (`?page=N`, which walks keys by design)
 `size_free` cases must cost the same requests and items read at every table size.
 """
 

@@ -56,7 +56,11 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
         ok = reads == recording.requests and recording.requests <= 2 and ops.get("Query", 0) <= 2
         return Verdict(ok, "1 page read + <= 1 read for the total")
     if kind == "stats":
-        return Verdict(reads == recording.requests and recording.requests <= 1, "1 read (constant)")
+        # Two, not one: the forecast reads 4 small items per month of its window, and its longest window
+        # (36 months, 144 keys) needs two BatchGetItems of at most 100 keys. Still set by the window alone,
+        # never by the number of deals; pipeline and won stats stay one BatchGetItem (pinned per operation).
+        ok = reads == recording.requests and recording.requests <= 2
+        return Verdict(ok, "<= 2 reads (constant: 1 for pipeline/won, 1-2 for a forecast window)")
     if kind == "history":
         return Verdict(ops == Counter({"Query": 1}), "1 Query")
     if kind == "relay":

@@ -18,6 +18,7 @@ from local.apigw import DEFAULT_CLAIMS
 from local.functions import UnknownFunctionError
 from local.project import load_project
 from local.runtime import LocalRuntime, Settings
+from local.template import nested_stacks
 
 log = logging.getLogger("local")
 
@@ -69,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run one function on one event (make invoke)",
         description="Run one function on one event, print its return value as JSON (like sam local invoke).",
     )
-    invoke.add_argument("function", help="the function's logical id in the template")
+    invoke.add_argument(
+        "function", help="the function's logical id (SAM's <Stack>/<LogicalId> form for a nested stack works too)"
+    )
     invoke.add_argument("event", help="event JSON file ('-' reads stdin)")
     commands.add_parser("routes", parents=[common], help="list the API routes and event sources")
     return parser
@@ -90,6 +93,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _sample_path(runtime: LocalRuntime) -> str:
     plain = [r.path for r in runtime.project.routes if r.method == "GET" and "{" not in r.path]
     return next((p for p in plain if p.startswith("/sales/deals")), plain[0] if plain else "/")
+
+
+def _templates(runtime: LocalRuntime) -> str:
+    """The template and its nested stacks, which the runtime reads as one."""
+    root = runtime.settings.root
+    files = []
+    for stack in nested_stacks(runtime.settings.template):
+        path = stack.file.relative_to(root) if stack.file.is_relative_to(root) else stack.file
+        files.append(f"{path} ({stack.name})" if stack.path else str(path))
+    return files[0] + (f" + {', '.join(files[1:])}, read as one" if len(files) > 1 else "")
 
 
 def _banner(runtime: LocalRuntime, url: str) -> str:
@@ -125,10 +138,11 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
     lines = [
         "",
         "Sales service - local runtime (no Docker)",
+        f"  Templates  {_templates(runtime)}",
         f"  API        {url}   ({len(project.routes)} routes, also under /{' /'.join(stages)})",
         f"  Backend    {where}",
         f"  State      {state}",
-        f"  Workers    {len(project.stream_sources)} stream consumer(s) (outbox relay), {consumers} event consumer(s)",
+        f"  Workers    {len(project.stream_sources)} stream consumer(s) (outbox relays), {consumers} event consumer(s)",
         f"  Events     {url}/_local/events[?detail_type=deal.won]   (POST one to play another service)",
         *schedules,
         *docs,
@@ -139,7 +153,7 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         "",
     ]
     if runtime.created:
-        lines.insert(5, f"  Created    {', '.join(runtime.created)}")
+        lines.insert(6, f"  Created    {', '.join(runtime.created)}")
     return "\n".join(lines)
 
 
@@ -199,6 +213,9 @@ def invoke(args: argparse.Namespace) -> int:
     runtime = _runtime(settings)
     if runtime is None:
         return 2
+    # `sam local invoke` names a nested stack's function SalesStack/SalesDealGetFunction; logical ids are unique
+    # across the stacks here, so the last part is enough.
+    args.function = args.function.rsplit("/", 1)[-1]
     try:
         runtime.runner.function(args.function)
     except UnknownFunctionError as error:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local.template import Resolver, load_template
+from local.template import Resolver, load_template, merge_globals
 
 log = logging.getLogger("local.project")
 
@@ -173,16 +173,8 @@ def load_project(
 
 
 def _merge(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """SAM Globals semantics: maps merge, lists concatenate, scalars are replaced."""
-    merged = dict(defaults)
-    for key, value in overrides.items():
-        base = merged.get(key)
-        if isinstance(base, dict) and isinstance(value, dict):
-            merged[key] = _merge(base, value)
-        elif isinstance(base, list) and isinstance(value, list):
-            merged[key] = base + value
-        else:
-            merged[key] = value
+    """SAM Globals semantics: maps merge, lists concatenate, scalars (intrinsics included) are replaced."""
+    merged: dict[str, Any] = merge_globals(dict(defaults), dict(overrides))
     return merged
 
 

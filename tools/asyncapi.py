@@ -124,11 +124,12 @@ def build() -> dict[str, Any]:
     messages: dict[str, Any] = {spec.key: _message(spec, schemas) for spec in CATALOGUE}
     channels: dict[str, Any] = {
         BUS_CHANNEL: {
-            "address": "{stack}-sales",
-            "title": "Sales event bus",
-            "description": "The EventBridge bus `SalesEventBus` (stack output EventBusName). The outbox relay puts "
-            "every committed domain event on it as `Source` / `DetailType` / `Detail`; rules route them on.",
-            "parameters": {"stack": {"description": "the CloudFormation stack name"}},
+            "address": "{stack}-events",
+            "title": "Service event bus",
+            "description": "The EventBridge bus `ServiceEventBus` of the root stack (template.yaml, stack output "
+            "EventBusName), shared by every bounded context. The Sales outbox relay puts every committed Sales "
+            "domain event on it as `Source` (`sales`) / `DetailType` / `Detail`; rules route them on.",
+            "parameters": {"stack": {"description": "the root CloudFormation stack name"}},
             "servers": [{"$ref": "#/servers/eventbridge"}],
             "messages": {spec.key: {"$ref": f"#/components/messages/{spec.key}"} for spec in CATALOGUE},
         }

@@ -29,6 +29,8 @@ GATEWAY_ERRORS: tuple[ErrorCase, ...] = (
     ErrorCase("THROTTLED", 429, "API Gateway throttled the request; retry with backoff"),
 )
 _CODE = {case.code: case for case in COMMAND_ERRORS}
+# Response headers kernel.http.handler adds to an error besides X-Correlation-Id: a 503 says when to retry.
+ERROR_HEADERS: dict[str, tuple[str, ...]] = {"SERVICE_UNAVAILABLE": ("Retry-After",)}
 
 
 @dataclass(frozen=True)

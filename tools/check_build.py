@@ -1,6 +1,8 @@
 """Check a `sam build` output: every function packaged, every layer built for the declared runtime.
 
-`python -m tools.check_build [build-dir]` exits 1 naming what is wrong, and prints the layers' sizes.
+`python -m tools.check_build [build-dir]` exits 1 naming what is wrong, and prints the layers' sizes. Every stack
+of the tree is checked: `sam build` writes the root's artifacts at the top of the build dir and each nested
+stack's under its Application's logical id (SalesStack/SalesDealGetFunction/, BillingStack/BillingLayer/).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from local.template import load_template
+from local.template import Stack, apply_globals, nested_stacks
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
@@ -36,22 +38,37 @@ def _check_layer(name: str, layer: Path, tag: str) -> list[str]:
     return problems
 
 
+def _stack_dir(build_dir: Path, stack: Stack) -> Path:
+    return build_dir.joinpath(*stack.path)
+
+
 def check(build_dir: Path) -> list[str]:
-    template = load_template(ROOT / "template.yaml")
-    function_globals = template.get("Globals", {}).get("Function", {})
-    runtime = function_globals["Runtime"]  # e.g. python3.13
-    architecture = function_globals.get("Architectures", ["x86_64"])[0]
-    machine = {"arm64": "aarch64", "x86_64": "x86_64"}[architecture]
     problems = []
-    for name, resource in template["Resources"].items():
-        if resource["Type"] == "AWS::Serverless::Function" and not (build_dir / name / "app.py").is_file():
-            problems.append(f"{name}: app.py missing from the build")
-    tag = f"cpython-{runtime.removeprefix('python').replace('.', '')}-{machine}-linux-gnu"
-    layers = [name for name, resource in template["Resources"].items() if resource["Type"] == LAYER_TYPE]
-    for name in layers:
-        problems += _check_layer(name, build_dir / name / "python", tag)
-    if not any((build_dir / name / "python").rglob("*.so") for name in layers):
-        problems.append(f"no layer ships compiled modules for {tag}: pydantic_core is missing")
+    layers: list[tuple[str, Path]] = []
+    tags: set[str] = set()
+    for stack in nested_stacks(ROOT / "template.yaml"):
+        where = _stack_dir(build_dir, stack)
+        if stack.path and not (where / "template.yaml").is_file():
+            problems.append(f"{stack.name}: no built template at {where / 'template.yaml'}")
+        resources = apply_globals(stack.document)  # Runtime and Architectures usually come from Globals
+        for name, resource in resources.items():
+            if resource["Type"] != "AWS::Serverless::Function":
+                continue
+            properties = resource["Properties"]
+            if not (where / name / "app.py").is_file():
+                problems.append(f"{stack.name}/{name}: app.py missing from the build")
+            machine = {"arm64": "aarch64", "x86_64": "x86_64"}[properties.get("Architectures", ["x86_64"])[0]]
+            runtime = str(properties["Runtime"])  # e.g. python3.13
+            tags.add(f"cpython-{runtime.removeprefix('python').replace('.', '')}-{machine}-linux-gnu")
+        layers += [(name, where / name) for name, resource in resources.items() if resource["Type"] == LAYER_TYPE]
+    if len(tags) != 1:
+        # Every context's functions load the one kernel layer, so they must share its runtime and architecture.
+        return [*problems, f"the functions do not share one runtime and architecture: {sorted(tags)}"]
+    (tag,) = tags
+    for name, layer in layers:
+        problems += _check_layer(name, layer / "python", tag)
+    if not any((layer / "python" / "pydantic_core").glob(f"*{tag}.so") for _, layer in layers):
+        problems.append(f"no layer ships pydantic_core compiled for {tag}")
     return problems
 
 
@@ -60,8 +77,9 @@ def main() -> int:
     problems = check(build_dir)
     for problem in problems:
         print(problem)
-    for layer in sorted(build_dir.glob("*Layer")):
-        print(f"{layer.name}: {_size(layer) / 1e6:.1f} MB unzipped")
+    for stack in nested_stacks(ROOT / "template.yaml"):
+        for layer in sorted(_stack_dir(build_dir, stack).glob("*Layer")):
+            print(f"{layer.relative_to(build_dir)}: {_size(layer) / 1e6:.1f} MB unzipped")
     return 1 if problems else 0
 
 

@@ -13,6 +13,7 @@ from kernel.types import Pagination
 from sales.registry import ALL
 from tools import project_version, samples
 from tools.binding import (
+    ERROR_HEADERS,
     ErrorEntry,
     errors,
     has_body,
@@ -28,8 +29,8 @@ SCHEMAS = "#/components/schemas/"
 JSON = "application/json"
 CAMEL = "CamelCase"
 AGGREGATES = {
-    "deal": "Deals: the pipeline from lead to won or lost, its statistics and forecast (SPEC 3.1).",
-    "contact": "Contacts: organizations and persons Sales deals with (SPEC 3.2).",
+    "deal": "Deals: the pipeline from lead to won or lost, its statistics and forecast.",
+    "contact": "Contacts: organizations and persons Sales deals with.",
 }
 _SUCCESS_TEXT = {200: "OK", 201: "Created", 204: "No Content"}
 
@@ -147,6 +148,10 @@ def _headers() -> dict[str, Any]:
         "XCorrelationId": {
             "description": "The request's correlation id (as sent, else the API Gateway request id).",
             "schema": {"type": "string"},
+        },
+        "RetryAfter": {
+            "description": "Whole seconds to wait before sending the same request again, e.g. `1`.",
+            "schema": {"type": "integer", "minimum": 1},
         },
     }
 
@@ -337,10 +342,14 @@ def _error_responses(contract: Contract) -> dict[str, Any]:
                 "value": _error_body(case.code, case.when),
             }
         description = "; ".join(f"`{entry.case.code}`: {entry.case.when}" for entry in entries)
-        responses[str(status)] = {
-            "description": description,
-            "content": {JSON: {"schema": {"$ref": SCHEMAS + "ErrorEnvelope"}, "examples": examples}},
-        }
+        response: dict[str, Any] = {"description": description}
+        headers = [name for entry in entries for name in ERROR_HEADERS.get(entry.case.code, ())]
+        if headers:
+            response["headers"] = {
+                name: {"$ref": "#/components/headers/" + name.replace("-", "")} for name in dict.fromkeys(headers)
+            }
+        response["content"] = {JSON: {"schema": {"$ref": SCHEMAS + "ErrorEnvelope"}, "examples": examples}}
+        responses[str(status)] = response
     return responses
 
 

@@ -1,4 +1,4 @@
-"""docs/operations/<key>.md per contract (in the spirit of the seed crm-deal-win.contract.txt) and the index."""
+"""docs/operations/<key>.md per contract (goal, context, io, policy, events, errors, examples) and the index."""
 
 from __future__ import annotations
 

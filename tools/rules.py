@@ -1,4 +1,4 @@
-"""The EventBridge rules template.yaml declares, and which events they match.
+"""The EventBridge rules template.yaml and its nested stacks declare (read as one), and which events they match.
 
 Both kinds count: `AWS::Events::Rule` resources and `EventBridgeRule` events of serverless functions. Patterns
 are evaluated with moto's EventBridge matcher (the one its put_events uses): exact values, prefix, suffix,
@@ -21,7 +21,7 @@ from tools import ROOT
 
 @dataclass(frozen=True)
 class Target:
-    resource: str  # logical id of the target in template.yaml
+    resource: str  # logical id of the target in the templates
     type: str  # its CloudFormation type, e.g. AWS::SQS::Queue
     dead_letter: str | None  # logical id of the dead-letter queue of undeliverable events
     retry: Mapping[str, Any]  # RetryPolicy as declared

@@ -1,11 +1,13 @@
-"""Write the sample events under events/sales/, for `sam local invoke -e` and `make invoke`.
+"""Write the sample events under events/<context>/, for `sam local invoke -e` and `make invoke`.
 
     python -m tools.sample_events          # (re)write every file
     python -m tools.sample_events --check  # exit 1 if a file is missing, stale or left over
 
-The API events follow template.yaml: every function with an `Api` event gets `api/<CodeUri folder>.json`
-built from its Path and Method, so a route change cannot leave a stale sample behind. The payloads below are
-the only hand-written part. Ids, request ids and times are fixed, so the output is deterministic.
+The events follow template.yaml and its nested stacks (read as one, `local.template.load_template`): every
+function with an `Api` event gets `<context>/api/<folder>.json` (its CodeUri is functions/<context>/<folder>/)
+built from its Path and Method, so a route change cannot leave a stale sample behind; every function fed by a
+table stream gets `<context>/stream/<folder>.json`, outbox rows of that context. The payloads below are the only
+hand-written part. Ids, request ids and times are fixed, so the output is deterministic.
 """
 
 from __future__ import annotations
@@ -19,18 +21,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
+from local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
-EVENTS_DIR = ROOT / "events" / "sales"
+EVENTS_DIR = ROOT / "events"
 TEMPLATE = ROOT / "template.yaml"
 
 REGION = "eu-west-1"
 ACCOUNT_ID = "123456789012"
 API_ID = "a1b2c3d4e5"
 STAGE = "v1"
-TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/sales-SalesTable-1A2B3C4D5E6F"
-TABLE_STREAM_ARN = f"{TABLE_ARN}/stream/2026-11-01T00:00:00.000"
+# Tables of nested stacks are named <root stack>-<nested stack>-<suffix>-<LogicalId>-<suffix> by CloudFormation.
+STREAM_ARNS = {
+    context: f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{table}/stream/2026-11-01T00:00:00.000"
+    for context, table in (
+        ("sales", "sales-SalesStack-1A2B3C4D5E6F-SalesTable-7G8H9I0J1K2L"),
+        ("billing", "sales-BillingStack-6F5E4D3C2B1A-BillingTable-L2K1J0I9H8G7"),
+    )
+}
 
 # UUIDv7s whose timestamps fit the story: the contact exists a week before the deal is created.
 DEAL_ID = "01a1f84a-95c0-7d3a-9c5e-2b8f4a6d1e07"
@@ -80,30 +88,31 @@ QUERIES: dict[str, dict[str, str]] = {
 # --- template -----------------------------------------------------------------------------------------------
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short tags (`!Ref`, `!Sub`...) as plain values: only literals are used here."""
-
-
-_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def api_routes(template_path: Path = TEMPLATE) -> list[tuple[str, str, str]]:
-    """(function folder, method, resource path) of every function's Api event, in template order."""
-    loader = _CfnLoader(template_path.read_text(encoding="utf-8"))
-    try:
-        template = loader.get_single_data()
-    finally:
-        loader.dispose()
-    routes = []
-    for resource in template["Resources"].values():
+def _function_events(template_path: Path, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(context, function folder, event properties) of every function event of `kind`, in template order."""
+    found = []
+    for resource in load_template(template_path)["Resources"].values():
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
         properties = resource["Properties"]
-        folder = Path(properties["CodeUri"]).name
+        context, folder = Path(properties["CodeUri"]).parts[-2:]  # functions/<context>/<folder>/
         for event in (properties.get("Events") or {}).values():
-            if event.get("Type") == "Api":
-                routes.append((folder, event["Properties"]["Method"].upper(), event["Properties"]["Path"]))
-    return routes
+            if event.get("Type") == kind:
+                found.append((context, folder, event.get("Properties") or {}))
+    return found
+
+
+def api_routes(template_path: Path = TEMPLATE) -> list[tuple[str, str, str, str]]:
+    """(context, function folder, method, resource path) of every function's Api event, in template order."""
+    return [
+        (context, folder, properties["Method"].upper(), properties["Path"])
+        for context, folder, properties in _function_events(template_path, "Api")
+    ]
+
+
+def stream_consumers(template_path: Path = TEMPLATE) -> list[tuple[str, str]]:
+    """(context, function folder) of every function a DynamoDB stream feeds, in template order."""
+    return [(context, folder) for context, folder, _ in _function_events(template_path, "DynamoDB")]
 
 
 # --- API Gateway REST proxy events --------------------------------------------------------------------------
@@ -201,9 +210,15 @@ def _outbox_record(
     occurred_at: datetime,
     command: str,
     data: Mapping[str, Any],
+    context: str = "sales",
+    aggregate: tuple[str, str] = ("Deal", DEAL_ID),
 ) -> dict[str, Any]:
-    """One INSERT of an outbox row written by `command` (a function folder, whose request correlates)."""
-    keys = {"PK": {"S": f"DEAL#{DEAL_ID}"}, "SK": {"S": f"OUTBOX#{aggregate_version:010d}#00"}}
+    """One INSERT of an outbox row of `context`'s table, written by `command` (a function folder, whose request
+    correlates) for `aggregate` (type, id)."""
+    aggregate_type, aggregate_id = aggregate
+    keys = {"PK": {"S": f"{aggregate_type.upper()}#{aggregate_id}"}, "SK": {"S": f"OUTBOX#{aggregate_version:010d}#00"}}
+    # Sales's record ids came first and stay as they were; other contexts name theirs after the context too.
+    record = f"record:{sequence}" if context == "sales" else f"record:{context}:{sequence}"
     image = {
         **keys,
         "type": {"S": "OutboxEvent"},
@@ -213,16 +228,16 @@ def _outbox_record(
         "occurred_at": {"S": occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
         "actor": {"S": CLAIMS["sub"]},
         "correlation_id": {"S": _stable_uuid(f"request:{command}")},
-        "aggregate_type": {"S": "Deal"},
-        "aggregate_id": {"S": DEAL_ID},
+        "aggregate_type": {"S": aggregate_type},
+        "aggregate_id": {"S": aggregate_id},
         "aggregate_version": {"N": str(aggregate_version)},
-        "source": {"S": "sales"},
+        "source": {"S": context},
         "data": {"S": json.dumps(data, separators=(",", ":"), sort_keys=True)},
         # Outbox rows outlive the stream's 24 h retention, so a failed batch can be redriven from the table.
         "expires_at": {"N": str(int((occurred_at + timedelta(days=2)).timestamp()))},
     }
     return {
-        "eventID": uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-sample-events:record:{sequence}").hex,
+        "eventID": uuid.uuid5(uuid.NAMESPACE_URL, f"urn:sales-sample-events:{record}").hex,
         "eventName": "INSERT",
         "eventVersion": "1.1",
         "eventSource": "aws:dynamodb",
@@ -235,7 +250,7 @@ def _outbox_record(
             "SizeBytes": len(json.dumps(image)),
             "StreamViewType": "NEW_IMAGE",
         },
-        "eventSourceARN": TABLE_STREAM_ARN,
+        "eventSourceARN": STREAM_ARNS[context],
     }
 
 
@@ -289,18 +304,62 @@ def outbox_stream_event() -> dict[str, Any]:
     }
 
 
+# Billing publishes no event yet: its relay's sample is one illustrative outbox row (a job opened for the won
+# deal), which the relay handles like any other, whatever its type.
+JOB_ID = "01a1f8b2-4c10-7e25-8d3b-9a6c2f1e0d48"
+
+
+def billing_outbox_stream_event() -> dict[str, Any]:
+    opened_at = REQUEST_TIME + timedelta(hours=6, minutes=16)
+    return {
+        "Records": [
+            _outbox_record(
+                sequence=1,
+                event_type="job.opened",
+                aggregate_version=1,
+                occurred_at=opened_at,
+                command="billing_job_open",
+                data={
+                    "job_id": JOB_ID,
+                    "deal_id": DEAL_ID,
+                    "customer_id": CONTACT_ID,
+                    "opened_at": opened_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+                context="billing",
+                aggregate=("Job", JOB_ID),
+            )
+        ]
+    }
+
+
+# The stream sample of each context's stream consumer (outbox relay), by (context, function folder).
+STREAM_SAMPLES = {
+    ("sales", "outbox_relay"): outbox_stream_event,
+    ("billing", "outbox_relay"): billing_outbox_stream_event,
+}
+
+
 # --- files --------------------------------------------------------------------------------------------------
 
 
 def render() -> dict[Path, str]:
     """Every generated file (path relative to events/) and its content."""
     routes = api_routes()
-    folders = {folder for folder, _, _ in routes}
+    # The payloads are the Sales API's: its folders are the ones they name.
+    folders = {folder for context, folder, _, _ in routes if context == "sales"}
     unknown = (BODIES.keys() | QUERIES.keys()) - folders
     if unknown:
-        raise SystemExit(f"payloads for functions without an Api event in template.yaml: {sorted(unknown)}")
-    files = {Path("api", f"{folder}.json"): api_event(folder, method, path) for folder, method, path in routes}
-    files[Path("stream", "outbox_relay.json")] = outbox_stream_event()
+        raise SystemExit(f"payloads for functions without an Api event in the templates: {sorted(unknown)}")
+    files = {
+        Path(context, "api", f"{folder}.json"): api_event(folder, method, path)
+        for context, folder, method, path in routes
+    }
+    consumers = stream_consumers()
+    missing = sorted(f"{context}/{folder}" for context, folder in consumers if (context, folder) not in STREAM_SAMPLES)
+    if missing:
+        raise SystemExit(f"stream-fed functions without a sample (add one to STREAM_SAMPLES): {missing}")
+    for context, folder in consumers:
+        files[Path(context, "stream", f"{folder}.json")] = STREAM_SAMPLES[context, folder]()
     return {path: json.dumps(content, indent=2) + "\n" for path, content in files.items()}
 
 
@@ -310,10 +369,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     files = render()
-    # api/ is wholly generated, so a file there that the template no longer asks for is stale.
+    # <context>/api/ and <context>/stream/ are wholly generated, so a file there the templates no longer ask for
+    # is stale.
     leftovers = sorted(
         path.relative_to(EVENTS_DIR)
-        for path in (EVENTS_DIR / "api").glob("*.json")
+        for path in [*EVENTS_DIR.glob("*/api/*.json"), *EVENTS_DIR.glob("*/stream/*.json")]
         if path.relative_to(EVENTS_DIR) not in files
     )
     changed = sorted(
@@ -323,9 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.check:
         for path in changed:
-            print(f"stale or missing: events/sales/{path}", file=sys.stderr)
+            print(f"stale or missing: events/{path}", file=sys.stderr)
         for path in leftovers:
-            print(f"not generated: events/sales/{path}", file=sys.stderr)
+            print(f"not generated: events/{path}", file=sys.stderr)
         return 1 if changed or leftovers else 0
 
     for path in changed:
@@ -334,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(files[path], encoding="utf-8")
     for path in leftovers:
         (EVENTS_DIR / path).unlink()
-    print(f"events/sales/: {len(changed)} written, {len(leftovers)} removed, {len(files) - len(changed)} unchanged")
+    print(f"events/: {len(changed)} written, {len(leftovers)} removed, {len(files) - len(changed)} unchanged")
     return 0
 
 

@@ -31,7 +31,7 @@ def seed_body(customer_id: str, expected_close_date: str) -> dict[str, Any]:
 
 
 def assert_error(reply: Any, status: int, code: str, field: str | None = None) -> None:
-    """The SPEC §2 error envelope, with `field` among details when given."""
+    """The error envelope, with `field` among details when given."""
     assert reply.status == status, reply.body
     assert reply.body["status"] == "error", reply.body
     assert reply.error_code == code, reply.body

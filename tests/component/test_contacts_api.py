@@ -1,4 +1,4 @@
-"""The contact slice deals rely on: CRUD, search, unique emails, soft delete, the contact's deals (SPEC §3.2)."""
+"""The contact slice deals rely on: CRUD, search, unique emails, soft delete, the contact's deals."""
 
 from __future__ import annotations
 

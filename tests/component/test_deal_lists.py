@@ -1,4 +1,4 @@
-"""Deal lists: cursor and page pagination, filters and their totals, list by stage (SPEC §2 lists, §3.1)."""
+"""Deal lists: cursor and page pagination, filters and their totals, list by stage."""
 
 from __future__ import annotations
 

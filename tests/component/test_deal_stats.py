@@ -1,16 +1,22 @@
-"""Deal stats from counters: pipeline, won (never summed across currencies), forecast; soft delete (SPEC §3.1)."""
+"""Deal stats from counters: pipeline, won (never summed across currencies), forecast; soft delete."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from kernel.context import Principal, RequestContext
+from kernel.dynamodb.transaction import Transaction
 from kernel.money import Money
+from sales import keys
 from sales.deal.model import Deal, DealSource, Stage
-from sales.deal.stats import forecast_keys
 from sales.deal.store import DealRepository
+from tests.component import store
 from tests.component.helpers import assert_error
 from tests.support.api import Api
 from tests.support.events import DEFAULT_USER
@@ -279,13 +285,15 @@ def test_forecast_months_end_on_2100_12_and_windows_are_sized_by_arithmetic(
     api: Api, new_deal: NewDeal, monkeypatch: Any
 ) -> None:
     new_deal(value=1000, expected_close_date="2100-12-31")
-    keyed: list[str] = []  # the months whose forecast counters the request looked up (one currency here)
+    keyed: list[str] = []  # the months whose forecast items the request looked up
 
-    def recording_forecast_keys(month: str, currency: str) -> tuple[str, str, str]:
-        keyed.append(month)
-        return forecast_keys(month, currency)
+    def recording_forecast_shard(month: str, shard: int) -> dict[str, str]:
+        if shard == 0:
+            keyed.append(month)
+        return original_forecast_shard(month, shard)
 
-    monkeypatch.setattr("sales.deal.use_cases.forecast_keys", recording_forecast_keys)
+    original_forecast_shard = keys.deal_forecast_shard
+    monkeypatch.setattr(keys, "deal_forecast_shard", recording_forecast_shard)
 
     edge = forecast(api, **{"from": "2100-12", "to": "2100-12"})
     assert edge == {
@@ -325,7 +333,7 @@ def test_forecast_months_end_on_2100_12_and_windows_are_sized_by_arithmetic(
 
 
 def test_intake_deals_count_in_the_pipeline_but_never_in_the_forecast(api: Api, contact: dict, future: str) -> None:
-    """Partner registrations land in intake (SPEC §3.6); stored here through the repository, as that use case will."""
+    """Partner registrations land in intake; stored here through the repository, as that use case will."""
     ctx = RequestContext(principal=Principal(DEFAULT_USER, frozenset({"sales"})), correlation_id="test-intake")
     intake = Deal.create(
         customer_id=contact["id"],
@@ -405,3 +413,152 @@ def test_repeated_deletes_and_restores_keep_counters_exact(api: Api, deal: dict)
     assert data["stats"]["lead"] == 1
     assert data["open_value"] == {"lead": {"USD": 50000000}}
     assert api.get("/sales/deals").body["pagination"]["total"] == 1
+
+
+# -- where the counters live: pipeline shards, and small per-month forecast items --------------------------
+PIPELINE_SHARD = re.compile(r"STATS#DEAL#(\d{2})")
+FORECAST_ITEM = re.compile(r"STATS#DEAL#FORECAST#(\d{4}-\d{2})#(\d{2})")
+# Every name a pipeline shard may hold: bounded by statuses, stages and currencies, never by months.
+PIPELINE_NAME = re.compile(r"all|status#[a-z_]+|stage#[a-z_]+|open#[a-z_]+#[A-Z]{3}|won#[A-Z]{3}#(count|value)")
+FORECAST_NAME = re.compile(r"[A-Z]{3}#(count|value|weighted)")
+
+
+def counter_items() -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The pipeline shard items, and the forecast items by month, as stored."""
+    pipeline: list[dict[str, Any]] = []
+    months: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in store.all_items():
+        if PIPELINE_SHARD.fullmatch(item["PK"]):
+            pipeline.append(item)
+        elif match := FORECAST_ITEM.fullmatch(item["PK"]):
+            assert item["SK"] == "STATS"
+            assert int(match.group(2)) < keys.FORECAST_SHARDS, item["PK"]
+            months[match.group(1)].append(item)
+    return pipeline, dict(months)
+
+
+def counters_of(item: dict[str, Any]) -> dict[str, int]:
+    return {name: int(value) for name, value in item.items() if name not in ("PK", "SK")}
+
+
+def month_totals(items: list[dict[str, Any]]) -> dict[str, int]:
+    totals: Counter[str] = Counter()
+    for item in items:
+        totals.update(counters_of(item))
+    return {name: total for name, total in sorted(totals.items()) if total}
+
+
+def test_forecast_counters_live_on_small_items_of_their_month(
+    api: Api, new_deal: NewDeal, days_ahead: Callable[[int], str]
+) -> None:
+    near, far = days_ahead(40), days_ahead(200)
+    assert near[:7] != far[:7]
+    new_deal(value=1000, expected_close_date=near)
+    new_deal(value=500, currency="EUR", expected_close_date=near)
+    new_deal(value=2000, expected_close_date=far)
+    pipeline, months = counter_items()
+    assert pipeline, "pipeline counters still live on the pipeline shards"
+    for item in pipeline:
+        names = set(counters_of(item))
+        assert all(PIPELINE_NAME.fullmatch(name) for name in names), sorted(names)
+    assert sorted(months) == [near[:7], far[:7]]
+    for items in months.values():
+        for item in items:
+            assert all(FORECAST_NAME.fullmatch(name) for name in counters_of(item)), item
+    assert month_totals(months[near[:7]]) == {
+        "EUR#count": 1,
+        "EUR#value": 500,
+        "EUR#weighted": 5000,
+        "USD#count": 1,
+        "USD#value": 1000,
+        "USD#weighted": 10000,
+    }
+    assert month_totals(months[far[:7]]) == {"USD#count": 1, "USD#value": 2000, "USD#weighted": 20000}
+
+
+@pytest.fixture
+def transactions(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
+    """Each committed transaction's operations, in order."""
+    committed: list[list[dict[str, Any]]] = []
+    original = Transaction.commit
+
+    def commit(self: Transaction) -> None:
+        committed.append([operation.request for operation in self.operations])
+        original(self)
+
+    monkeypatch.setattr(Transaction, "commit", commit)
+    return committed
+
+
+def counter_keys(operations: list[dict[str, Any]]) -> list[str]:
+    """PKs of the STATS# items a transaction ADDs to."""
+    updated = [operation["Update"]["Key"]["PK"]["S"] for operation in operations if "Update" in operation]
+    return sorted(pk for pk in updated if pk.startswith("STATS#"))
+
+
+def test_a_deal_change_adds_to_its_pipeline_shard_and_at_most_two_month_items_in_its_one_transaction(
+    api: Api, deal: dict, days_ahead: Callable[[int], str], transactions: list[list[dict[str, Any]]]
+) -> None:
+    old_month, new_date = deal["expected_close_date"][:7], days_ahead(300)
+    new_month = new_date[:7]
+    assert old_month != new_month
+
+    def shard(pk: str, family: re.Pattern[str]) -> str:
+        match = family.fullmatch(pk)
+        assert match, pk
+        return match.group(1)
+
+    # A new close date moves the deal between two months: both month items, no pipeline counter changes.
+    api.put(f"/sales/deals/{deal['id']}/basic-info", {"expected_close_date": new_date})
+    [moved] = transactions
+    assert [shard(pk, FORECAST_ITEM) for pk in counter_keys(moved)] == sorted([old_month, new_month])
+    # A stage move changes the pipeline and the weighted forecast: one shard, one month item.
+    api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "proposal"})
+    pipeline_pk, month_pk = counter_keys(transactions[1])
+    assert PIPELINE_SHARD.fullmatch(pipeline_pk)
+    assert shard(month_pk, FORECAST_ITEM) == new_month
+    # Winning takes the deal out of the forecast: the same shape.
+    api.post(f"/sales/deals/{deal['id']}/win", {})
+    pipeline_pk, month_pk = counter_keys(transactions[2])
+    assert PIPELINE_SHARD.fullmatch(pipeline_pk)
+    assert shard(month_pk, FORECAST_ITEM) == new_month
+    assert len(transactions) == 3  # one transaction per command, counters included
+    pipeline, months = counter_items()
+    assert month_totals(months[new_month]) == {}  # won: out of the forecast (its counters sum to 0)
+    assert month_totals(months[old_month]) == {}
+    assert sum(int(item.get("won#USD#count", 0)) for item in pipeline) == 1
+
+
+def test_zeroed_forecast_counters_stay_on_their_own_small_month_items(
+    api: Api, new_deal: NewDeal, days_ahead: Callable[[int], str]
+) -> None:
+    """A counter an ADD brings back to 0 is not removed (ADD is blind: see sales.deal.store); it may only
+    ever sit on the item of its own month, three per currency, never on the pipeline shards every write
+    pays for."""
+    first = new_deal(value=1000, expected_close_date=days_ahead(40))
+    api.delete(f"/sales/deals/{first['id']}")
+    pipeline_names = {name for item in counter_items()[0] for name in counters_of(item)}
+
+    dates = [days_ahead(40 + 31 * offset) for offset in range(24)]
+    created = [
+        new_deal(value=100 + offset, currency=("USD", "EUR", "JPY")[offset % 3], expected_close_date=close)
+        for offset, close in enumerate(dates)
+    ]
+    for deal in created:
+        assert api.delete(f"/sales/deals/{deal['id']}").status == 204
+
+    pipeline, months = counter_items()
+    # The pipeline shards gained no name for the 24 months used: their size does not grow with time.
+    assert {name for item in pipeline for name in counters_of(item)} == pipeline_names | {
+        "open#lead#EUR",
+        "open#lead#JPY",
+    }
+    assert sorted(months) == sorted({close[:7] for close in dates})
+    for month, items in months.items():
+        assert len(items) <= keys.FORECAST_SHARDS
+        for item in items:
+            assert len(counters_of(item)) <= 3 * 3, (month, item)  # three counters x currencies seen
+        assert month_totals(items) == {}, month  # every counter sums to 0 over the month's shards
+    # Zeros are never shown.
+    now = this_month()
+    assert forecast(api, **{"from": now, "to": add_months(now, 35)})["months"] == []

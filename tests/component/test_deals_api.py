@@ -1,4 +1,4 @@
-"""Every deal route through its real handler under moto: payloads, status codes, error codes (SPEC §2, §3.1)."""
+"""Every deal route through its real handler under moto: payloads, status codes, error codes."""
 
 from __future__ import annotations
 
@@ -199,7 +199,7 @@ def test_create_requires_each_seed_field(api: Api, contact: dict, future: str, s
             del body[missing]
             with store.nothing_written():
                 reply = api.post("/sales/deals", body)
-            # Error details name fields as the API documents them: snake_case (SPEC §2).
+            # Error details name fields as the API documents them: snake_case.
             assert_error(reply, 400, "VALIDATION_ERROR", missing)
 
 
@@ -423,7 +423,7 @@ def test_a_principal_without_sub_is_unauthenticated(api: Api, deal: dict) -> Non
 
 
 def test_a_partner_group_without_partner_id_gains_no_sales_rights(api: Api, deal: dict) -> None:
-    """A partner acts only for its own partner id; without one it may act for nobody (SPEC §2)."""
+    """A partner acts only for its own partner id; without one it may act for nobody."""
     partner = api.as_user(OTHER_USER, "partner")
     with store.nothing_written():
         moved = partner.put(f"/sales/deals/{deal['id']}/stage", {"stage": "qualified"})
@@ -449,7 +449,7 @@ def test_error_bodies_never_leak_internals(api: Api) -> None:
     assert "Traceback" not in str(reply.body)
 
 
-# -- Idempotency-Key (SPEC §2 retries) ----------------------------------------------------------------
+# -- Idempotency-Key ----------------------------------------------------------------
 def test_idempotency_key_replays_a_create(api: Api, contact: dict, future: str) -> None:
     body = seed_body(contact["id"], future)
     first = api.post("/sales/deals", body, headers={"Idempotency-Key": "create-1"})

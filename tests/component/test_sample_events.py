@@ -43,6 +43,21 @@ def test_stream_sample_is_relayed(aws):
     assert function_module("sales/outbox_relay").lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
 
 
+def test_billing_stream_sample_is_relayed_with_the_billing_source(aws, monkeypatch):
+    module = function_module("billing/outbox_relay")
+    sent: list[dict] = []
+    put_events = module.put_events
+
+    def spy(entries):
+        sent.extend(entries)
+        return put_events(entries)
+
+    monkeypatch.setattr(module, "put_events", spy)
+    event = _load(ROOT / "events" / "billing" / "stream" / "outbox_relay.json")
+    assert module.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
+    assert [entry["Source"] for entry in sent] == ["billing"] * len(event["Records"])
+
+
 def test_samples_are_what_the_generator_writes():
     import subprocess
     import sys

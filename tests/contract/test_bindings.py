@@ -1,4 +1,5 @@
-"""template.yaml, the contracts and functions/ must agree: a route, a method, a function each."""
+"""template.yaml (with its nested stacks, read as one), the contracts and functions/ must agree: a route, a method,
+a function each."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from tests.support.aws import template
 
 ROOT = Path(__file__).resolve().parents[2]
 # Functions that serve no HTTP route: each is named here with what triggers it.
-NON_HTTP_FUNCTIONS = {"SalesOutboxRelayFunction": "DynamoDB stream of SalesTable"}
+NON_HTTP_FUNCTIONS = {
+    "SalesOutboxRelayFunction": "DynamoDB stream of SalesTable",
+    "BillingOutboxRelayFunction": "DynamoDB stream of BillingTable",
+}
 
 
 def _functions() -> dict[str, dict]:

@@ -120,6 +120,9 @@ def test_operation_follows_its_contract(contract: Contract):
         assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorEnvelope"}
         assert entry.case.code in response["content"]["application/json"]["examples"]
         assert entry.case.code in document()["components"]["schemas"]["ErrorCode"]["enum"]
+    unavailable = operation["responses"]["503"]
+    assert "SERVICE_UNAVAILABLE" in unavailable["content"]["application/json"]["examples"]
+    assert unavailable["headers"]["Retry-After"] == {"$ref": "#/components/headers/RetryAfter"}, "a 503 says when"
 
 
 def test_query_parameters_are_the_input_fields_of_reads():

@@ -102,7 +102,7 @@ def test_on_the_sales_service_a_posted_event_follows_the_templates_rules(sales_s
         {"source": "sales", "detail_type": "deal.won", "detail": {"data": {"deal_id": str(uuid.uuid4())}}},
     )
     assert reply.status == 202, reply.body
-    assert reply.json["data"]["bus"] == "sales-local-sales"
+    assert reply.json["data"]["bus"] == "sales-local-events"  # the root stack's ServiceEventBus
     event_id = reply.json["data"]["id"]
     sqs = boto3.client(
         "sqs",

@@ -8,12 +8,21 @@ update EXPECTED below in the same change, and say why in its review.
 
 from __future__ import annotations
 
+import dataclasses
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
-from bench import costs, targets
-from bench.operations import CASES, RELAY_EVENTS
+from bench import costs, report, targets
+from bench.operations import _MONTH, _YEAR_ON, CASES, RELAY_EVENTS
+from bench.world import World
+from kernel.clock import add_months, months_between
+from sales import keys
 
 SMALL, LARGE = 100, 200
+# The forecast reads FORECAST_SHARDS items per month of its window (the bench asks for a year from this month).
+FORECAST_KEYS = keys.FORECAST_SHARDS * (months_between(_MONTH, _YEAR_ON) + 1)
 
 # label -> (requests in call order, items read, items written). Items read: keys a GetItem/BatchGetItem asks
 # for plus items a Query evaluates; items written: items of the TransactWriteItems (or single writes).
@@ -30,23 +39,27 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.deal.list_by_stage": ("Query + BatchGetItem", 20, 0),
     "sales.deal.pipeline_stats": ("BatchGetItem", 10, 0),
     "sales.deal.won_stats": ("BatchGetItem", 10, 0),
-    "sales.deal.forecast": ("BatchGetItem", 10, 0),
+    # Forecast counters live on per-month items (4 shards a month), no longer on the pipeline shards: a year
+    # is 48 small keys in one BatchGetItem; the longest window, two (see the forecast test below).
+    "sales.deal.forecast": ("BatchGetItem", FORECAST_KEYS, 0),
     "sales.deal.history": ("Query", 3, 0),
     "sales.contact.get": ("GetItem", 1, 0),
     "sales.contact.list": ("Query + BatchGetItem", 20, 0),
     "sales.contact.list ?q=": ("2 Query", 2, 0),
     "sales.contact.list ?email=": ("2 GetItem", 2, 0),
     "sales.contact.deals": ("BatchGetItem + Query", 12, 0),
-    "sales.deal.create": ("GetItem + TransactWriteItems", 1, 7),
+    # A command that changes a deal's forecast also ADDs to that month's forecast item (+1 item, same
+    # transaction); a new close date would add two, the old month's and the new one's.
+    "sales.deal.create": ("GetItem + TransactWriteItems", 1, 8),
     # + the command record that keeps a keyed command from applying twice (in its own transaction).
-    "sales.deal.create Idempotency-Key": ("PutItem + GetItem + TransactWriteItems + UpdateItem", 1, 10),
+    "sales.deal.create Idempotency-Key": ("PutItem + GetItem + TransactWriteItems + UpdateItem", 1, 11),
     "sales.deal.update_basic_info": ("GetItem + TransactWriteItems", 1, 1),
-    "sales.deal.update_value": ("GetItem + TransactWriteItems", 1, 3),
-    "sales.deal.move_stage": ("GetItem + TransactWriteItems", 1, 6),
-    "sales.deal.win": ("GetItem + TransactWriteItems", 1, 6),
-    "sales.deal.lose": ("GetItem + TransactWriteItems", 1, 6),
-    "sales.deal.delete": ("GetItem + TransactWriteItems", 1, 5),
-    "sales.deal.restore": ("GetItem + TransactWriteItems", 1, 6),
+    "sales.deal.update_value": ("GetItem + TransactWriteItems", 1, 4),
+    "sales.deal.move_stage": ("GetItem + TransactWriteItems", 1, 7),
+    "sales.deal.win": ("GetItem + TransactWriteItems", 1, 7),
+    "sales.deal.lose": ("GetItem + TransactWriteItems", 1, 7),
+    "sales.deal.delete": ("GetItem + TransactWriteItems", 1, 6),
+    "sales.deal.restore": ("GetItem + TransactWriteItems", 1, 7),
     "sales.contact.create": ("TransactWriteItems", 0, 4),
     "sales.contact.update": ("GetItem + TransactWriteItems", 1, 2),
     "sales.contact.delete": ("GetItem + TransactWriteItems", 1, 4),
@@ -56,7 +69,7 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
 
 @pytest.fixture(scope="module")
 def small() -> costs.SizeRun:
-    return costs.run(SMALL, 1)
+    return costs.run(SMALL, 1, hot_items=True)
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +121,66 @@ def test_cost_does_not_grow_with_the_table(small: costs.SizeRun, large: costs.Si
         and not targets.same_cost(result.recording, other := large.results[label].recording).met
     }
     assert not grown, f"costs differ between {SMALL} and {LARGE} deals: {grown}"
+
+
+@pytest.mark.parametrize(("months", "requests"), [(1, "BatchGetItem"), (25, "BatchGetItem"), (36, "2 BatchGetItem")])
+def test_forecast_reads_a_bounded_number_of_batches(months: int, requests: str) -> None:
+    """months x 4 forecast keys, at most 100 per BatchGetItem: the window alone sets the requests."""
+    with World() as world:
+        world.seed(40)
+        first = add_months(_MONTH, 2)  # the benchmark's close dates start 30 days out
+        query = {"from": first, "to": add_months(first, months - 1)}
+        result = world.invoke("GET", "/sales/deals/stats/forecast", query=query)
+    assert result.status == 200, result.body
+    assert result.data["months"], "the window holds forecast deals"
+    assert (result.recording.summary(), result.recording.items_read) == (requests, keys.FORECAST_SHARDS * months)
+    assert targets.request_budget("stats", result.recording).met
+
+
+# -- counter items: size and write units (bench/costs.py hot_item, the report's Hot items) ------------------
+def test_counter_items_stay_small_and_within_what_one_item_absorbs(small: costs.SizeRun) -> None:
+    hot = small.hot
+    assert hot is not None
+    assert (hot.forecast_shards, hot.shards) == (keys.FORECAST_SHARDS, 10)
+    assert hot.forecast_items > 0, "the forecast is on per-month items"
+    # Pipeline shards name no month, so ~18 months of close dates leave them under 1 KB; a forecast item holds
+    # one month: 3 counters x 3 currencies.
+    assert max(hot.shard_bytes) < 1024
+    assert 0 < hot.forecast_bytes < 1024
+    assert hot.wcu_per_update == hot.forecast_wcu_per_update == 2
+    assert hot.busiest_item_wcu == max(hot.busiest_shard_wcu, hot.busiest_forecast_wcu)
+    assert hot.busiest_item_wcu <= targets.PARTITION_WCU_PER_SECOND
+    assert hot.list_index_wcu == hot.writes_per_second * hot.list_index_wcu_per_write
+
+
+def _results(run: costs.SizeRun) -> report.Results:
+    return cast(report.Results, SimpleNamespace(large=run))
+
+
+def test_the_report_states_the_measured_write_units(small: costs.SizeRun) -> None:
+    hot = small.hot
+    assert hot is not None
+    section = report._hot_section(_results(small))
+    for figure in (
+        max(hot.shard_bytes),
+        hot.busiest_shard_wcu,
+        hot.forecast_bytes,
+        hot.busiest_forecast_wcu,
+        hot.busiest_item_wcu,
+        hot.list_index_wcu,
+    ):
+        assert f"{figure:,}" in section, figure
+    assert "STATS#DEAL#FORECAST#<YYYY-MM>#00..03" in section
+    assert not [risk for risk in report.risks(_results(small)) if "item write units" in risk or "shard write" in risk]
+
+
+def test_the_report_names_each_counter_item_over_the_limit(small: costs.SizeRun) -> None:
+    assert small.hot is not None
+    big = dataclasses.replace(small.hot, forecast_bytes=6000, forecast_wcu_per_update=12, wcu_per_update=12)
+    risks = report.risks(_results(dataclasses.replace(small, hot=big)))
+    assert any(risk.startswith("pipeline shard write units") for risk in risks), risks
+    assert any(risk.startswith("forecast item write units") for risk in risks), risks
+    small_deal = dataclasses.replace(small.hot, deal_bytes=700, writes_per_second=500)
+    assert not any("GSI1PK" in risk for risk in report.risks(_results(dataclasses.replace(small, hot=small_deal))))
+    big_deal = dataclasses.replace(small.hot, deal_bytes=1500)
+    assert any("GSI1PK" in risk for risk in report.risks(_results(dataclasses.replace(small, hot=big_deal))))

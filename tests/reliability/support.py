@@ -121,8 +121,9 @@ def events_of(aggregate_id: str, event_type: str | None = None) -> list[dict[str
 
 
 def assert_error_envelope(status: int, body: Any, code: str) -> None:
-    """A 4xx in the SPEC §2 error envelope, with `code`, a message, well-formed details and no stack trace."""
-    assert 400 <= status < 500, (status, body)
+    """A refusal in the error envelope (a 4xx, or a 503 asking to retry later; never a 500), with `code`, a
+    message, well-formed details and no stack trace."""
+    assert 400 <= status < 500 or status == 503, (status, body)
     assert isinstance(body, dict) and set(body) == {"status", "error"}, body
     assert body["status"] == "error"
     error = body["error"]

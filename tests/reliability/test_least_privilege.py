@@ -1,5 +1,5 @@
-"""Least privilege: each function's IAM in template.yaml grants what its code uses, and (but for a short,
-justified allowance) nothing else.
+"""Least privilege: each function's IAM in template.yaml and its nested stacks (stacks/*.yaml, read as one)
+grants what its code uses, and (but for a short, justified allowance) nothing else.
 
 The needed actions are derived, not listed: every contract's acceptance examples (POST commands sent with
 an Idempotency-Key, then replayed) run against the real handlers while a hook records each call the
@@ -7,14 +7,15 @@ service's own boto3 clients make; the relay publishes what they wrote. Calls map
 IAM authorizes them: a TransactWriteItems is authorized per item (Put -> dynamodb:PutItem, Update ->
 UpdateItem, Delete -> DeleteItem, ConditionCheck -> ConditionCheckItem), a Query on an index needs the
 `<table>/index/*` resource, and the Powertools idempotency layer's calls land on the idempotency table.
-Granted actions come from the function's `Policies` (the managed policies of template.yaml, by Ref, and
-inline statements). What SAM adds by itself (CloudWatch Logs, X-Ray, the stream-reading role of an event
+Granted actions come from the function's `Policies` (the managed policies of its stack, by Ref, and inline
+statements). What SAM adds by itself (CloudWatch Logs, X-Ray, the stream-reading role of an event
 source) is outside `Policies` and outside this test.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -28,10 +29,11 @@ from sales.registry import ALL
 from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
 from tests.reliability.support import recording, wipe
 from tests.support.api import Api, LambdaContext, function_module
-from tests.support.aws import template
+from tests.support.aws import ROOT, template
 from tests.support.streams import relay_event, stream_records
 
 RELAY = "SalesOutboxRelayFunction"
+BILLING_RELAY = "BillingOutboxRelayFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
     "dynamodb:PutItem",
@@ -85,6 +87,10 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
     ),
     "relay": (
         {Access("sqs:SendMessage", "OutboxRelayFailureQueue", "queue")},
+        "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
+    ),
+    "billing relay": (
+        {Access("sqs:SendMessage", "BillingOutboxRelayFailureQueue", "queue")},
         "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
     ),
 }
@@ -154,9 +160,10 @@ def granted(function: str) -> list[Grant]:
 
 
 # -- what the code uses ---------------------------------------------------------------------------------
-def _logical_ids() -> dict[str, str]:
-    """Physical names in the test environment -> logical ids, through the functions' environment."""
-    variables = template()["Globals"]["Function"]["Environment"]["Variables"]
+def _logical_ids(function: str) -> dict[str, str]:
+    """Physical names in the test environment -> logical ids, through the function's environment (its stack's
+    Globals and its own: the test environment names the resources of every context alike)."""
+    variables = _resources()[function]["Properties"].get("Environment", {}).get("Variables", {})
     return {
         os.environ[name]: value["Ref"]
         for name, value in variables.items()
@@ -170,8 +177,8 @@ class Use:
     leading_key: str | None = None  # the partition key value, for writes
 
 
-def uses(calls: list[tuple[str, str, dict[str, Any]]]) -> set[Use]:
-    names = _logical_ids()
+def uses(function: str, calls: list[tuple[str, str, dict[str, Any]]]) -> set[Use]:
+    names = _logical_ids(function)
     found: set[Use] = set()
     for service, operation, params in calls:
         if service == "events":
@@ -226,7 +233,7 @@ def _run_contract(api: Api, contract: Contract) -> set[Use]:
             for call_method, call_path, body, query in calls:
                 reply = api.call(call_method, call_path, body, query=query, headers=headers)
                 assert reply.status < 500, reply.body
-        used |= uses(recorder.calls)
+        used |= uses(contract.logical_id, recorder.calls)
     return used
 
 
@@ -283,14 +290,26 @@ def test_the_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
         latest = relay_event(stream_records())["Records"][-2:]  # contact.created, contact.updated
         result = function_module("sales/outbox_relay").lambda_handler({"Records": latest}, LambdaContext())
     assert result == {"batchItemFailures": []}
-    used = uses(recorder.calls)
-    assert {use.access for use in used} == {Access("events:PutEvents", "SalesEventBus", "")}
+    used = uses(RELAY, recorder.calls)
+    assert {use.access for use in used} == {Access("events:PutEvents", "ServiceEventBus", "")}
     _check(RELAY, used, ["relay"])
+
+
+def test_the_billing_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    """Billing writes no outbox rows yet: its relay publishes the sample rows of its stream (the same kernel
+    relay as Sales) on the shared bus."""
+    event = json.loads((ROOT / "events" / "billing" / "stream" / "outbox_relay.json").read_text(encoding="utf-8"))
+    with recording() as recorder:
+        result = function_module("billing/outbox_relay").lambda_handler(event, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    used = uses(BILLING_RELAY, recorder.calls)
+    assert {use.access for use in used} == {Access("events:PutEvents", "ServiceEventBus", "")}
+    _check(BILLING_RELAY, used, ["billing relay"])
 
 
 def test_every_function_of_the_template_is_checked() -> None:
     functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
-    assert functions == {contract.logical_id for contract in ALL} | {RELAY}
+    assert functions == {contract.logical_id for contract in ALL} | {RELAY, BILLING_RELAY}
 
 
 def test_the_allowance_is_justified() -> None:

@@ -1,4 +1,5 @@
-"""Moto-backed AWS resources, created from template.yaml so tests and deployment share one truth."""
+"""Moto-backed AWS resources, created from template.yaml and its nested stacks (read as one) so tests and
+deployment share one truth."""
 
 from __future__ import annotations
 

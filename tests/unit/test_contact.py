@@ -1,4 +1,4 @@
-"""The Contact aggregate (basic slice of SPEC §3.2): normalization, validation, events."""
+"""The Contact aggregate (the slice deals need): normalization, validation, events."""
 
 from __future__ import annotations
 

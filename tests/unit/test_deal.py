@@ -1,4 +1,4 @@
-"""The Deal aggregate: every rule of the seed deal-management and SPEC §3.1, without AWS."""
+"""The Deal aggregate: every rule of the pipeline, without AWS."""
 
 from __future__ import annotations
 

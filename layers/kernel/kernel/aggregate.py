@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
 
-from kernel.events import DomainEvent
+from kernel.events import DomainEvent, RecordedEvent
 
 
 @dataclass(kw_only=True)
@@ -17,16 +16,14 @@ class AggregateRoot:
     updated_at: datetime
     deleted_at: datetime | None = None
     # Facts recorded by the last command, written in the same transaction as the new state.
-    pending_events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
-
-    EVENT_PREFIX: ClassVar[str]
+    pending_events: list[RecordedEvent] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def record(self, name: str, data: dict[str, Any], version: str = "1.0.0") -> None:
-        self.pending_events.append(DomainEvent(f"{self.EVENT_PREFIX}.{name}", version, self.id, data))
+    def record(self, event: DomainEvent) -> None:
+        self.pending_events.append(RecordedEvent(self.id, event))
 
     def touch(self, now: datetime) -> None:
         self.updated_at = now

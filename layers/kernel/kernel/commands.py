@@ -1,4 +1,4 @@
-"""Running a command safely: If-Match preconditions and bounded retries of lost races."""
+"""Running a command safely: If-Match preconditions and bounded retries of lost races and throttled writes."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from kernel.errors import (
     Conflict,
     DomainError,
     PreconditionFailed,
+    ServiceUnavailable,
     StaleVersion,
     TransientWriteConflict,
+    WriteThrottled,
 )
 
 T = TypeVar("T")
@@ -35,6 +37,8 @@ def with_retries(ctx: RequestContext, attempt: Callable[[], T]) -> T:
     """Re-run load -> decide -> save when another writer won the race, so no update is lost.
 
     With If-Match the caller decided on a version it read, so a lost race is theirs to resolve (412).
+    A write throttled on every attempt lost no race: the caller is asked to come back later (503), not to
+    resolve a conflict (409). The last attempt decides which.
     """
     for number in range(1, MAX_ATTEMPTS + 1):
         try:
@@ -44,6 +48,9 @@ def with_retries(ctx: RequestContext, attempt: Callable[[], T]) -> T:
                 raise PreconditionFailed() from None
             if number == MAX_ATTEMPTS:
                 raise
+        except WriteThrottled:
+            if number == MAX_ATTEMPTS:
+                raise ServiceUnavailable() from None
         except TransientWriteConflict:
             if number == MAX_ATTEMPTS:
                 raise Conflict("the record is busy with concurrent writes; retry", "CONFLICT") from None

@@ -129,6 +129,12 @@ COMMON_ERRORS: tuple[ErrorCase, ...] = (
     ErrorCase("FORBIDDEN", 403, "the caller's role is not in the contract policy"),
     ErrorCase("VALIDATION_ERROR", 400, "the input breaks its schema (types, formats, unknown fields)"),
     ErrorCase("INTERNAL_ERROR", 500, "an unexpected fault; nothing was written"),
+    ErrorCase(
+        "SERVICE_UNAVAILABLE",
+        503,
+        "AWS kept throttling the request after every retry; it took no effect: send it again after the "
+        "`Retry-After` header's seconds",
+    ),
 )
 COMMAND_ERRORS: tuple[ErrorCase, ...] = (
     ErrorCase("PRECONDITION_FAILED", 412, "If-Match names a version that is no longer current"),

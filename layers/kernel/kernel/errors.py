@@ -31,7 +31,7 @@ class ValidationFailed(DomainError):
 
 
 class RuleViolated(DomainError):
-    """A command is not allowed in the aggregate's current state (400, seed codes like MOVE_STAGE_FAILED)."""
+    """A command is not allowed in the aggregate's current state (400, the operation's code, e.g. MOVE_STAGE_FAILED)."""
 
     def __init__(self, message: str, code: str):
         super().__init__(message, code)
@@ -79,8 +79,26 @@ class StaleVersion(DomainError):
         super().__init__("the record changed while the command ran; retry", "CONFLICT")
 
 
+class ServiceUnavailable(DomainError):
+    """AWS kept throttling the request after every retry (503): it took no effect, and the same request may be
+    sent again after `retry_after` seconds (the Retry-After header). Not a lost race, so never a 409."""
+
+    def __init__(
+        self,
+        message: str = "the service is busy; the request took no effect, retry after the Retry-After interval",
+        retry_after: int = 1,
+    ) -> None:
+        super().__init__(message, "SERVICE_UNAVAILABLE")
+        self.retry_after = retry_after
+
+
 class TransientWriteConflict(Exception):
-    """A write lost a transaction race or was throttled; nothing was written, retrying is safe."""
+    """A write lost a transaction race (or was throttled: WriteThrottled); nothing was written, retrying is safe."""
+
+
+class WriteThrottled(TransientWriteConflict):
+    """A write was refused for capacity or request rate, not for a race: retried like one, but when every
+    attempt is throttled the answer is ServiceUnavailable, not a conflict."""
 
 
 class AlreadyApplied(Exception):

@@ -1,31 +1,60 @@
 """Domain events and their published form.
 
-An aggregate records `DomainEvent`s; the outbox turns them into bus entries whose `detail` is
-{metadata, data}. Each context declares an `EventSpec` per event (key, version, data model); its JSON Schema,
-the AsyncAPI document and the catalogue pages are generated from those (`make docs`), and tests validate the
-payloads the domain really records against them.
+Each event is a frozen dataclass subclassing `DomainEvent`: its class names the key, version and meaning, its
+fields are the published `data`. An aggregate records instances; the outbox writes them as bus entries whose
+`detail` is {metadata, data}. The JSON Schema of every event, the AsyncAPI document and the catalogue pages are
+derived from these classes (`make docs`), and tests validate what the domain really records against them, so
+the payload is written once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class DomainEvent:
-    """A past-tense fact an aggregate recorded; `event_type` and `event_version` are a published contract."""
+    """A past-tense fact. Subclasses set KEY ("deal.won"), VERSION and DESCRIPTION; their fields are the data."""
 
-    event_type: str
-    event_version: str
+    KEY: ClassVar[str]
+    VERSION: ClassVar[str] = "1.0.0"
+    DESCRIPTION: ClassVar[str]
+    # The published schema refuses unknown fields, as consumers may rely on the exact shape.
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+    def payload(self) -> dict[str, Any]:
+        """The `data` of the bus entry: the fields, nested dataclasses as objects."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventValue:
+    """An object nested in an event's data: a fixed shape too, unknown fields refused by its schema."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event as its aggregate recorded it: which aggregate, and the fact."""
+
     aggregate_id: str
-    data: dict[str, Any]
+    event: DomainEvent
 
+    @property
+    def event_type(self) -> str:
+        return self.event.KEY
 
-class EventData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    @property
+    def event_version(self) -> str:
+        return self.event.VERSION
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.event.payload()
 
 
 class Metadata(BaseModel):
@@ -43,11 +72,22 @@ class Metadata(BaseModel):
 
 @dataclass(frozen=True)
 class EventSpec:
-    key: str
-    version: str
+    """One published event of a context: the event class and the `Source` it is published under."""
+
+    event: type[DomainEvent]
     source: str
-    data: type[EventData]
-    description: str
+
+    @property
+    def key(self) -> str:
+        return self.event.KEY
+
+    @property
+    def version(self) -> str:
+        return self.event.VERSION
+
+    @property
+    def description(self) -> str:
+        return self.event.DESCRIPTION
 
     @property
     def schema_file(self) -> str:
@@ -56,10 +96,10 @@ class EventSpec:
     def json_schema(self) -> dict[str, Any]:
         """The full EventBridge `detail`: {metadata, data}."""
         detail = create_model(
-            f"{self.data.__name__}Detail",
+            f"{self.event.__name__}Detail",
             __config__=ConfigDict(extra="forbid"),
             metadata=(Metadata, ...),
-            data=(self.data, ...),
+            data=(self.event, ...),
         )
         schema = detail.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -67,3 +107,7 @@ class EventSpec:
         schema["title"] = f"{self.key} v{self.version}"
         schema["description"] = self.description
         return schema
+
+
+def catalogue(source: str, *events: type[DomainEvent]) -> tuple[EventSpec, ...]:
+    return tuple(EventSpec(event, source) for event in events)

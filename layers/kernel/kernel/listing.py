@@ -1,4 +1,4 @@
-"""List results: items plus the pagination block of SPEC §2 (cursor, and the seed's page numbers)."""
+"""List results: items plus the pagination block (total, page size, cursor, and page numbers when asked)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import iso4217
-
 from kernel.errors import FieldIssue, ValidationFailed
 
 # 10^15 minor units (10 trillion dollars) bounds every amount, so sums of many deals stay far
@@ -20,6 +18,10 @@ def currency_exponent(code: str) -> int | None:
 
     Codes without a minor unit (XAU, XXX...) are not money a deal can be priced in.
     """
+    # Imported with the first currency checked, not with the module: loading the ISO table is a noticeable part
+    # of a cold start, and reads that only show stored money never need it.
+    import iso4217
+
     try:
         currency = iso4217.Currency(code)
     except ValueError:

@@ -4,6 +4,7 @@ docs/data-model.md is the same table in prose."""
 from __future__ import annotations
 
 from kernel.dynamodb.keys import Key, stats_shard
+from sales.contact.model import name_key
 
 __all__ = ["Key", "stats_shard"]
 
@@ -13,6 +14,13 @@ HISTORY = "HISTORY#"
 # Counter families: each is spread over `stats_shards` items (kernel.dynamodb.keys.stats_shard).
 DEAL_STATS = "DEAL"
 CONTACT_STATS = "CONTACT"
+# Forecast counters live on items of their own, per expected-close month, each month spread over this many
+# shards. Four, not `stats_shards`: even if every one of 1,000 deal writes a second went to the same month,
+# a forecast shard would take ~250 of them, ~500 WCU/s at 2 WCU per transactional ADD of an item under
+# 1 KB, half of what an item absorbs; and the longest forecast window (36 months) is 144 keys, two
+# BatchGetItems of at most 100 (with 10 shards it would be 360 keys, four requests).
+FORECAST_SHARDS = 4
+BATCH_GET_MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem
 
 
 def deal(deal_id: str) -> Key:
@@ -32,6 +40,11 @@ def email_claim(email: str) -> Key:
 
 def history(deal_id: str, version: int, index: int) -> Key:
     return {"PK": f"DEAL#{deal_id}", "SK": f"{HISTORY}{version:010d}#{index:02d}"}
+
+
+def deal_forecast_shard(month: str, shard: int) -> Key:
+    """`STATS#DEAL#FORECAST#<YYYY-MM>#<nn>`: that month's forecast counters, three per currency."""
+    return stats_shard(f"{DEAL_STATS}#FORECAST#{month}", shard)
 
 
 def owner_deal_counter(user_id: str) -> Key:
@@ -54,10 +67,6 @@ def deal_indexes(deal_id: str, status: str, stage: str, owner: str, customer: st
         "GSI4PK": f"DEAL#CUSTOMER#{customer}",
         "GSI4SK": f"{status}#{stage}#{deal_id}",
     }
-
-
-def name_key(display_name: str) -> str:
-    return " ".join(display_name.casefold().split())
 
 
 def contact_indexes(contact_id: str, display_name: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from kernel.clock import from_rfc3339, to_rfc3339
 from kernel.context import RequestContext
 from kernel.dynamodb import keys
 from kernel.dynamodb.codec import Item, from_attributes
-from kernel.events import DomainEvent
+from kernel.events import RecordedEvent
 from kernel.ids import new_id
 from kernel.settings import settings
 
@@ -27,7 +27,7 @@ RETENTION = timedelta(days=2)
 
 
 def outbox_items(
-    aggregate_pk: str, aggregate_type: str, version: int, events: list[DomainEvent], ctx: RequestContext
+    aggregate_pk: str, aggregate_type: str, version: int, events: list[RecordedEvent], ctx: RequestContext
 ) -> list[Item]:
     """A command's events as rows of its own transaction; `source` is the context that owns the table."""
     return [

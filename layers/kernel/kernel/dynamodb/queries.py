@@ -1,4 +1,7 @@
-"""Read side: index queries with cursors, totals and stats from counters. Never a Scan."""
+"""Read side: index queries with cursors, totals and stats from counters. Never a Scan.
+
+Every read here ends the request when it stays throttled after the client's retries: ServiceUnavailable.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from kernel import clients
 from kernel.dynamodb import keys
 from kernel.dynamodb.codec import Item, from_attributes, to_attributes
 from kernel.dynamodb.repository import get_item
-from kernel.errors import FieldIssue, ValidationFailed
+from kernel.errors import FieldIssue, ServiceUnavailable, ValidationFailed
 from kernel.settings import settings
 
 
@@ -116,7 +119,7 @@ def _query_args(query: IndexQuery) -> dict[str, Any]:
 
 
 def query_page(query: IndexQuery, page_size: int, cursor: str | None = None, skip: int = 0) -> Page:
-    """One page of items. `skip` serves the seed's ?page=N (walks keys, so prefer cursors)."""
+    """One page of items. `skip` serves ?page=N (walks keys, so prefer cursors)."""
     args = _query_args(query)
     start = decode_cursor(cursor, query) if cursor else None
     if skip:
@@ -128,7 +131,8 @@ def query_page(query: IndexQuery, page_size: int, cursor: str | None = None, ski
         request = {**args, "Limit": page_size - len(items)}
         if start:
             request["ExclusiveStartKey"] = start
-        response = clients.dynamodb().query(**request)
+        with clients.unavailable_when_throttled():
+            response = clients.dynamodb().query(**request)
         items.extend(from_attributes(raw) for raw in response.get("Items", []))
         start = response.get("LastEvaluatedKey")
         if not start:
@@ -147,7 +151,8 @@ def _skip(args: dict[str, Any], start: dict[str, Any] | None, count: int) -> dic
         request = {**args, "Limit": remaining}
         if start:
             request["ExclusiveStartKey"] = start
-        response = clients.dynamodb().query(**request)
+        with clients.unavailable_when_throttled():
+            response = clients.dynamodb().query(**request)
         remaining -= response.get("Count", 0)
         start = response.get("LastEvaluatedKey")
         if not start:
@@ -162,7 +167,8 @@ def count(query: IndexQuery) -> int:
     while True:
         if start:
             args["ExclusiveStartKey"] = start
-        response = clients.dynamodb().query(**args)
+        with clients.unavailable_when_throttled():
+            response = clients.dynamodb().query(**args)
         total += response.get("Count", 0)
         start = response.get("LastEvaluatedKey")
         if not start:
@@ -192,11 +198,13 @@ def get_items(item_keys: list[keys.Key]) -> list[Item | None]:
     pending: dict[str, Any] = {table: {"Keys": [to_attributes(dict(key)) for key in item_keys], "ConsistentRead": True}}
     found: dict[tuple[str, str], Item] = {}
     for _attempt in range(5):
-        response = clients.dynamodb().batch_get_item(RequestItems=pending)
+        with clients.unavailable_when_throttled():
+            response = clients.dynamodb().batch_get_item(RequestItems=pending)
         for raw in response.get("Responses", {}).get(table, []):
             item = from_attributes(raw)
             found[(item["PK"], item["SK"])] = item
         pending = response.get("UnprocessedKeys") or {}
         if not pending:
             return [found.get((key["PK"], key["SK"])) for key in item_keys]
-    raise RuntimeError("items stayed unprocessed after retries")
+    # DynamoDB leaves keys unprocessed when the read exceeds the table's capacity: throttling by another name.
+    raise ServiceUnavailable()

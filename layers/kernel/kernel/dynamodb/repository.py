@@ -26,9 +26,10 @@ A = TypeVar("A", bound=AggregateRoot)
 
 
 def get_item(key: keys.Key) -> Item | None:
-    response = clients.dynamodb().get_item(
-        TableName=settings().table_name, Key=to_attributes(dict(key)), ConsistentRead=True
-    )
+    with clients.unavailable_when_throttled():
+        response = clients.dynamodb().get_item(
+            TableName=settings().table_name, Key=to_attributes(dict(key)), ConsistentRead=True
+        )
     found = response.get("Item")
     return from_attributes(found) if found else None
 

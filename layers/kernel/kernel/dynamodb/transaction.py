@@ -17,11 +17,13 @@ from botocore.exceptions import ClientError
 from kernel import clients
 from kernel.dynamodb.codec import Item, from_attributes, to_attributes
 from kernel.dynamodb.keys import Key
-from kernel.errors import TransientWriteConflict
+from kernel.errors import TransientWriteConflict, WriteThrottled
 
 MAX_ITEMS = 100
-# Reasons that say "try again": another transaction touched the same item, or capacity ran out.
-TRANSIENT_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+# Cancellation reasons that say "try again". A race: another transaction touched the same item. Throttling:
+# the request rate or the capacity ran out, which no lost race explains, so it ends as a 503 when it persists.
+RACE_REASONS = {"TransactionConflict"}
+THROTTLING_REASONS = {"ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
 OnConditionFailed = Callable[[Item | None], Exception]
@@ -126,12 +128,10 @@ class Transaction:
 
     def _raise_for(self, error: ClientError) -> None:
         code = error.response.get("Error", {}).get("Code", "")
-        if code in {
-            "TransactionConflictException",
-            "ThrottlingException",
-            "ProvisionedThroughputExceededException",
-        }:
+        if code == "TransactionConflictException":
             raise TransientWriteConflict(code) from error
+        if code in clients.THROTTLING_CODES:
+            raise WriteThrottled(code) from error
         if code != "TransactionCanceledException":
             raise error
         reasons: list[dict[str, Any]] = list(error.response.get("CancellationReasons") or [])  # type: ignore[arg-type]
@@ -139,7 +139,10 @@ class Transaction:
             if reason.get("Code") == "ConditionalCheckFailed" and operation.on_condition_failed:
                 old = reason.get("Item")
                 raise operation.on_condition_failed(from_attributes(old) if old else None) from error
-        if any(reason.get("Code") in TRANSIENT_REASONS for reason in reasons) or not reasons:
+        # Throttling wins over a race in the same cancellation: capacity is what the caller must wait for.
+        if any(reason.get("Code") in THROTTLING_REASONS for reason in reasons):
+            raise WriteThrottled(code) from error
+        if any(reason.get("Code") in RACE_REASONS for reason in reasons) or not reasons:
             raise TransientWriteConflict(code) from error
         raise error
 

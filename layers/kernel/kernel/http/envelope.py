@@ -1,17 +1,38 @@
-"""The response envelopes of SPEC §2 (and the seed): success, list with pagination, error."""
+"""The response envelopes: success, list with pagination, error."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
 
 from kernel.errors import FieldIssue
 from kernel.listing import ListResult
 
 JSON = "application/json"
+
+
+@dataclass
+class Response:
+    """An API Gateway (REST, proxy integration) response."""
+
+    status_code: int
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None
+
+    def to_proxy(self) -> dict[str, Any]:
+        headers = dict(self.headers)
+        if self.content_type and "Content-Type" not in headers:
+            headers["Content-Type"] = self.content_type
+        return {
+            "statusCode": self.status_code,
+            "body": self.body,
+            "isBase64Encoded": False,
+            "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        }
 
 
 def _dump(payload: dict[str, Any]) -> str:
@@ -24,7 +45,7 @@ def data_of(result: Any) -> Any:
     return result
 
 
-def success(result: Any, status: int, headers: dict[str, str] | None = None) -> Response[str]:
+def success(result: Any, status: int, headers: dict[str, str] | None = None) -> Response:
     if status == 204 or result is None:
         return Response(status_code=204, body="", headers=headers or {})
     payload: dict[str, Any] = {"status": "success"}
@@ -44,7 +65,7 @@ def error(
     message: str,
     details: list[FieldIssue] | None = None,
     headers: dict[str, str] | None = None,
-) -> Response[str]:
+) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = [{"field": issue.field, "message": issue.message} for issue in details]

@@ -13,17 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from kernel import clients
 from kernel.context import RequestContext
 from kernel.contract import Contract
-from kernel.errors import DomainError, Forbidden
+from kernel.errors import DomainError, Forbidden, ServiceUnavailable
 from kernel.http import envelope, idempotency
+from kernel.http.envelope import Response
 from kernel.http.errors import BadRequest, Unauthenticated, from_validation, status_of
 from kernel.http.observability import logger, metrics, tracer
 from kernel.http.principal import principal_from
@@ -153,7 +154,7 @@ def prepare(contract: Contract, event: Mapping[str, Any], path_params: Mapping[s
     return Prepared(command, ctx, fingerprint, scoped_key)
 
 
-def run(contract: Contract, prepared: Prepared) -> Response[str]:
+def run(contract: Contract, prepared: Prepared) -> Response:
     result = contract.use_case(prepared.command, prepared.ctx)
     headers = {"X-Correlation-Id": prepared.ctx.correlation_id}
     version = getattr(result, "version", None)
@@ -167,7 +168,7 @@ def execute(
     event: Mapping[str, Any],
     path_params: Mapping[str, str],
     lambda_context: LambdaContext | None = None,
-) -> Response[str]:
+) -> Response:
     prepared = prepare(contract, event, path_params)
     if prepared.idempotency_key is None:
         return run(contract, prepared)
@@ -190,14 +191,21 @@ def _correlation_header() -> dict[str, str]:
     return {"X-Correlation-Id": correlation} if correlation else {}
 
 
-def _refused(error: DomainError) -> Response[str]:
+def _refused(error: DomainError) -> Response:
     status = status_of(error)
-    metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
-    logger.info("request refused", extra={"code": error.code, "status": status})
-    return envelope.error(status, error.code, error.message, error.details, _correlation_header())
+    headers = _correlation_header()
+    if isinstance(error, ServiceUnavailable):
+        # Throttling is no mistake of the caller's: counted apart, and the answer says when to come back.
+        metrics.add_metric(name="Throttled", unit=MetricUnit.Count, value=1)
+        logger.warning("request throttled", extra={"code": error.code, "status": status})
+        headers["Retry-After"] = str(error.retry_after)
+    else:
+        metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+        logger.info("request refused", extra={"code": error.code, "status": status})
+    return envelope.error(status, error.code, error.message, error.details, headers)
 
 
-def _fault() -> Response[str]:
+def _fault() -> Response:
     """Called while handling an exception: the caller gets a stable code, the traceback stays in the logs."""
     metrics.add_metric(name="Fault", unit=MetricUnit.Count, value=1)
     logger.exception("unexpected failure")
@@ -209,36 +217,29 @@ def _fault() -> Response[str]:
     )
 
 
-def http_handler(contract: Contract) -> Handler:
-    """The Lambda entry point for one contract: routing, envelopes, errors and telemetry."""
-    app = APIGatewayRestResolver()
+def _unexpected(error: Exception) -> Response:
+    """An exception no layer mapped. Throttling behind it (a client call outside the kernel's adapters, or a
+    library that wrapped the client's error) is still a 503 with Retry-After; anything else is a 500."""
+    if clients.throttling_code(error) is not None:
+        return _refused(ServiceUnavailable())
+    return _fault()
 
-    @app.route(contract.http.resolver_path, method=contract.http.method)
-    def endpoint(**path_params: str) -> Response[str]:
-        return execute(contract, app.current_event.raw_event, path_params, app.lambda_context)
 
-    @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
-    def domain_error(error: DomainError) -> Response[str]:
-        return _refused(error)
-
-    @app.not_found
-    def route_not_found(_error: Exception) -> Response[str]:
-        event = app.current_event
-        if event.resource == contract.http.path and event.http_method == contract.http.method:
-            # API Gateway routed this request to this operation, but a path parameter holds characters the
-            # resolver's route pattern refuses (control characters, quotes, ...): validate it as any input.
-            # Exceptions raised here bypass the resolver's exception handlers, so map them on the spot.
-            try:
-                return execute(contract, event.raw_event, event.path_parameters or {}, app.lambda_context)
-            except DomainError as error:
-                return _refused(error)
-            except Exception:
-                return _fault()
+def respond(contract: Contract, event: Mapping[str, Any], context: LambdaContext | None) -> Response:
+    """One request to the contract's operation. API Gateway has routed it already (the function serves one
+    resource and method), so there is nothing to match; a request for another route is a 404."""
+    if event.get("resource") != contract.http.path or str(event.get("httpMethod", "")).upper() != contract.http.method:
         return envelope.error(404, "ROUTE_NOT_FOUND", "no such route", headers=_correlation_header())
+    try:
+        return execute(contract, event, event.get("pathParameters") or {}, context)
+    except DomainError as error:
+        return _refused(error)
+    except Exception as error:
+        return _unexpected(error)
 
-    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-    def unexpected(_error: Exception) -> Response[str]:
-        return _fault()
+
+def http_handler(contract: Contract) -> Handler:
+    """The Lambda entry point for one contract: envelopes, errors and telemetry."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)
@@ -246,7 +247,7 @@ def http_handler(contract: Contract) -> Handler:
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_dimension(name="operation", value=contract.key)
         metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
-        return app.resolve(event, context)
+        return respond(contract, event, context).to_proxy()
 
     # Lets the template/contract consistency test see which contract a module really binds.
     lambda_handler.contract = contract

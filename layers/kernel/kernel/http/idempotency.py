@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST commands (SPEC §2), on Powertools idempotency with DynamoDB persistence.
+"""Idempotency-Key on POST commands, on Powertools idempotency with DynamoDB persistence.
 
 The key is scoped by operation and caller, and the request's canonical JSON is the payload
 fingerprint: the same key with the same request replays the first response without a second
@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kernel import clients
-from kernel.errors import Conflict, DomainError
+from kernel.errors import Conflict, DomainError, ServiceUnavailable
 from kernel.settings import settings
 
 if TYPE_CHECKING:
@@ -108,8 +108,11 @@ def once(
         raise Conflict(
             "a request with this Idempotency-Key is still running; retry shortly", "IDEMPOTENCY_IN_PROGRESS"
         ) from None
-    except IdempotencyPersistenceLayerError:
+    except IdempotencyPersistenceLayerError as error:
         if not outcome:
+            # No outcome: the command did not run, or it failed and took no effect. Throttling is a 503.
+            if clients.throttling_code(error) is not None:
+                raise ServiceUnavailable() from error
             raise
         # The command committed but its response could not be recorded: answer it anyway. A retry with
         # the key is still applied once, by the command record written in the command's own transaction.

@@ -1,4 +1,4 @@
-"""The contact operations deals rely on (SPEC §3.2, basic slice)."""
+"""The contact operations deals rely on: create, read, list, update, delete and restore."""
 
 from __future__ import annotations
 

@@ -1,13 +1,17 @@
-"""The events a contact publishes: their data models and specs."""
+"""The events a contact publishes, one class per event."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
-from kernel.events import EventData, EventSpec
+from kernel.events import DomainEvent, EventSpec, catalogue
 
 
-class ContactSnapshot(EventData):
+@dataclass(frozen=True, kw_only=True)
+class ContactSnapshot(DomainEvent):
+    """What a contact looks like after the change."""
+
     contact_id: str
     kind: Literal["organization", "person"]
     display_name: str
@@ -16,13 +20,32 @@ class ContactSnapshot(EventData):
     lifecycle: str
 
 
-class ContactRef(EventData):
+@dataclass(frozen=True, kw_only=True)
+class ContactCreated(ContactSnapshot):
+    KEY = "contact.created"
+    DESCRIPTION = "A contact was created."
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactUpdated(ContactSnapshot):
+    KEY = "contact.updated"
+    DESCRIPTION = "A contact changed."
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactDeleted(DomainEvent):
+    KEY = "contact.deleted"
+    DESCRIPTION = "A contact was soft-deleted."
+
     contact_id: str
 
 
-EVENTS: tuple[EventSpec, ...] = (
-    EventSpec("contact.created", "1.0.0", "sales", ContactSnapshot, "A contact was created."),
-    EventSpec("contact.updated", "1.0.0", "sales", ContactSnapshot, "A contact changed."),
-    EventSpec("contact.deleted", "1.0.0", "sales", ContactRef, "A contact was soft-deleted."),
-    EventSpec("contact.restored", "1.0.0", "sales", ContactRef, "A soft-deleted contact came back."),
-)
+@dataclass(frozen=True, kw_only=True)
+class ContactRestored(DomainEvent):
+    KEY = "contact.restored"
+    DESCRIPTION = "A soft-deleted contact came back."
+
+    contact_id: str
+
+
+EVENTS: tuple[EventSpec, ...] = catalogue("sales", ContactCreated, ContactUpdated, ContactDeleted, ContactRestored)

@@ -1,4 +1,4 @@
-"""The Contact aggregate: anyone Sales deals with, organization or person (SPEC §3.2, basic slice).
+"""The Contact aggregate: anyone Sales deals with, organization or person (the slice deals need so far).
 
 Email addresses are unique across live contacts; the store enforces that with one claim item per
 address, so the aggregate only normalizes and validates them.
@@ -11,11 +11,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from kernel.aggregate import AggregateRoot
 from kernel.errors import FieldIssue, ValidationFailed
 from kernel.ids import new_id
+from sales.contact.events import ContactCreated, ContactDeleted, ContactRestored, ContactSnapshot, ContactUpdated
 
 DISPLAY_NAME_MAX = 200
 EMAILS_MAX = 10
@@ -41,6 +42,11 @@ class InvalidEmail(ValueError):
 
     def __init__(self) -> None:
         super().__init__("not an email address")
+
+
+def name_key(display_name: str) -> str:
+    """How names compare and sort: casefolded, whitespace collapsed."""
+    return " ".join(display_name.casefold().split())
 
 
 def normalize_email(email: str) -> str:
@@ -122,8 +128,6 @@ def _tags(tags: list[str]) -> list[str]:
 
 @dataclass(kw_only=True)
 class Contact(AggregateRoot):
-    EVENT_PREFIX: ClassVar[str] = "contact"
-
     kind: ContactKind
     display_name: str
     owner_id: str
@@ -131,7 +135,7 @@ class Contact(AggregateRoot):
     phones: list[str] = field(default_factory=list)
     lifecycle: Lifecycle = Lifecycle.PROSPECT
     tags: list[str] = field(default_factory=list)
-    # Set by the conversion bridge only (SPEC §3.2): {"tenant_id"|"application_user_id", "bridged_at"}.
+    # Set by the conversion bridge only: {"tenant_id"|"application_user_id", "bridged_at"}.
     bridge: dict[str, Any] | None = None
 
     @classmethod
@@ -159,7 +163,7 @@ class Contact(AggregateRoot):
             created_at=now,
             updated_at=now,
         )
-        contact.record("created", contact._snapshot())
+        contact.record(contact._snapshot(ContactCreated))
         return contact
 
     def update(
@@ -192,24 +196,24 @@ class Contact(AggregateRoot):
         for field_name, value in changes.items():
             setattr(self, field_name, value)
         self.touch(now)
-        self.record("updated", self._snapshot())
+        self.record(self._snapshot(ContactUpdated))
 
     def delete(self, *, now: datetime) -> None:
         self.deleted_at = now
         self.touch(now)
-        self.record("deleted", {"contact_id": self.id})
+        self.record(ContactDeleted(contact_id=self.id))
 
     def restore(self, *, now: datetime) -> None:
         self.deleted_at = None
         self.touch(now)
-        self.record("restored", {"contact_id": self.id})
+        self.record(ContactRestored(contact_id=self.id))
 
-    def _snapshot(self) -> dict[str, Any]:
-        return {
-            "contact_id": self.id,
-            "kind": self.kind.value,
-            "display_name": self.display_name,
-            "owner_id": self.owner_id,
-            "emails": list(self.emails),
-            "lifecycle": self.lifecycle.value,
-        }
+    def _snapshot(self, event: type[ContactSnapshot]) -> ContactSnapshot:
+        return event(
+            contact_id=self.id,
+            kind=self.kind.value,
+            display_name=self.display_name,
+            owner_id=self.owner_id,
+            emails=list(self.emails),
+            lifecycle=self.lifecycle.value,
+        )

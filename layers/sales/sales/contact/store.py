@@ -68,6 +68,19 @@ class ContactRepository(Repository[Contact]):
     def from_item(self, item: Item) -> Contact:
         return contact_from_item(item)
 
+    def by_name(self, prefix: str | None, page_size: int, cursor: str | None) -> tuple[list[Contact], str | None, int]:
+        """Live contacts in name order, optionally those whose name key starts with `prefix` (name_key), with
+        the total: the live-contact counter, or a counting Query of the prefix's range."""
+        index = queries.IndexQuery("GSI1", keys.CONTACT, prefix, newest_first=False)
+        page = queries.query_page(index, page_size, cursor)
+        total = queries.count(index) if prefix else contact_counters()["all"]
+        return [contact_from_item(item) for item in page.items], page.next_cursor, total
+
+    def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]:
+        """The contact and how many live deals it has, in one BatchGetItem."""
+        item, counter = queries.get_items([keys.contact(contact_id), keys.customer_deal_counter(contact_id)])
+        return (contact_from_item(item) if item else None), queries.counters_of(counter)["all"]
+
     def owner_of_email(self, email: str) -> str | None:
         """The live holder of a normalized address (normalize_email), as its claim item names it."""
         item = get_item(keys.email_claim(email))

@@ -1,4 +1,4 @@
-"""Edge models of the contact operations (SPEC §3.2, the slice deals need)."""
+"""Edge models of the contact operations: inputs and views."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Record-level access: a partner principal acts only for its own partner id (SPEC §2 auth)."""
+"""Record-level access: a partner principal acts only for its own partner id."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The deal operations (SPEC §3.1; seeds deal-management.txt and crm-deal-win.contract.txt)."""
+"""The deal operations: the pipeline from lead to a won or lost deal, its statistics, forecast and history."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ CREATE = Contract(
     ),
     examples=(
         Example(
-            "create-seed-deal",
+            "create-an-enterprise-deal",
             NEW_DEAL,
             {"stage": "lead", "probability": 10, "source": "inbound", "status": "open", "value": 50000000},
             201,
@@ -114,7 +114,7 @@ LIST = Contract(
     kind="query",
     description="List live deals, newest first, with filters and pagination.",
     goal="Browse the pipeline.",
-    context="Pipeline table; `?page=` kept for seed compatibility, `cursor` preferred.",
+    context="Pipeline table; `?page=` is kept for clients that page by number, `cursor` is preferred.",
     http=Http("GET", "/sales/deals"),
     use_case=use.list_deals,
     input=m.DealListQuery,
@@ -147,7 +147,7 @@ UPDATE_BASIC_INFO = Contract(
     kind="command",
     description="Change a deal's name, expected close date, source, tags or assignee.",
     goal="Keep the deal's description and forecast date current.",
-    context="Negotiation moves the close date; the seed's basic-info route.",
+    context="Negotiation moves the close date and renames the deal; value and stage have their own routes.",
     http=Http("PUT", "/sales/deals/{id}/basic-info", 200, _ID),
     use_case=use.update_basic_info,
     input=m.UpdateBasicInfoInput,
@@ -178,7 +178,7 @@ UPDATE_VALUE = Contract(
     kind="command",
     description="Change the value (minor units) and currency of an open deal.",
     goal="Track the price as negotiation progresses.",
-    context="Seed Example 2 and Pattern 3.",
+    context="The price changes as negotiation progresses; the currency may change with it.",
     http=Http("PUT", "/sales/deals/{id}/value", 200, _ID),
     use_case=use.update_value,
     input=m.UpdateValueInput,
@@ -312,7 +312,7 @@ WIN = Contract(
             setup=("deal",),
         ),
         Example(
-            "seed-win",
+            "win-at-the-signed-price",
             {"deal_id": "{deal.id}", "close_date": "2025-12-31"},
             {"stage": "closed_won", "probability": 100, "actual_close_date": "2025-12-31"},
             setup=("deal",),
@@ -334,7 +334,7 @@ LOSE = Contract(
     kind="command",
     description="Mark a deal as lost, optionally with the reason.",
     goal="Close a deal as unsuccessful and learn why.",
-    context="Seed Example 3: always give a reason.",
+    context="Losing a deal without a reason teaches nothing: always give one.",
     http=Http("POST", "/sales/deals/{id}/lose", 200, _ID),
     use_case=use.lose_deal,
     input=m.LoseDealInput,
@@ -354,7 +354,7 @@ LOSE = Contract(
     ),
     examples=(
         Example(
-            "seed-lose",
+            "lose-to-a-competitor",
             {"deal_id": "{deal.id}", "close_date": "2025-12-31", "reason": "Lost to competitor - pricing"},
             {
                 "stage": "closed_lost",
@@ -381,7 +381,7 @@ DELETE = Contract(
     kind="command",
     description="Soft-delete a deal: it leaves gets, lists and stats until restored.",
     goal="Remove a deal created by mistake without losing its history.",
-    context="Seed route 9 (204 No Content).",
+    context="A soft delete: the deal leaves lists and stats, answers 204 No Content, and can be restored.",
     http=Http("DELETE", "/sales/deals/{id}", 204, _ID),
     use_case=use.delete_deal,
     input=m.DealRef,
@@ -427,7 +427,7 @@ LIST_BY_STAGE = Contract(
     kind="query",
     description="List live deals in one stage.",
     goal="See what sits in a stage.",
-    context="Seed route 10 (Example 4: deals in proposal).",
+    context="A stage column of the pipeline board, e.g. every deal in proposal.",
     http=Http("GET", "/sales/deals/stage/{stage}", 200, {"stage": "stage"}),
     use_case=use.list_by_stage,
     input=m.StageListQuery,

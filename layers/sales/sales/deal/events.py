@@ -1,21 +1,27 @@
-"""The events a deal publishes: their data models and specs (the published language of the pipeline)."""
+"""The events a deal publishes: the published language of the pipeline, one class per event."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from kernel.events import EventData, EventSpec
+from kernel.events import DomainEvent, EventSpec, EventValue, catalogue
 
 
-class ChannelData(EventData):
+@dataclass(frozen=True, kw_only=True)
+class ChannelData(EventValue):
     reseller_id: str | None
     distributor_id: str | None
     route: Literal["direct", "distributor"]
 
 
-class DealCreated(EventData):
+@dataclass(frozen=True, kw_only=True)
+class DealCreated(DomainEvent):
+    KEY = "deal.created"
+    DESCRIPTION = "A deal entered the pipeline."
+
     deal_id: str
     customer_id: str
     assigned_to: str
@@ -28,14 +34,22 @@ class DealCreated(EventData):
     expected_close_date: str | None
 
 
-class DealStageChanged(EventData):
+@dataclass(frozen=True, kw_only=True)
+class DealStageChanged(DomainEvent):
+    KEY = "deal.stage_changed"
+    DESCRIPTION = "A deal moved between open stages."
+
     deal_id: str
     from_stage: str
     to_stage: str
     probability: int
 
 
-class DealValueChanged(EventData):
+@dataclass(frozen=True, kw_only=True)
+class DealValueChanged(DomainEvent):
+    KEY = "deal.value_changed"
+    DESCRIPTION = "A deal's value or currency changed."
+
     deal_id: str
     previous_value: int
     previous_currency: str
@@ -43,12 +57,18 @@ class DealValueChanged(EventData):
     currency: str
 
 
-class DealWon(EventData):
+@dataclass(frozen=True, kw_only=True)
+class DealWon(DomainEvent):
+    KEY = "deal.won"
+    DESCRIPTION = "A deal was won: provisioning and billing start from here."
+
     deal_id: str
     customer_id: str
-    bridge: dict[str, Any] | None = Field(description="the customer's federation reference, null until bridged")
+    bridge: Annotated[
+        dict[str, Any] | None, Field(description="the customer's federation reference, null until bridged")
+    ]
     name: str
-    value: int = Field(description="final value in minor units (actual_value when given)")
+    value: Annotated[int, Field(description="final value in minor units (actual_value when given)")]
     currency: str
     close_date: str | None
     actual_value: int | None
@@ -62,7 +82,11 @@ class DealWon(EventData):
     won_at: str
 
 
-class DealLost(EventData):
+@dataclass(frozen=True, kw_only=True)
+class DealLost(DomainEvent):
+    KEY = "deal.lost"
+    DESCRIPTION = "A deal was lost."
+
     deal_id: str
     customer_id: str
     value: int
@@ -72,21 +96,21 @@ class DealLost(EventData):
     assigned_to: str
 
 
-class DealDeleted(EventData):
+@dataclass(frozen=True, kw_only=True)
+class DealDeleted(DomainEvent):
+    KEY = "deal.deleted"
+    DESCRIPTION = "A deal was soft-deleted."
+
     deal_id: str
     customer_id: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class DealRestored(DealDeleted):
-    pass
+    KEY = "deal.restored"
+    DESCRIPTION = "A soft-deleted deal came back."
 
 
-EVENTS: tuple[EventSpec, ...] = (
-    EventSpec("deal.created", "1.0.0", "sales", DealCreated, "A deal entered the pipeline."),
-    EventSpec("deal.stage_changed", "1.0.0", "sales", DealStageChanged, "A deal moved between open stages."),
-    EventSpec("deal.value_changed", "1.0.0", "sales", DealValueChanged, "A deal's value or currency changed."),
-    EventSpec("deal.won", "1.0.0", "sales", DealWon, "A deal was won: provisioning and billing start from here."),
-    EventSpec("deal.lost", "1.0.0", "sales", DealLost, "A deal was lost."),
-    EventSpec("deal.deleted", "1.0.0", "sales", DealDeleted, "A deal was soft-deleted."),
-    EventSpec("deal.restored", "1.0.0", "sales", DealRestored, "A soft-deleted deal came back."),
+EVENTS: tuple[EventSpec, ...] = catalogue(
+    "sales", DealCreated, DealStageChanged, DealValueChanged, DealWon, DealLost, DealDeleted, DealRestored
 )

@@ -1,6 +1,6 @@
 """The Deal aggregate: a sales opportunity moving through the pipeline to won or lost.
 
-Rules come from the seed (deal-management) and SPEC §3.1: stage-driven probability, skips and
+Rules: stage-driven probability, skips and
 backward moves among open stages, terminal closed stages, win/lose guards, soft delete.
 """
 
@@ -9,13 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from kernel.aggregate import AggregateRoot
 from kernel.clock import business_date, to_rfc3339, today
 from kernel.errors import FieldIssue, RuleViolated, ValidationFailed
 from kernel.ids import new_id
 from kernel.money import Money
+from sales.deal.events import (
+    ChannelData,
+    DealCreated,
+    DealDeleted,
+    DealLost,
+    DealRestored,
+    DealStageChanged,
+    DealValueChanged,
+    DealWon,
+)
 
 NAME_MAX = 200
 TAGS_MAX = 20
@@ -89,7 +99,7 @@ class ChannelRoute(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Channel:
-    """How a deal reaches the customer; partner deals fill it in (SPEC §3.6)."""
+    """How a deal reaches the customer; partner deals fill it in (reseller, distributor, route)."""
 
     reseller_id: str | None = None
     distributor_id: str | None = None
@@ -152,8 +162,6 @@ def _clean_tags(tags: list[str]) -> list[str]:
 
 @dataclass(kw_only=True)
 class Deal(AggregateRoot):
-    EVENT_PREFIX: ClassVar[str] = "deal"
-
     customer_id: str
     assigned_to: str
     name: str
@@ -221,19 +229,18 @@ class Deal(AggregateRoot):
         )
         deal.pending_stage_changes.append(StageChange(None, stage, actor, now))
         deal.record(
-            "created",
-            {
-                "deal_id": deal.id,
-                "customer_id": deal.customer_id,
-                "assigned_to": deal.assigned_to,
-                "name": deal.name,
-                "value": deal.value.amount,
-                "currency": deal.value.currency,
-                "stage": deal.stage.value,
-                "probability": deal.probability,
-                "source": deal.source.value,
-                "expected_close_date": deal.expected_close_date.isoformat() if deal.expected_close_date else None,
-            },
+            DealCreated(
+                deal_id=deal.id,
+                customer_id=deal.customer_id,
+                assigned_to=deal.assigned_to,
+                name=deal.name,
+                value=deal.value.amount,
+                currency=deal.value.currency,
+                stage=deal.stage.value,
+                probability=deal.probability,
+                source=deal.source.value,
+                expected_close_date=deal.expected_close_date.isoformat() if deal.expected_close_date else None,
+            )
         )
         return deal
 
@@ -277,18 +284,17 @@ class Deal(AggregateRoot):
         self.value = new_value
         self.touch(now)
         self.record(
-            "value_changed",
-            {
-                "deal_id": self.id,
-                "previous_value": previous.amount,
-                "previous_currency": previous.currency,
-                "value": new_value.amount,
-                "currency": new_value.currency,
-            },
+            DealValueChanged(
+                deal_id=self.id,
+                previous_value=previous.amount,
+                previous_currency=previous.currency,
+                value=new_value.amount,
+                currency=new_value.currency,
+            )
         )
 
     def move_to_stage(self, stage: Stage, *, actor: str, now: datetime) -> None:
-        """Seed MoveToStage; a move to a closed stage is a win or a loss with today's date."""
+        """Move between open stages; a move to a closed stage is a win or a loss with today's date."""
         if self.stage.is_terminal:
             raise RuleViolated(f"cannot move from terminal stage {self.stage.value}", "MOVE_STAGE_FAILED")
         if stage is Stage.INTAKE:
@@ -304,13 +310,9 @@ class Deal(AggregateRoot):
         previous = self.stage
         self._enter(stage, actor, now)
         self.record(
-            "stage_changed",
-            {
-                "deal_id": self.id,
-                "from_stage": previous.value,
-                "to_stage": stage.value,
-                "probability": self.probability,
-            },
+            DealStageChanged(
+                deal_id=self.id, from_stage=previous.value, to_stage=stage.value, probability=self.probability
+            )
         )
 
     def win(
@@ -327,7 +329,7 @@ class Deal(AggregateRoot):
         if self.stage is Stage.CLOSED_WON:
             raise RuleViolated("deal is already won", "MARK_WON_FAILED")
         close_date = business_date(close_date, "close_date")
-        # The closing price replaces the forecast value (seed crm-deal-win: actualValue).
+        # The closing price (actual_value) replaces the forecast value.
         final_value = _positive(Money(actual_value, self.value.currency)) if actual_value is not None else self.value
         cleaned_note = _clean_note(note)
         self.value = final_value
@@ -335,7 +337,7 @@ class Deal(AggregateRoot):
         self.note = cleaned_note
         self.actual_close_date = close_date
         self._enter(Stage.CLOSED_WON, actor, now)
-        self.record("won", self._won_event_data())
+        self.record(self._won_event())
 
     def lose(self, *, close_date: date, actor: str, now: datetime, reason: str | None = None) -> None:
         if self.stage is Stage.CLOSED_WON:
@@ -348,27 +350,26 @@ class Deal(AggregateRoot):
         self.actual_close_date = close_date
         self._enter(Stage.CLOSED_LOST, actor, now)
         self.record(
-            "lost",
-            {
-                "deal_id": self.id,
-                "customer_id": self.customer_id,
-                "value": self.value.amount,
-                "currency": self.value.currency,
-                "close_date": close_date.isoformat(),
-                "reason": self.loss_reason,
-                "assigned_to": self.assigned_to,
-            },
+            DealLost(
+                deal_id=self.id,
+                customer_id=self.customer_id,
+                value=self.value.amount,
+                currency=self.value.currency,
+                close_date=close_date.isoformat(),
+                reason=self.loss_reason,
+                assigned_to=self.assigned_to,
+            )
         )
 
     def delete(self, *, now: datetime) -> None:
         self.deleted_at = now
         self.touch(now)
-        self.record("deleted", {"deal_id": self.id, "customer_id": self.customer_id})
+        self.record(DealDeleted(deal_id=self.id, customer_id=self.customer_id))
 
     def restore(self, *, now: datetime) -> None:
         self.deleted_at = None
         self.touch(now)
-        self.record("restored", {"deal_id": self.id, "customer_id": self.customer_id})
+        self.record(DealRestored(deal_id=self.id, customer_id=self.customer_id))
 
     # -- internals ------------------------------------------------------------------------------
     def _enter(self, stage: Stage, actor: str, now: datetime) -> None:
@@ -377,26 +378,26 @@ class Deal(AggregateRoot):
         self.stage_entered_at = now
         self.touch(now)
 
-    def _won_event_data(self) -> dict[str, Any]:
-        """The `deal.won` payload (SPEC §4): everything provisioning and billing need, null if unknown."""
-        return {
-            "deal_id": self.id,
-            "customer_id": self.customer_id,
-            "bridge": self.customer_bridge,
-            "name": self.name,
-            "value": self.value.amount,
-            "currency": self.value.currency,
-            "close_date": self.actual_close_date.isoformat() if self.actual_close_date else None,
-            "actual_value": self.actual_value,
-            "note": self.note,
-            "assigned_to": self.assigned_to,
-            "opportunity_id": self.opportunity_id,
-            "variant_id": self.variant_id,
-            "quote_id": self.quote_id,
-            "lines": list(self.lines),
-            "channel": self.channel.as_dict(),
-            "won_at": to_rfc3339(self.updated_at),
-        }
+    def _won_event(self) -> DealWon:
+        """The `deal.won` fact: everything provisioning and billing need, null where not known."""
+        return DealWon(
+            deal_id=self.id,
+            customer_id=self.customer_id,
+            bridge=self.customer_bridge,
+            name=self.name,
+            value=self.value.amount,
+            currency=self.value.currency,
+            close_date=self.actual_close_date.isoformat() if self.actual_close_date else None,
+            actual_value=self.actual_value,
+            note=self.note,
+            assigned_to=self.assigned_to,
+            opportunity_id=self.opportunity_id,
+            variant_id=self.variant_id,
+            quote_id=self.quote_id,
+            lines=list(self.lines),
+            channel=ChannelData(**self.channel.as_dict()),
+            won_at=to_rfc3339(self.updated_at),
+        )
 
 
 def _clean_note(text: str | None) -> str | None:

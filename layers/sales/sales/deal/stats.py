@@ -1,7 +1,13 @@
-"""Pipeline counters: what one deal contributes to the stats, so stats are sums, never scans.
+"""Deal counters: what one deal contributes to the stats, so stats are sums, never scans.
 
 A command stores `counters(after) - counters(before)` in the same transaction as the deal, which
 keeps every stat exact whatever the command did (create, move, win, revalue, delete, restore).
+
+Two families, on different items. Pipeline counters (counts per status and stage, open value, won revenue)
+go to the pipeline shards, which every deal write touches: their names are bounded by stages x currencies,
+never by time, so those items stay the same size however many months deals close in. Forecast counters go
+to the item of the deal's expected-close month (sales.keys.deal_forecast_shard): names carry only the
+currency, so an item holds three counters per currency that month has seen.
 """
 
 from __future__ import annotations
@@ -29,10 +35,13 @@ def won_keys(currency: str) -> tuple[str, str]:
     return f"won#{currency}#count", f"won#{currency}#value"
 
 
-def forecast_keys(month: str, currency: str) -> tuple[str, str, str]:
-    """count, value, and value x probability (divided by 100 only when read, to stay exact)."""
-    prefix = f"forecast#{month}#{currency}"
-    return f"{prefix}#count", f"{prefix}#value", f"{prefix}#weighted"
+def forecast_keys(currency: str) -> tuple[str, str, str]:
+    """count, value, and value x probability (divided by 100 only when read, to stay exact), as named on
+    the month's forecast items: the month is in the item key."""
+    return f"{currency}#count", f"{currency}#value", f"{currency}#weighted"
+
+
+MonthCounters = dict[str, Counter[str]]  # "YYYY-MM" -> that month's forecast counters
 
 
 def scope_counters(deal: Deal | None) -> Counter[str]:
@@ -43,7 +52,7 @@ def scope_counters(deal: Deal | None) -> Counter[str]:
 
 
 def pipeline_counters(deal: Deal | None) -> Counter[str]:
-    """Everything the pipeline, won and forecast stats need from one live deal."""
+    """Everything the pipeline and won stats need from one live deal."""
     counters = scope_counters(deal)
     if deal is None or deal.is_deleted:
         return counters
@@ -54,13 +63,17 @@ def pipeline_counters(deal: Deal | None) -> Counter[str]:
         count_key, value_key = won_keys(currency)
         counters[count_key] += 1
         counters[value_key] += amount
-    if deal.stage.in_forecast and deal.expected_close_date is not None:
-        month = deal.expected_close_date.strftime("%Y-%m")
-        count_key, value_key, weighted_key = forecast_keys(month, currency)
-        counters[count_key] += 1
-        counters[value_key] += amount
-        counters[weighted_key] += amount * deal.probability
     return counters
+
+
+def forecast_counters(deal: Deal | None) -> MonthCounters:
+    """What one live deal adds to the forecast: nothing, or three counters in one month."""
+    if deal is None or deal.is_deleted or not deal.stage.in_forecast or deal.expected_close_date is None:
+        return {}
+    amount = deal.value.amount
+    count_key, value_key, weighted_key = forecast_keys(deal.value.currency)
+    month = deal.expected_close_date.strftime("%Y-%m")
+    return {month: Counter({count_key: 1, value_key: amount, weighted_key: amount * deal.probability})}
 
 
 def delta(before: Counter[str], after: Counter[str]) -> dict[str, int]:
@@ -68,3 +81,10 @@ def delta(before: Counter[str], after: Counter[str]) -> dict[str, int]:
     keys = set(before) | set(after)
     changes = {key: after.get(key, 0) - before.get(key, 0) for key in keys}
     return {key: change for key, change in sorted(changes.items()) if change}
+
+
+def forecast_delta(before: MonthCounters, after: MonthCounters) -> dict[str, dict[str, int]]:
+    """The delta of each month that changes, months in order: at most two (a deal leaves one month for
+    another), none when the forecast is untouched."""
+    months = {month: delta(before.get(month, Counter()), after.get(month, Counter())) for month in {*before, *after}}
+    return {month: changes for month, changes in sorted(months.items()) if changes}

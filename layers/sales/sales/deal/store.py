@@ -1,5 +1,5 @@
-"""Deals in the Sales table: the item mapping, the one save path with stage history and pipeline counters,
-and the reads only deals need (a deal with its history, the pipeline counters)."""
+"""Deals in the Sales table: the item mapping, the one save path with stage history and counters, and the
+reads only deals need (a deal with its history, the pipeline counters, the forecast counters of a window)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from kernel.money import Money
 from kernel.settings import settings
 from sales import keys
 from sales.deal.model import Channel, ChannelRoute, Deal, DealSource, Stage
-from sales.deal.stats import delta, pipeline_counters, scope_counters
+from sales.deal.stats import (
+    MonthCounters,
+    delta,
+    forecast_counters,
+    forecast_delta,
+    pipeline_counters,
+    scope_counters,
+)
 from sales.keys import Key
 
 
@@ -132,10 +139,20 @@ class DealRepository(Repository[Deal]):
 
     @staticmethod
     def _counters(tx: Transaction, before: Deal | None, after: Deal) -> None:
+        """The deal's counter deltas, in the command's own transaction: one pipeline shard, and the forecast
+        item of each month the deal enters or leaves (at most two), each shard picked at random per write.
+
+        A counter an ADD brings to 0 stays on its item: ADD is blind (the new value is not known here, and a
+        transaction returns none), and the one condition that could tell (`#count = :zero`) would cancel
+        the whole command when it fails. What keeps zeros harmless is where they can sit: pipeline names
+        are bounded by stages x currencies, and forecast names sit on their own month's items, three per
+        currency, so no item grows with time (docs/data-model.md, Costs and limits)."""
         tx.add_counters(
             keys.stats_shard(keys.DEAL_STATS, pick_shard(settings().stats_shards)),
             delta(pipeline_counters(before), pipeline_counters(after)),
         )
+        for month, changes in forecast_delta(forecast_counters(before), forecast_counters(after)).items():
+            tx.add_counters(keys.deal_forecast_shard(month, pick_shard(keys.FORECAST_SHARDS)), changes)
         # Owner and customer totals: the old owner loses what the new one gains on a reassignment.
         for key_of, attribute in (
             (keys.owner_deal_counter, "assigned_to"),
@@ -153,6 +170,21 @@ class DealRepository(Repository[Deal]):
 
 def deal_counters() -> Counter[str]:
     return queries.read_counters(keys.DEAL_STATS)
+
+
+def forecast_totals(months: list[str]) -> MonthCounters:
+    """Each month's forecast counters, summed over its shards: months x FORECAST_SHARDS keys in
+    BatchGetItems of at most 100 keys, so the number of requests depends on the window alone (one up to
+    25 months, two for the longest window of 36), never on the number of deals."""
+    wanted = [
+        (month, keys.deal_forecast_shard(month, shard)) for month in months for shard in range(keys.FORECAST_SHARDS)
+    ]
+    totals: MonthCounters = {month: Counter() for month in months}
+    for start in range(0, len(wanted), keys.BATCH_GET_MAX_KEYS):
+        batch = wanted[start : start + keys.BATCH_GET_MAX_KEYS]
+        for (month, _key), item in zip(batch, queries.get_items([key for _month, key in batch]), strict=True):
+            totals[month].update(queries.counters_of(item))
+    return totals
 
 
 def deal_with_history(deal_id: str) -> tuple[Item | None, list[Item]]:

@@ -1,4 +1,4 @@
-"""Deal use cases: one function per operation (SPEC §3.1)."""
+"""Deal use cases: one function per operation."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sales.contact.store import ContactRepository
 from sales.deal.access import can_see_deal
 from sales.deal.model import Deal, DealStatus, Stage
 from sales.deal.stats import ALL, forecast_keys, stage_key, status_key, won_keys
-from sales.deal.store import DealRepository, deal_counters, deal_from_item, deal_with_history
+from sales.deal.store import DealRepository, deal_counters, deal_from_item, deal_with_history, forecast_totals
 from sales.deal.views import (
     CreateDealInput,
     CurrencyTotal,
@@ -310,13 +310,11 @@ def forecast(query: ForecastQuery, ctx: RequestContext) -> ForecastView:
             f"a forecast spans at most {FORECAST_MAX_MONTHS} months", [FieldIssue("to", "range too long")]
         )
     months = [add_months(first, offset) for offset in range(span)]
-    counters = deal_counters()
-    currencies = sorted({name.split("#")[2] for name in counters if name.startswith("forecast#")})
     rows = []
-    for month in months:
-        for currency in currencies:
-            count_key, value_key, weighted_key = forecast_keys(month, currency)
-            if counters[count_key]:
+    for month, counters in forecast_totals(months).items():
+        for currency in sorted({name.split("#")[0] for name in counters}):
+            count_key, value_key, weighted_key = forecast_keys(currency)
+            if counters[count_key]:  # a month a currency has left holds zeros: not a row
                 rows.append(
                     ForecastRow(
                         month=month,

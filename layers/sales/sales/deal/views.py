@@ -1,4 +1,4 @@
-"""Edge models of the deal operations: what integrators send and receive (seed deal-management)."""
+"""Edge models of the deal operations: what integrators send (inputs) and receive (views)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ class LoseDealInput(DealRef):
 
 
 class DealListQuery(ListQuery):
-    page: int | None = Field(default=None, ge=1, le=10_000, description="seed page number (prefer cursor)")
+    page: int | None = Field(
+        default=None, ge=1, le=10_000, description="page number, for clients that page by number (prefer cursor)"
+    )
     stage: Stage | None = None
     status: DealStatus | None = None
     assigned_to: LooseId | None = None
