@@ -1,14 +1,20 @@
 """In-memory stores for unit-testing use cases without AWS: the rules use cases rely on the store for (one
-version per save, lost races refused, unique emails, no delete of a contact with live deals), nothing more."""
+version per save, lost races refused, unique emails, no delete of a contact with live deals, no deal for a
+customer that is not live), the lists in their order and the totals and counters the reads ask for, nothing
+more."""
 
 from __future__ import annotations
 
 import copy
+from collections import Counter
 
 from kernel.context import RequestContext
-from kernel.errors import Conflict, FieldIssue, StaleVersion
+from kernel.errors import Conflict, FieldIssue, ReferenceNotFound, StaleVersion
 from kernel.events import RecordedEvent
-from sales.contact.model import Contact, name_key
+from sales.contact.model import Contact
+from sales.contact.names import name_key
+from sales.deal import stats
+from sales.deal.model import Deal, DealFilter, StageChange
 
 
 class FakeContacts:
@@ -61,5 +67,98 @@ class FakeContacts:
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]:
         return self.get(contact_id), self.deal_counts.get(contact_id, 0)
 
+    def is_live(self, contact_id: str) -> bool:
+        contact = self.stored.get(contact_id)
+        return contact is not None and not contact.is_deleted
+
     def event_types(self) -> list[str]:
         return [event.event_type for event in self.published]
+
+
+class FakeDeals:
+    """Deals in memory. A save keeps the customer's live-deal count on `contacts` (what refuses deleting a
+    contact with live deals), and with `check_customer` refuses a customer that is not a live contact there."""
+
+    def __init__(self, contacts: FakeContacts | None = None) -> None:
+        self.contacts = contacts if contacts is not None else FakeContacts()
+        self.stored: dict[str, Deal] = {}
+        self.history: dict[str, list[StageChange]] = {}
+        self.published: list[RecordedEvent] = []
+        self.saves = 0
+
+    def get(self, aggregate_id: str) -> Deal | None:
+        found = self.stored.get(aggregate_id)
+        return copy.deepcopy(found) if found else None
+
+    def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
+        if before is not None and not deal.pending_events and not deal.pending_stage_changes and deal == before:
+            return
+        current = self.stored.get(deal.id)
+        if (current.version if current else 0) != deal.version:
+            raise StaleVersion()
+        if check_customer and not self.contacts.is_live(deal.customer_id):
+            raise ReferenceNotFound(
+                f"customer {deal.customer_id} is not a live contact", "CUSTOMER_NOT_FOUND", "customer_id"
+            )
+        deal.version += 1
+        self.history.setdefault(deal.id, []).extend(deal.pending_stage_changes)
+        deal.pending_stage_changes.clear()
+        self.published.extend(deal.pending_events)
+        deal.pending_events.clear()
+        self.stored[deal.id] = copy.deepcopy(deal)
+        self.contacts.deal_counts[deal.customer_id] = self.total(DealFilter(customer_id=deal.customer_id))
+        self.saves += 1
+
+    def page(
+        self, filters: DealFilter, page_size: int, cursor: str | None, page: int | None
+    ) -> tuple[list[Deal], str | None]:
+        """Newest first in the order of the index the table answers the filters with: by status and stage
+        within a customer's or an owner's deals, by stage within a status, else by id (ids grow with time)."""
+
+        def order(deal: Deal) -> tuple[str, ...]:
+            if filters.customer_id is not None or filters.assigned_to is not None:
+                return deal.status.value, deal.stage.value, deal.id
+            if filters.implied_status is not None:
+                return deal.stage.value, deal.id
+            return (deal.id,)
+
+        found = sorted(self._selected(filters), key=order, reverse=True)
+        start = int(cursor or 0) + ((page or 1) - 1) * page_size
+        more = start + page_size < len(found)
+        return [copy.deepcopy(deal) for deal in found[start : start + page_size]], str(
+            start + page_size
+        ) if more else None
+
+    def total(self, filters: DealFilter) -> int:
+        return len(self._selected(filters))
+
+    def pipeline_counters(self) -> Counter[str]:
+        totals: Counter[str] = Counter()
+        for deal in self.stored.values():
+            totals.update(stats.pipeline_counters(deal))
+        return totals
+
+    def forecast(self, months: list[str]) -> stats.MonthCounters:
+        totals: stats.MonthCounters = {month: Counter() for month in months}
+        for deal in self.stored.values():
+            for month, counters in stats.forecast_counters(deal).items():
+                if month in totals:
+                    totals[month].update(counters)
+        return totals
+
+    def with_history(self, deal_id: str) -> tuple[Deal | None, list[StageChange]]:
+        return self.get(deal_id), list(self.history.get(deal_id, []))
+
+    def event_types(self) -> list[str]:
+        return [event.event_type for event in self.published]
+
+    def _selected(self, filters: DealFilter) -> list[Deal]:
+        return [
+            deal
+            for deal in self.stored.values()
+            if not deal.is_deleted
+            and filters.stage in (None, deal.stage)
+            and filters.status in (None, deal.status)
+            and filters.assigned_to in (None, deal.assigned_to)
+            and filters.customer_id in (None, deal.customer_id)
+        ]

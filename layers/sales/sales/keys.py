@@ -4,7 +4,7 @@ docs/data-model.md is the same table in prose."""
 from __future__ import annotations
 
 from kernel.dynamodb.keys import Key, stats_shard
-from sales.contact.model import name_key
+from sales.contact.names import name_key
 
 __all__ = ["Key", "stats_shard"]
 

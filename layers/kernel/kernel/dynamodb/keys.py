@@ -1,7 +1,8 @@
-"""The keys every context's table shares: outbox rows, command records and counter shards.
+"""The keys every context's table shares: outbox rows, command records, consumed-event claims and counter
+shards.
 
 A context's own keys (its aggregates and their indexes) live in its `keys` module; this one holds only what
-the kernel's repository, outbox and queries write themselves.
+the kernel's repository, outbox, queries and event consumers write themselves.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ def command(command_key: str) -> Key:
     # Hashed: keys are caller-chosen text, the item key stays short and uniform.
     digest = hashlib.sha256(command_key.encode()).hexdigest()
     return {"PK": f"COMMAND#{digest}", "SK": "COMMAND"}
+
+
+def consumed(consumer: str, event_id: str) -> Key:
+    # One claim per consumer and event: two consumers of one event each process it once.
+    return {"PK": f"CONSUMED#{consumer}#{event_id}", "SK": "CONSUMED"}
 
 
 def stats_shard(family: str, shard: int) -> Key:

@@ -44,11 +44,6 @@ class InvalidEmail(ValueError):
         super().__init__("not an email address")
 
 
-def name_key(display_name: str) -> str:
-    """How names compare and sort: casefolded, whitespace collapsed."""
-    return " ".join(display_name.casefold().split())
-
-
 def normalize_email(email: str) -> str:
     """The one form an address is stored, claimed and searched under; raises InvalidEmail if it is none.
 

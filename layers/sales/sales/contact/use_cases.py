@@ -9,7 +9,8 @@ from kernel.commands import apply_once, create_once
 from kernel.context import RequestContext
 from kernel.errors import NotFound
 from kernel.listing import ListResult, paginate
-from sales.contact.model import Contact, name_key
+from sales.contact.model import Contact
+from sales.contact.names import name_key
 from sales.contact.store import ContactRepository
 from sales.contact.views import (
     ContactDealsQuery,
@@ -19,7 +20,7 @@ from sales.contact.views import (
     CreateContactInput,
     UpdateContactInput,
 )
-from sales.deal import use_cases as deals
+from sales.deal.use_cases import DEALS, DealStore, list_customer_deals
 from sales.deal.views import DealView
 
 
@@ -136,9 +137,9 @@ def list_contacts(
 
 
 def contact_deals(
-    query: ContactDealsQuery, ctx: RequestContext, contacts: ContactStore = CONTACTS
+    query: ContactDealsQuery, ctx: RequestContext, contacts: ContactStore = CONTACTS, deals: DealStore = DEALS
 ) -> ListResult[DealView]:
     contact, deal_count = contacts.with_deal_count(query.contact_id)
     if contact is None or contact.is_deleted:
         raise _not_found(query.contact_id)
-    return deals.list_customer_deals(query.contact_id, query.page_size, query.cursor, total=deal_count)
+    return list_customer_deals(query.contact_id, query.page_size, query.cursor, total=deal_count, deals=deals)

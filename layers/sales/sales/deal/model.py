@@ -123,6 +123,25 @@ class StageChange:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DealFilter:
+    """Which live deals a list shows: those matching every criterion given. A stage implies its status."""
+
+    stage: Stage | None = None
+    status: DealStatus | None = None
+    assigned_to: str | None = None
+    customer_id: str | None = None
+
+    @property
+    def selects_nothing(self) -> bool:
+        """A stage and a status that cannot both hold: no deal matches, so there is nothing to read."""
+        return self.stage is not None and self.status is not None and self.stage.status is not self.status
+
+    @property
+    def implied_status(self) -> DealStatus | None:
+        return self.stage.status if self.stage is not None else self.status
+
+
 def _clean_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned or len(cleaned) > NAME_MAX:

@@ -13,8 +13,9 @@ currency, so an item holds three counters per currency that month has seen.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
-from sales.deal.model import Deal, DealStatus
+from sales.deal.model import Deal, DealFilter, DealStatus, Stage
 
 ALL = "all"
 
@@ -29,6 +30,13 @@ def stage_key(stage: str) -> str:
 
 def open_value_key(stage: str, currency: str) -> str:
     return f"open#{stage}#{currency}"
+
+
+def list_counter(filters: DealFilter) -> str:
+    """The scope counter that totals a list: its stage's, else its status's, else every live deal."""
+    if filters.stage is not None:
+        return stage_key(filters.stage.value)
+    return status_key(filters.status) if filters.status is not None else ALL
 
 
 def won_keys(currency: str) -> tuple[str, str]:
@@ -88,3 +96,48 @@ def forecast_delta(before: MonthCounters, after: MonthCounters) -> dict[str, dic
     another), none when the forecast is untouched."""
     months = {month: delta(before.get(month, Counter()), after.get(month, Counter())) for month in {*before, *after}}
     return {month: changes for month, changes in sorted(months.items()) if changes}
+
+
+# -- reading the counters back ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CurrencyTotals:
+    currency: str
+    count: int
+    value: int
+    weighted: int = 0  # forecast only: value x probability, in hundredths of the currency's minor unit
+
+
+def stage_counts(counters: Counter[str]) -> dict[str, int]:
+    """Live deals per stage, every stage named (0 when it has none)."""
+    return {stage.value: counters[stage_key(stage.value)] for stage in Stage}
+
+
+def open_values(counters: Counter[str]) -> dict[str, dict[str, int]]:
+    """Open value per stage per currency, in name order; a stage or currency whose value is 0 is left out."""
+    values: dict[str, dict[str, int]] = {}
+    for name, amount in sorted(counters.items()):
+        if name.startswith("open#") and amount:
+            _, stage, currency = name.split("#")
+            values.setdefault(stage, {})[currency] = amount
+    return values
+
+
+def won_totals(counters: Counter[str]) -> list[CurrencyTotals]:
+    """Won deals and revenue per currency, currencies in order; a currency with no won deal left is no row."""
+    rows = []
+    for currency in sorted({name.split("#")[1] for name in counters if name.startswith("won#")}):
+        count_key, value_key = won_keys(currency)
+        if counters[count_key]:
+            rows.append(CurrencyTotals(currency, counters[count_key], counters[value_key]))
+    return rows
+
+
+def forecast_rows(month: Counter[str]) -> list[CurrencyTotals]:
+    """One month's forecast per currency, currencies in order; a currency that has left the month holds
+    zeros there and is no row."""
+    rows = []
+    for currency in sorted({name.split("#")[0] for name in month}):
+        count_key, value_key, weighted_key = forecast_keys(currency)
+        if month[count_key]:
+            rows.append(CurrencyTotals(currency, month[count_key], month[value_key], month[weighted_key]))
+    return rows

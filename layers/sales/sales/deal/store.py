@@ -1,5 +1,7 @@
 """Deals in the Sales table: the item mapping, the one save path with stage history and counters, and the
-reads only deals need (a deal with its history, the pipeline counters, the forecast counters of a window)."""
+reads the deal use cases ask for by intention (a page of a filtered list and its total, the pipeline counters,
+the forecast counters of a window, a deal with its history): which index, key or counter answers them is
+decided here and nowhere else."""
 
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from kernel.errors import ReferenceNotFound
 from kernel.money import Money
 from kernel.settings import settings
 from sales import keys
-from sales.deal.model import Channel, ChannelRoute, Deal, DealSource, Stage
+from sales.deal.model import Channel, ChannelRoute, Deal, DealFilter, DealSource, Stage, StageChange
 from sales.deal.stats import (
     MonthCounters,
     delta,
     forecast_counters,
     forecast_delta,
+    list_counter,
     pipeline_counters,
     scope_counters,
 )
@@ -108,6 +111,66 @@ class DealRepository(Repository[Deal]):
     def from_item(self, item: Item) -> Deal:
         return deal_from_item(item)
 
+    # -- reads -------------------------------------------------------------------------------------
+    def page(
+        self, filters: DealFilter, page_size: int, cursor: str | None, page: int | None
+    ) -> tuple[list[Deal], str | None]:
+        """One page of the live deals `filters` selects, newest first within the index's order, and the cursor
+        of the next; `page` (from 1) walks past the pages before it. The caller answers `selects_nothing`."""
+        found = queries.query_page(_index(filters), page_size, cursor, skip=((page or 1) - 1) * page_size)
+        return [deal_from_item(item) for item in found.items], found.next_cursor
+
+    def total(self, filters: DealFilter) -> int:
+        """How many live deals `filters` selects: a counter, or a counting Query for customer and owner
+        together, the one combination no counter covers."""
+        if filters.customer_id is not None and filters.assigned_to is not None:
+            return queries.count(_index(filters))
+        name = list_counter(filters)
+        if filters.customer_id is not None:
+            return queries.scope_counter(keys.customer_deal_counter(filters.customer_id))[name]
+        if filters.assigned_to is not None:
+            return queries.scope_counter(keys.owner_deal_counter(filters.assigned_to))[name]
+        return self.pipeline_counters()[name]
+
+    def pipeline_counters(self) -> Counter[str]:
+        """The pipeline counters (sales.deal.stats), summed over their shards: one BatchGetItem."""
+        return queries.read_counters(keys.DEAL_STATS)
+
+    def forecast(self, months: list[str]) -> MonthCounters:
+        """Each month's forecast counters, summed over its shards: months x FORECAST_SHARDS keys in
+        BatchGetItems of at most 100 keys, so the number of requests depends on the window alone (one up to
+        25 months, two for the longest window of 36), never on the number of deals."""
+        wanted = [
+            (month, keys.deal_forecast_shard(month, shard)) for month in months for shard in range(keys.FORECAST_SHARDS)
+        ]
+        totals: MonthCounters = {month: Counter() for month in months}
+        for start in range(0, len(wanted), keys.BATCH_GET_MAX_KEYS):
+            batch = wanted[start : start + keys.BATCH_GET_MAX_KEYS]
+            for (month, _key), item in zip(batch, queries.get_items([key for _month, key in batch]), strict=True):
+                totals[month].update(queries.counters_of(item))
+        return totals
+
+    def with_history(self, deal_id: str) -> tuple[Deal | None, list[StageChange]]:
+        """The deal, deleted or not, and its stage history oldest first, in one Query: SK 'DEAL' sorts before
+        'HISTORY#...'."""
+        args: dict[str, Any] = {
+            "TableName": settings().table_name,
+            "KeyConditionExpression": "PK = :pk AND SK <= :last",
+            "ExpressionAttributeValues": to_attributes({":pk": keys.deal(deal_id)["PK"], ":last": keys.HISTORY + "~"}),
+            "ConsistentRead": True,
+        }
+        items: list[Item] = []
+        while True:
+            response = clients.dynamodb().query(**args)
+            items.extend(from_attributes(raw) for raw in response.get("Items", []))
+            if not response.get("LastEvaluatedKey"):
+                break
+            args["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        deal = next((deal_from_item(item) for item in items if item["SK"] == keys.DEAL), None)
+        history = [_stage_change(item) for item in items if item["SK"].startswith(keys.HISTORY)]
+        return deal, history
+
+    # -- the one save path ---------------------------------------------------------------------------
     def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
         """Persist `deal` as changed from `before` (None when new), with everything it implies."""
         if unchanged(deal, before) and not deal.pending_stage_changes:
@@ -168,40 +231,28 @@ class DealRepository(Repository[Deal]):
                 tx.add_counters(key_of(new_scope), delta(scope_counters(None), scope_counters(after)))
 
 
-def deal_counters() -> Counter[str]:
-    return queries.read_counters(keys.DEAL_STATS)
+def _index(filters: DealFilter) -> queries.IndexQuery:
+    """The index that answers the filters: the customer's (owner as a post-filter), the owner's, the status's,
+    or every live deal; a status, and a stage within it, narrow the sort key."""
+    stage, status = filters.stage, filters.implied_status
+    prefix = None
+    if status is not None:
+        prefix = f"{status.value}#" + (f"{stage.value}#" if stage is not None else "")
+    if filters.customer_id is not None:
+        owner = () if filters.assigned_to is None else (("assigned_to", filters.assigned_to),)
+        return queries.IndexQuery("GSI4", f"DEAL#CUSTOMER#{filters.customer_id}", prefix, filters=owner)
+    if filters.assigned_to is not None:
+        return queries.IndexQuery("GSI3", f"DEAL#OWNER#{filters.assigned_to}", prefix)
+    if status is not None:
+        return queries.IndexQuery("GSI2", f"DEAL#STATUS#{status.value}", f"{stage.value}#" if stage else None)
+    return queries.IndexQuery("GSI1", keys.DEAL)
 
 
-def forecast_totals(months: list[str]) -> MonthCounters:
-    """Each month's forecast counters, summed over its shards: months x FORECAST_SHARDS keys in
-    BatchGetItems of at most 100 keys, so the number of requests depends on the window alone (one up to
-    25 months, two for the longest window of 36), never on the number of deals."""
-    wanted = [
-        (month, keys.deal_forecast_shard(month, shard)) for month in months for shard in range(keys.FORECAST_SHARDS)
-    ]
-    totals: MonthCounters = {month: Counter() for month in months}
-    for start in range(0, len(wanted), keys.BATCH_GET_MAX_KEYS):
-        batch = wanted[start : start + keys.BATCH_GET_MAX_KEYS]
-        for (month, _key), item in zip(batch, queries.get_items([key for _month, key in batch]), strict=True):
-            totals[month].update(queries.counters_of(item))
-    return totals
-
-
-def deal_with_history(deal_id: str) -> tuple[Item | None, list[Item]]:
-    """The deal item and its stage history in one Query: SK 'DEAL' sorts before 'HISTORY#...'."""
-    args: dict[str, Any] = {
-        "TableName": settings().table_name,
-        "KeyConditionExpression": "PK = :pk AND SK <= :last",
-        "ExpressionAttributeValues": to_attributes({":pk": keys.deal(deal_id)["PK"], ":last": keys.HISTORY + "~"}),
-        "ConsistentRead": True,
-    }
-    items: list[Item] = []
-    while True:
-        response = clients.dynamodb().query(**args)
-        items.extend(from_attributes(raw) for raw in response.get("Items", []))
-        if not response.get("LastEvaluatedKey"):
-            break
-        args["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-    deal = next((item for item in items if item["SK"] == keys.DEAL), None)
-    history = [item for item in items if item["SK"].startswith(keys.HISTORY)]
-    return deal, history
+def _stage_change(item: Item) -> StageChange:
+    from_stage = item.get("from_stage")
+    return StageChange(
+        from_stage=Stage(from_stage) if from_stage else None,
+        to_stage=Stage(item["to_stage"]),
+        actor=item["actor"],
+        at=from_rfc3339(item["at"]),
+    )

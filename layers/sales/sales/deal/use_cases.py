@@ -1,22 +1,23 @@
-"""Deal use cases: one function per operation."""
+"""Deal use cases: one function per operation, each given the stores it works with (the DynamoDB
+repositories by default, in-memory fakes in unit tests); how the table answers them is the store's business."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
-from kernel.clock import LAST_BUSINESS_MONTH, add_months, from_rfc3339, months_between, today
+from kernel.clock import LAST_BUSINESS_MONTH, add_months, months_between, to_rfc3339, today
 from kernel.commands import apply_once, create_once
 from kernel.context import RequestContext
-from kernel.dynamodb import queries
 from kernel.errors import FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from kernel.listing import ListResult, paginate
 from kernel.money import Money
-from sales import keys
 from sales.contact.store import ContactRepository
 from sales.deal.access import can_see_deal
-from sales.deal.model import Deal, DealStatus, Stage
-from sales.deal.stats import ALL, forecast_keys, stage_key, status_key, won_keys
-from sales.deal.store import DealRepository, deal_counters, deal_from_item, deal_with_history, forecast_totals
+from sales.deal.model import Deal, DealFilter, StageChange
+from sales.deal.stats import MonthCounters, forecast_rows, open_values, stage_counts, won_totals
+from sales.deal.store import DealRepository
 from sales.deal.views import (
     CreateDealInput,
     CurrencyTotal,
@@ -39,39 +40,73 @@ from sales.deal.views import (
     WonStatsView,
 )
 
-FORECAST_MAX_MONTHS = 36
+if TYPE_CHECKING:
+    # The contact use cases list a contact's deals through this module, so their store protocol is named
+    # for the type checker only; at run time the default below is the contact repository itself.
+    from sales.contact.use_cases import ContactStore
 
-_deals = DealRepository()
-_contacts = ContactRepository()
+
+class DealStore(Protocol):
+    """What the deal use cases need of storage: the DynamoDB repository, or an in-memory fake in tests."""
+
+    def get(self, aggregate_id: str) -> Deal | None: ...
+
+    def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
+        """Store `deal` as changed from `before` (None when new) with its history and counters, refusing a
+        stale version; with `check_customer`, only while its customer is a live contact."""
+        ...
+
+    def page(
+        self, filters: DealFilter, page_size: int, cursor: str | None, page: int | None
+    ) -> tuple[list[Deal], str | None]: ...
+
+    def total(self, filters: DealFilter) -> int: ...
+
+    def pipeline_counters(self) -> Counter[str]: ...
+
+    def forecast(self, months: list[str]) -> MonthCounters: ...
+
+    def with_history(self, deal_id: str) -> tuple[Deal | None, list[StageChange]]: ...
+
+
+DEALS: DealStore = DealRepository()
+CONTACTS: ContactStore = ContactRepository()
+
+FORECAST_MAX_MONTHS = 36
 
 
 def _not_found(deal_id: str) -> NotFound:
     return NotFound(f"deal {deal_id} not found", "DEAL_NOT_FOUND")
 
 
-def _load_live(deal_id: str) -> Deal:
-    deal = _deals.get(deal_id)
+def _load_live(deals: DealStore, deal_id: str) -> Deal:
+    deal = deals.get(deal_id)
     if deal is None or deal.is_deleted:
         raise _not_found(deal_id)
     return deal
 
 
-def _change(deal_id: str, ctx: RequestContext, change: Callable[[Deal], None], *, live: bool = True) -> Deal:
+def _change(
+    deals: DealStore, deal_id: str, ctx: RequestContext, change: Callable[[Deal], None], *, live: bool = True
+) -> Deal:
     def load() -> Deal:
-        deal = _load_live(deal_id) if live else _deals.get(deal_id)
+        deal = _load_live(deals, deal_id) if live else deals.get(deal_id)
         if deal is None:
             raise _not_found(deal_id)
         return deal
 
     def save(deal: Deal, before: Deal) -> None:
-        _deals.save(deal, before, ctx, check_customer=before.is_deleted and not deal.is_deleted)
+        # A restored deal counts against its customer again, so the customer must still be live.
+        deals.save(deal, before, ctx, check_customer=before.is_deleted and not deal.is_deleted)
 
-    return apply_once(ctx, deal_id, load, change, save, lambda: _deals.get(deal_id))
+    return apply_once(ctx, deal_id, load, change, save, lambda: deals.get(deal_id))
 
 
 # -- commands -------------------------------------------------------------------------------------
-def create_deal(cmd: CreateDealInput, ctx: RequestContext) -> DealView:
-    customer = _contacts.get(cmd.customer_id)
+def create_deal(
+    cmd: CreateDealInput, ctx: RequestContext, deals: DealStore = DEALS, contacts: ContactStore = CONTACTS
+) -> DealView:
+    customer = contacts.get(cmd.customer_id)
     if customer is None or customer.is_deleted:
         raise ReferenceNotFound(
             f"customer {cmd.customer_id} is not a live contact", "CUSTOMER_NOT_FOUND", "customer_id"
@@ -88,11 +123,12 @@ def create_deal(cmd: CreateDealInput, ctx: RequestContext) -> DealView:
         now=ctx.now,
         customer_bridge=customer.bridge,
     )
-    stored = create_once(ctx, deal, lambda new: _deals.save(new, None, ctx, check_customer=True), _deals.get)
+    # The customer was live when read; the save checks it still is, in the same transaction as the deal.
+    stored = create_once(ctx, deal, lambda new: deals.save(new, None, ctx, check_customer=True), deals.get)
     return DealView.of(stored)
 
 
-def update_basic_info(cmd: UpdateBasicInfoInput, ctx: RequestContext) -> DealView:
+def update_basic_info(cmd: UpdateBasicInfoInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
     def change(deal: Deal) -> None:
         deal.update_basic_info(
             now=ctx.now,
@@ -103,182 +139,123 @@ def update_basic_info(cmd: UpdateBasicInfoInput, ctx: RequestContext) -> DealVie
             assigned_to=cmd.assigned_to,
         )
 
-    return DealView.of(_change(cmd.deal_id, ctx, change))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change))
 
 
-def update_value(cmd: UpdateValueInput, ctx: RequestContext) -> DealView:
+def update_value(cmd: UpdateValueInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
     money = Money(cmd.value, cmd.currency)
-    return DealView.of(_change(cmd.deal_id, ctx, lambda deal: deal.update_value(money, now=ctx.now)))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, lambda deal: deal.update_value(money, now=ctx.now)))
 
 
-def move_stage(cmd: MoveStageInput, ctx: RequestContext) -> DealView:
+def move_stage(cmd: MoveStageInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
     return DealView.of(
-        _change(cmd.deal_id, ctx, lambda deal: deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now))
+        _change(deals, cmd.deal_id, ctx, lambda deal: deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now))
     )
 
 
-def win_deal(cmd: WinDealInput, ctx: RequestContext) -> DealView:
+def win_deal(cmd: WinDealInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
     close_date = cmd.close_date or today(ctx.now)
 
     def change(deal: Deal) -> None:
         deal.win(close_date=close_date, actual_value=cmd.actual_value, note=cmd.note, actor=ctx.actor, now=ctx.now)
 
-    return DealView.of(_change(cmd.deal_id, ctx, change))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change))
 
 
-def lose_deal(cmd: LoseDealInput, ctx: RequestContext) -> DealView:
+def lose_deal(cmd: LoseDealInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
     close_date = cmd.close_date or today(ctx.now)
 
     def change(deal: Deal) -> None:
         deal.lose(close_date=close_date, reason=cmd.reason, actor=ctx.actor, now=ctx.now)
 
-    return DealView.of(_change(cmd.deal_id, ctx, change))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change))
 
 
-def delete_deal(cmd: DealRef, ctx: RequestContext) -> None:
-    _change(cmd.deal_id, ctx, lambda deal: deal.delete(now=ctx.now))
+def delete_deal(cmd: DealRef, ctx: RequestContext, deals: DealStore = DEALS) -> None:
+    _change(deals, cmd.deal_id, ctx, lambda deal: deal.delete(now=ctx.now))
 
 
-def restore_deal(cmd: DealRef, ctx: RequestContext) -> DealView:
+def restore_deal(cmd: DealRef, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
     def change(deal: Deal) -> None:
         if deal.is_deleted:  # restoring a live deal is a no-op, so retries are harmless
             deal.restore(now=ctx.now)
 
-    return DealView.of(_change(cmd.deal_id, ctx, change, live=False))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change, live=False))
 
 
 # -- queries --------------------------------------------------------------------------------------
-def get_deal(query: DealRef, ctx: RequestContext) -> DealView:
-    deal = _load_live(query.deal_id)
+def get_deal(query: DealRef, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
+    deal = _load_live(deals, query.deal_id)
     if not can_see_deal(ctx.principal, deal):
         raise _not_found(query.deal_id)  # same answer as an unknown id: no existence leak
     return DealView.of(deal)
 
 
-def _deal_index(
-    stage: Stage | None, status: DealStatus | None, owner: str | None, customer: str | None
-) -> queries.IndexQuery | None:
-    """Pick the index that answers the filters; None when they contradict each other."""
-    if stage is not None and status is not None and stage.status is not status:
-        return None
-    status = stage.status if stage is not None else status
-    prefix = None
-    if status is not None:
-        prefix = f"{status.value}#" + (f"{stage.value}#" if stage is not None else "")
-    if customer is not None:
-        filters = (("assigned_to", owner),) if owner is not None else ()
-        return queries.IndexQuery("GSI4", f"DEAL#CUSTOMER#{customer}", prefix, filters=filters)
-    if owner is not None:
-        return queries.IndexQuery("GSI3", f"DEAL#OWNER#{owner}", prefix)
-    if status is not None:
-        return queries.IndexQuery("GSI2", f"DEAL#STATUS#{status.value}", f"{stage.value}#" if stage else None)
-    return queries.IndexQuery("GSI1", keys.DEAL)
-
-
-def _deal_total(
-    stage: Stage | None,
-    status: DealStatus | None,
-    owner: str | None,
-    customer: str | None,
-    index: queries.IndexQuery,
-) -> int:
-    counter = stage_key(stage.value) if stage else status_key(status) if status else ALL
-    if customer is not None and owner is not None:
-        return queries.count(index)
-    if customer is not None:
-        return queries.scope_counter(keys.customer_deal_counter(customer))[counter]
-    if owner is not None:
-        return queries.scope_counter(keys.owner_deal_counter(owner))[counter]
-    return deal_counters()[counter]
-
-
 def _list(
+    deals: DealStore,
+    filters: DealFilter,
     page_size: int,
     cursor: str | None,
     page: int | None,
-    *,
-    stage: Stage | None = None,
-    status: DealStatus | None = None,
-    owner: str | None = None,
-    customer: str | None = None,
     total: int | None = None,
 ) -> ListResult[DealView]:
-    index = _deal_index(stage, status, owner, customer)
-    if index is None:
+    if filters.selects_nothing:
         return paginate([], 0, page_size, None, page)
-    result = queries.query_page(index, page_size, cursor, skip=((page or 1) - 1) * page_size)
+    found, next_cursor = deals.page(filters, page_size, cursor, page)
     if total is None:
-        total = _deal_total(stage, status, owner, customer, index)
-    views = [DealView.of(deal_from_item(item)) for item in result.items]
-    return paginate(views, total, page_size, result.next_cursor, page)
+        total = deals.total(filters)
+    return paginate([DealView.of(deal) for deal in found], total, page_size, next_cursor, page)
 
 
-def list_deals(query: DealListQuery, ctx: RequestContext) -> ListResult[DealView]:
-    return _list(
-        query.page_size,
-        query.cursor,
-        query.page,
-        stage=query.stage,
-        status=query.status,
-        owner=query.assigned_to,
-        customer=query.customer_id,
+def list_deals(query: DealListQuery, ctx: RequestContext, deals: DealStore = DEALS) -> ListResult[DealView]:
+    filters = DealFilter(
+        stage=query.stage, status=query.status, assigned_to=query.assigned_to, customer_id=query.customer_id
     )
+    return _list(deals, filters, query.page_size, query.cursor, query.page)
 
 
-def list_by_stage(query: StageListQuery, ctx: RequestContext) -> ListResult[DealView]:
-    return _list(query.page_size, query.cursor, query.page, stage=query.stage)
+def list_by_stage(query: StageListQuery, ctx: RequestContext, deals: DealStore = DEALS) -> ListResult[DealView]:
+    return _list(deals, DealFilter(stage=query.stage), query.page_size, query.cursor, query.page)
 
 
 def list_customer_deals(
-    contact_id: str, page_size: int, cursor: str | None, total: int | None = None
+    contact_id: str, page_size: int, cursor: str | None, total: int | None = None, deals: DealStore = DEALS
 ) -> ListResult[DealView]:
     """`total` when the caller already read the customer's deal counter."""
-    return _list(page_size, cursor, None, customer=contact_id, total=total)
+    return _list(deals, DealFilter(customer_id=contact_id), page_size, cursor, None, total)
 
 
-def deal_history(query: DealRef, ctx: RequestContext) -> DealHistoryView:
-    item, rows = deal_with_history(query.deal_id)
-    if item is None or item.get("deleted_at") or not can_see_deal(ctx.principal, deal_from_item(item)):
+def deal_history(query: DealRef, ctx: RequestContext, deals: DealStore = DEALS) -> DealHistoryView:
+    deal, changes = deals.with_history(query.deal_id)
+    if deal is None or deal.is_deleted or not can_see_deal(ctx.principal, deal):
         raise _not_found(query.deal_id)
     entries: list[StageChangeView] = []
     previous_at = None
-    for row in rows:
-        at = from_rfc3339(row["at"])
-        seconds = int((at - previous_at).total_seconds()) if previous_at else None
+    for change in changes:
+        seconds = int((change.at - previous_at).total_seconds()) if previous_at else None
         entries.append(
             StageChangeView(
-                from_stage=row.get("from_stage"),
-                to_stage=row["to_stage"],
-                actor=row["actor"],
-                at=row["at"],
+                from_stage=change.from_stage,
+                to_stage=change.to_stage,
+                actor=change.actor,
+                at=to_rfc3339(change.at),
                 time_in_stage_seconds=seconds,
             )
         )
-        previous_at = at
-    return DealHistoryView(deal_id=query.deal_id, stage=item["stage"], entries=entries)
+        previous_at = change.at
+    return DealHistoryView(deal_id=query.deal_id, stage=deal.stage, entries=entries)
 
 
-def pipeline_stats(query: NoInput, ctx: RequestContext) -> PipelineStatsView:
-    counters = deal_counters()
-    stats = {stage.value: counters[stage_key(stage.value)] for stage in Stage}
-    open_value: dict[str, dict[str, int]] = {}
-    for name, amount in sorted(counters.items()):
-        if name.startswith("open#") and amount:
-            _, stage, currency = name.split("#")
-            open_value.setdefault(stage, {})[currency] = amount
-    return PipelineStatsView(stats=stats, open_value=open_value)
+def pipeline_stats(query: NoInput, ctx: RequestContext, deals: DealStore = DEALS) -> PipelineStatsView:
+    counters = deals.pipeline_counters()
+    return PipelineStatsView(stats=stage_counts(counters), open_value=open_values(counters))
 
 
-def won_stats(query: NoInput, ctx: RequestContext) -> WonStatsView:
-    counters = deal_counters()
-    currencies = sorted({name.split("#")[1] for name in counters if name.startswith("won#")})
-    by_currency = []
-    for currency in currencies:
-        count_key, value_key = won_keys(currency)
-        if counters[count_key]:
-            by_currency.append(
-                CurrencyTotal(currency=currency, count=counters[count_key], total_value=counters[value_key])
-            )
+def won_stats(query: NoInput, ctx: RequestContext, deals: DealStore = DEALS) -> WonStatsView:
+    by_currency = [
+        CurrencyTotal(currency=row.currency, count=row.count, total_value=row.value)
+        for row in won_totals(deals.pipeline_counters())
+    ]
     single = by_currency[0] if len(by_currency) == 1 else None
     return WonStatsView(
         count=sum(row.count for row in by_currency),
@@ -296,7 +273,7 @@ def _half_even_hundredth(amount: int) -> int:
     return quotient
 
 
-def forecast(query: ForecastQuery, ctx: RequestContext) -> ForecastView:
+def forecast(query: ForecastQuery, ctx: RequestContext, deals: DealStore = DEALS) -> ForecastView:
     now_month = today(ctx.now).isoformat()[:7]
     first = query.from_month or now_month
     # The default window is a year, cut short at the last month a business date may name.
@@ -310,18 +287,15 @@ def forecast(query: ForecastQuery, ctx: RequestContext) -> ForecastView:
             f"a forecast spans at most {FORECAST_MAX_MONTHS} months", [FieldIssue("to", "range too long")]
         )
     months = [add_months(first, offset) for offset in range(span)]
-    rows = []
-    for month, counters in forecast_totals(months).items():
-        for currency in sorted({name.split("#")[0] for name in counters}):
-            count_key, value_key, weighted_key = forecast_keys(currency)
-            if counters[count_key]:  # a month a currency has left holds zeros: not a row
-                rows.append(
-                    ForecastRow(
-                        month=month,
-                        currency=currency,
-                        count=counters[count_key],
-                        value=counters[value_key],
-                        weighted_value=_half_even_hundredth(counters[weighted_key]),
-                    )
-                )
+    rows = [
+        ForecastRow(
+            month=month,
+            currency=row.currency,
+            count=row.count,
+            value=row.value,
+            weighted_value=_half_even_hundredth(row.weighted),
+        )
+        for month, counters in deals.forecast(months).items()
+        for row in forecast_rows(counters)
+    ]
     return ForecastView(from_month=first, to_month=last, months=rows)
