@@ -468,7 +468,8 @@ shown too.
 - **first response** is the cold path as a caller waits for it (`bench/coldpath.py`): a fresh process imports
   the handler and answers its sample event (events/sales/) against a moto server holding the template's tables
   (a contact and an open deal under the sample ids, written again before every run, so commands reach their
-  write); the ratio is to the same in bare boto3: import it, create a DynamoDB client, one GetItem.
+  write); the ratio is to the same in bare boto3: import it, create a DynamoDB client, one GetItem. Both clocks
+  stop when the answer is ready (Lambda keeps the process, so its exit is never waited for).
 
 What a handler imports: its contracts module and use cases, pydantic, the Powertools logger, metrics and
 REST resolver, and `botocore.exceptions`. Not at import: boto3 (with the first client), the X-Ray SDK (only
