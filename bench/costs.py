@@ -56,6 +56,9 @@ class HotItem:
     # the same month (a quarter-end everyone forecasts), so one month's shards take them all.
     forecast_writes_per_shard_max: int = 0
     writes_per_second: int = 1000  # the simulated deal write rate
+    # The newest-first list is write-sharded (sales.keys.DEAL_INDEX_SHARDS): its busiest shard in any second.
+    list_shards: int = 1
+    list_shard_writes_max: int = 0
 
     @property
     def busiest_shard_wcu(self) -> int:
@@ -72,13 +75,13 @@ class HotItem:
 
     @property
     def list_index_wcu_per_write(self) -> int:
-        """A deal write rewrites its entry under `GSI1PK = DEAL` (projection ALL): 1 WCU per KB of it."""
+        """A deal write rewrites its entry in its newest-first list shard (projection ALL): 1 WCU per KB of it."""
         return math.ceil(self.deal_bytes / 1024)
 
     @property
     def list_index_wcu(self) -> int:
-        """WCU/s that index partition key takes at the simulated rate, every deal write being one entry write."""
-        return self.writes_per_second * self.list_index_wcu_per_write
+        """WCU/s the busiest newest-first list shard takes at the simulated rate (new deals, ids minted per write)."""
+        return self.list_shard_writes_max * self.list_index_wcu_per_write
 
 
 @dataclass
@@ -197,4 +200,19 @@ def hot_item(world: World, seconds: int = 200, writes_per_second: int = 1000) ->
         forecast_wcu_per_update=_wcu_per_transactional_update(forecast_bytes),
         forecast_writes_per_shard_max=busiest_forecast,
         writes_per_second=writes_per_second,
+        list_shards=keys.DEAL_INDEX_SHARDS,
+        list_shard_writes_max=_busiest_list_shard(seconds, writes_per_second),
     )
+
+
+def _busiest_list_shard(seconds: int, writes_per_second: int) -> int:
+    """Writes the busiest newest-first list shard takes in any simulated second: new deals, each with the id
+    the service would mint, placed by the store's own shard function."""
+    from kernel.ids import new_id
+    from sales import keys
+
+    busiest = 0
+    for _second in range(seconds):
+        landed = Counter(keys.deal_index_shard(new_id()) for _write in range(writes_per_second))
+        busiest = max(busiest, max(landed.values()))
+    return busiest

@@ -74,7 +74,7 @@ def _module(path: Path) -> str:
 
 
 # The layers a Sales function carries: the kernel with the common libraries, and the Sales package.
-SALES_LAYERS = ("KernelLayer", "SalesLayer")
+SALES_LAYERS = ("KernelLayer", "SalesStack/SalesLayer")  # the Sales layer is built in its nested stack
 
 
 def built_layer() -> Layer | None:

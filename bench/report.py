@@ -197,8 +197,9 @@ def risks(results: Results) -> list[str]:
         )
     if hot is not None and hot.list_index_wcu >= limit:
         found.append(
-            f"newest-first list index: every deal write also writes its {hot.deal_bytes:,}-byte item under "
-            f"`GSI1PK = DEAL` ({hot.list_index_wcu_per_write} WCU each), {hot.list_index_wcu:,} WCU/s at "
+            f"newest-first list index: every deal write also writes its {hot.deal_bytes:,}-byte item to one of "
+            f"{hot.list_shards} list shards ({hot.list_index_wcu_per_write} WCU each), the busiest "
+            f"{hot.list_index_wcu:,} WCU/s at "
             f"{rate:,} deal writes/s, at or over the {limit:,} WCU/s one partition absorbs; updates spread as "
             "DynamoDB splits the partition by sort key, creates (time-ordered ids) do not (see "
             "docs/data-model.md, Index partitions)"
@@ -566,12 +567,12 @@ request), whatever the number of deals.
 
 Owner and customer counters (`USER#<id>`, `CONTACT#<id>` / `COUNTER#DEALS`) take one rep's or one customer's
 writes only. Deal items ({hot.deal_bytes:,} bytes here) are written only by commands on that deal. Not an item
-but a partition: every live deal is also under `GSI1PK = DEAL` (the newest-first list, projection ALL), and
-every deal write rewrites its entry there, {hot.list_index_wcu_per_write} WCU per write at this size:
-{hot.list_index_wcu:,} WCU/s at {rate:,} deal writes a second, {index_verdict}. DynamoDB splits that partition
-by sort key under load, which spreads updates of existing deals; creates, with time-ordered ids, all land at its
-newest end, and a deal over 1 KB doubles the figure. The arithmetic and the remedy (write-sharding the list
-key) are in [data-model.md](data-model.md), Index partitions."""
+but a partition: every live deal is also in the newest-first list, write-sharded over {hot.list_shards} keys
+(`GSI1PK = DEAL#<n>`, n from a hash of the id; projection ALL), and every deal write rewrites its entry there,
+{hot.list_index_wcu_per_write} WCU per write at this size. New deals, the writes DynamoDB's partition splits
+cannot spread (time-ordered ids all land at the newest end), put at most {hot.list_shard_writes_max} a second on
+the busiest shard: **{hot.list_index_wcu:,} WCU/s** at {rate:,} deal writes a second, {index_verdict}. The
+status lists are sharded the same way; the arithmetic is in [data-model.md](data-model.md), Index partitions."""
 
 
 def _package_section(layer: Layer | None) -> str:

@@ -53,8 +53,18 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
     if kind == "get":
         return Verdict(ops == Counter({"GetItem": 1}), "1 GetItem")
     if kind == "list":
-        ok = reads == recording.requests and recording.requests <= 2 and ops.get("Query", 0) <= 2
-        return Verdict(ok, "1 page read + <= 1 read for the total")
+        # The all-deals and status/stage lists are write-sharded (sales.keys.DEAL_INDEX_SHARDS), so that no index
+        # partition key takes every deal write: their page is one Query per shard, merged in memory. A fixed
+        # number still, whatever the table holds; other lists read one partition (one page read).
+        from sales.keys import DEAL_INDEX_SHARDS
+
+        page_reads, total_reads = DEAL_INDEX_SHARDS, 1
+        ok = (
+            reads == recording.requests
+            and recording.requests <= page_reads + total_reads
+            and ops.get("Query", 0) <= page_reads + total_reads
+        )
+        return Verdict(ok, f"<= {page_reads} page reads + <= {total_reads} total read")
     if kind == "stats":
         # Two, not one: the forecast reads 4 small items per month of its window, and its longest window
         # (36 months, 144 keys) needs two BatchGetItems of at most 100 keys. Still set by the window alone,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 import pytest
 
@@ -31,6 +30,7 @@ for variable in [name for name in os.environ if name.startswith("AWS_ENDPOINT_UR
 
 from tests.support.api import Api  # noqa: E402
 from tests.support.aws import sales_world  # noqa: E402
+from tests.support.samples import days_ahead  # noqa: E402
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def api(aws: None) -> Api:
 
 @pytest.fixture
 def future() -> str:
-    return (date.today() + timedelta(days=120)).isoformat()
+    return days_ahead(120)
 
 
 @pytest.fixture

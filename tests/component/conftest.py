@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from tests.support import samples
 from tests.support.api import Api
 
 _numbers = itertools.count(1)
@@ -16,10 +16,8 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def days_ahead() -> Callable[[int], str]:
-    def build(days: int) -> str:
-        return (date.today() + timedelta(days=days)).isoformat()
-
-    return build
+    """days_ahead(n) -> the ISO date n days from today."""
+    return samples.days_ahead
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.component import store
-from tests.component.helpers import OTHER_USER, RFC3339_UTC, UNKNOWN_CONTACT, assert_error, seed_body
+from tests.support import table
 from tests.support.api import Api
+from tests.support.assertions import RFC3339_UTC, assert_error
 from tests.support.events import DEFAULT_USER
+from tests.support.samples import OTHER_USER, UNKNOWN_CONTACT, seed_body
 
 NewContact = Callable[..., dict[str, Any]]
 NewDeal = Callable[..., dict[str, Any]]
@@ -46,7 +47,7 @@ def test_create_with_defaults(api: Api) -> None:
     assert data["version"] == 1
     assert RFC3339_UTC.match(data["created_at"])
     assert reply.headers["ETag"] == '"1"'
-    [row] = store.contact_outbox(data["id"])
+    [row] = table.contact_outbox(data["id"])
     assert row["event_type"] == "contact.created"
     assert row["payload"]["emails"] == ["sales@acme.example"]
 
@@ -78,7 +79,7 @@ def test_create_rejects_bad_input(api: Api, subtests: Any) -> None:
     ]
     for change, field in cases:
         with subtests.test(change=change):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.post("/sales/contacts", {**base, **change})
             assert_error(reply, 400, "VALIDATION_ERROR", field)
     with subtests.test(change="kind missing"):
@@ -86,7 +87,7 @@ def test_create_rejects_bad_input(api: Api, subtests: Any) -> None:
 
 
 def test_duplicate_email_is_409_naming_the_existing_contact(api: Api, contact: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(
             "/sales/contacts", {"kind": "person", "display_name": "Twin", "emails": ["SALES@acme.example"]}
         )
@@ -124,7 +125,7 @@ def test_a_lookalike_of_a_taken_email_is_409_naming_the_holder_on_create_and_pat
     api: Api, contact: dict, new_contact: NewContact, spelling: str
 ) -> None:
     other = new_contact("Other", emails=["other@example.org"])
-    with store.nothing_written():
+    with table.nothing_written():
         created = api.post("/sales/contacts", {"kind": "person", "display_name": "Twin", "emails": [spelling]})
         patched = api.patch(f"/sales/contacts/{other['id']}", {"emails": [spelling]})
     for reply in (created, patched):
@@ -146,7 +147,7 @@ def test_an_accent_in_one_code_point_or_two_is_one_address(
 ) -> None:
     first = new_contact("Ren\u00e9", emails=[stored])
     assert first["emails"] == [COMPOSED], "stored composed"
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post("/sales/contacts", {"kind": "person", "display_name": "Twin", "emails": [other]})
     assert_error(reply, 409, "DUPLICATE_CONTACT", "emails")
     assert first["id"] in reply.body["error"]["message"]
@@ -161,14 +162,14 @@ def test_a_lookalike_is_stored_normalized(api: Api) -> None:
     )
     assert reply.status == 201, reply.body
     assert reply.data["emails"] == ["ada@example.org"]
-    [row] = store.contact_outbox(reply.data["id"])
+    [row] = table.contact_outbox(reply.data["id"])
     assert row["payload"]["emails"] == ["ada@example.org"]
 
 
 def test_invalid_emails_are_400_naming_the_position_without_echoing(api: Api, contact: dict, subtests: Any) -> None:
     for email in ("a@@b.example", "a@b", "ada@example", "a b@example.org", "ada@exam ple.org", "ada@printer.local"):
         with subtests.test(email=email):
-            with store.nothing_written():
+            with table.nothing_written():
                 created = api.post("/sales/contacts", {"kind": "person", "display_name": "A", "emails": [email]})
                 patched = api.patch(f"/sales/contacts/{contact['id']}", {"emails": ["ok@example.org", email]})
             assert_error(created, 400, "VALIDATION_ERROR", "emails[0]")
@@ -250,7 +251,7 @@ def test_patch_changes_only_given_fields(api: Api, contact: dict) -> None:
     assert reply.data["emails"] == contact["emails"]
     assert reply.data["version"] == 2
     assert reply.headers["ETag"] == '"2"'
-    assert store.event_types(store.contact_outbox(contact["id"])) == ["contact.created", "contact.updated"]
+    assert table.event_types(table.contact_outbox(contact["id"])) == ["contact.created", "contact.updated"]
 
 
 def test_patch_renames_and_search_follows(api: Api, contact: dict) -> None:
@@ -275,7 +276,7 @@ def test_patch_emails_moves_the_claims(api: Api, contact: dict, new_contact: New
 
 def test_patch_to_an_email_of_another_contact_is_409(api: Api, contact: dict, new_contact: NewContact) -> None:
     other = new_contact("Other", emails=["other@example.org"])
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.patch(f"/sales/contacts/{other['id']}", {"emails": ["Sales@acme.example"]})
     assert_error(reply, 409, "DUPLICATE_CONTACT")
     assert contact["id"] in reply.body["error"]["message"]
@@ -283,7 +284,7 @@ def test_patch_to_an_email_of_another_contact_is_409(api: Api, contact: dict, ne
 
 def test_patch_errors(api: Api, contact: dict) -> None:
     assert_error(api.patch(f"/sales/contacts/{UNKNOWN_CONTACT}", {"lifecycle": "active"}), 404, "CONTACT_NOT_FOUND")
-    with store.nothing_written():
+    with table.nothing_written():
         assert_error(
             api.patch(f"/sales/contacts/{contact['id']}", {"display_name": ""}), 400, "VALIDATION_ERROR", "display_name"
         )
@@ -307,7 +308,7 @@ def test_delete_then_get_404_and_email_freed(api: Api, contact: dict, new_contac
     assert api.get("/sales/contacts", query={"q": "acme"}).data == []
     # The address is free for a new contact.
     assert new_contact("Acme Again", emails=["sales@acme.example"])["emails"] == ["sales@acme.example"]
-    assert store.event_types(store.contact_outbox(contact["id"])) == ["contact.created", "contact.deleted"]
+    assert table.event_types(table.contact_outbox(contact["id"])) == ["contact.created", "contact.deleted"]
 
 
 def test_restore_brings_the_contact_back(api: Api, contact: dict) -> None:
@@ -334,7 +335,7 @@ def test_restore_live_contact_is_a_no_op_and_unknown_is_404(api: Api, contact: d
 def test_restore_when_the_email_was_taken_meanwhile_is_409(api: Api, contact: dict, new_contact: NewContact) -> None:
     api.delete(f"/sales/contacts/{contact['id']}")
     taker = new_contact("Taker", emails=["sales@acme.example"])
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/contacts/{contact['id']}/restore")
     assert_error(reply, 409, "DUPLICATE_CONTACT")
     assert taker["id"] in reply.body["error"]["message"]
@@ -344,7 +345,7 @@ def test_restore_when_the_email_was_taken_meanwhile_is_409(api: Api, contact: di
 def test_contact_with_live_deals_cannot_be_deleted(api: Api, contact: dict, new_deal: NewDeal) -> None:
     open_deal, won_deal = new_deal(), new_deal()
     api.post(f"/sales/deals/{won_deal['id']}/win", {})
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.delete(f"/sales/contacts/{contact['id']}")
     assert_error(reply, 409, "CONTACT_HAS_DEALS")
     assert api.delete(f"/sales/deals/{open_deal['id']}").status == 204
@@ -409,7 +410,7 @@ def test_contact_routes_require_a_sales_or_admin_principal(api: Api, contact: di
     partner = api.as_user(OTHER_USER, "partner", partner_id="019b72b7-0000-7000-8000-000000000001")
     for method, path, body in CONTACT_ROUTES:
         with subtests.test(route=f"{method} {path}"):
-            with store.nothing_written():
+            with table.nothing_written():
                 anonymous = api.call(method, path.format(id=contact["id"]), body, anonymous=True)
                 forbidden = partner.call(method, path.format(id=contact["id"]), body)
             assert_error(anonymous, 401, "UNAUTHENTICATED")
@@ -420,6 +421,6 @@ def test_contact_routes_require_a_sales_or_admin_principal(api: Api, contact: di
 
 def test_an_empty_or_unchanged_patch_stores_nothing(api: Api, contact: dict) -> None:
     for body in ({}, {"display_name": contact["display_name"], "lifecycle": contact["lifecycle"]}):
-        with store.nothing_written():
+        with table.nothing_written():
             reply = api.patch(f"/sales/contacts/{contact['id']}", body)
         assert reply.status == 200 and reply.data["version"] == contact["version"], reply.body

@@ -10,17 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.component import store
-from tests.component.helpers import (
-    OTHER_USER,
-    RFC3339_UTC,
-    UNKNOWN_DEAL,
-    assert_error,
-    seed_body,
-    utc_today,
-)
+from tests.support import table
 from tests.support.api import Api
+from tests.support.assertions import RFC3339_UTC, assert_error
 from tests.support.events import DEFAULT_USER
+from tests.support.samples import OTHER_USER, UNKNOWN_DEAL, seed_body, utc_today
 from tests.support.spec import DEAL_WON_KEYS
 
 NewDeal = Callable[..., dict[str, Any]]
@@ -31,8 +25,8 @@ def test_move_to_qualified_seed_payload(api: Api, deal: dict) -> None:
     reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "qualified"})
     assert reply.status == 200, reply.body
     assert (reply.data["stage"], reply.data["probability"], reply.data["status"]) == ("qualified", 25, "open")
-    rows = store.deal_outbox(deal["id"])
-    assert store.event_types(rows) == ["deal.created", "deal.stage_changed"]
+    rows = table.deal_outbox(deal["id"])
+    assert table.event_types(rows) == ["deal.created", "deal.stage_changed"]
     assert rows[-1]["payload"] == {
         "deal_id": deal["id"],
         "from_stage": "lead",
@@ -59,13 +53,13 @@ def test_skips_and_backward_moves_among_open_stages(api: Api, new_deal: NewDeal,
                     "open",
                 )
             assert reply.data["version"] == 1 + len(path)
-            rows = store.deal_outbox(deal["id"])
-            assert store.event_types(rows) == ["deal.created"] + ["deal.stage_changed"] * len(path)
+            rows = table.deal_outbox(deal["id"])
+            assert table.event_types(rows) == ["deal.created"] + ["deal.stage_changed"] * len(path)
             assert [row["aggregate_version"] for row in rows] == list(range(1, len(path) + 2))
 
 
 def test_move_to_the_same_stage_writes_nothing(api: Api, deal: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "lead"})
     assert reply.status == 200
     assert reply.data["version"] == 1
@@ -76,7 +70,7 @@ def test_closed_stages_are_terminal(api: Api, deal: dict, close: str, stage: str
     assert api.post(f"/sales/deals/{deal['id']}/{close}", {"close_date": "2025-12-31"}).status == 200
     for target in ("intake", "lead", "qualified", "proposal", "negotiation", "closed_won", "closed_lost"):
         with subtests.test(target=target):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": target})
             assert_error(reply, 400, "MOVE_STAGE_FAILED")
             assert reply.body["error"]["message"] == f"cannot move from terminal stage {stage}"
@@ -92,7 +86,7 @@ def test_seed_terminal_error_body(api: Api, deal: dict) -> None:
 
 
 def test_moving_to_intake_is_refused(api: Api, deal: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "intake"})
     assert_error(reply, 400, "MOVE_STAGE_FAILED")
 
@@ -100,10 +94,10 @@ def test_moving_to_intake_is_refused(api: Api, deal: dict) -> None:
 def test_unknown_stage_is_a_validation_error(api: Api, deal: dict, subtests: Any) -> None:
     for stage in ("won", "LEAD", "", "closed", None, 1, ["lead"]):
         with subtests.test(stage=stage):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": stage})
             assert_error(reply, 400, "VALIDATION_ERROR", "stage")
-    with store.nothing_written():
+    with table.nothing_written():
         assert_error(api.put(f"/sales/deals/{deal['id']}/stage", {}), 400, "VALIDATION_ERROR", "stage")
 
 
@@ -121,8 +115,8 @@ def test_move_to_closed_won_is_a_win_with_the_same_event(api: Api, new_deal: New
         assert reply.status == 200, reply.body
         assert (reply.data["stage"], reply.data["probability"], reply.data["status"]) == ("closed_won", 100, "won")
         assert reply.data["actual_close_date"] in {today_before, today_after}
-    won_rows, moved_rows = store.deal_outbox(via_win["id"]), store.deal_outbox(via_stage["id"])
-    assert store.event_types(won_rows) == store.event_types(moved_rows) == ["deal.created", "deal.won"]
+    won_rows, moved_rows = table.deal_outbox(via_win["id"]), table.deal_outbox(via_stage["id"])
+    assert table.event_types(won_rows) == table.event_types(moved_rows) == ["deal.created", "deal.won"]
     won_data, moved_data = won_rows[-1]["payload"], moved_rows[-1]["payload"]
     assert set(won_data) == set(moved_data) >= DEAL_WON_KEYS
     differing = {key for key in won_data if won_data[key] != moved_data[key]}
@@ -136,7 +130,7 @@ def test_move_to_closed_lost_is_a_loss(api: Api, deal: dict) -> None:
     assert reply.status == 200, reply.body
     assert (reply.data["stage"], reply.data["probability"], reply.data["status"]) == ("closed_lost", 0, "lost")
     assert reply.data["actual_close_date"] is not None
-    assert store.event_types(store.deal_outbox(deal["id"])) == ["deal.created", "deal.lost"]
+    assert table.event_types(table.deal_outbox(deal["id"])) == ["deal.created", "deal.lost"]
 
 
 # -- 7. win -----------------------------------------------------------------------------------------
@@ -176,8 +170,8 @@ def test_win_writes_deal_won_with_every_spec_key(api: Api, deal: dict, contact: 
         headers={"X-Correlation-Id": "corr-win-1"},
     )
     assert reply.status == 200, reply.body
-    rows = store.deal_outbox(deal["id"])
-    assert store.event_types(rows) == ["deal.created", "deal.won"]
+    rows = table.deal_outbox(deal["id"])
+    assert table.event_types(rows) == ["deal.created", "deal.won"]
     row = rows[-1]
     assert row["aggregate_version"] == 2
     assert row["correlation_id"] == "corr-win-1"
@@ -204,14 +198,14 @@ def test_win_writes_deal_won_with_every_spec_key(api: Api, deal: dict, contact: 
 
 def test_cannot_win_a_lost_deal(api: Api, deal: dict) -> None:
     api.post(f"/sales/deals/{deal['id']}/lose", {"reason": "pricing"})
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/deals/{deal['id']}/win", {"close_date": "2025-12-31"})
     assert_error(reply, 400, "MARK_WON_FAILED")
 
 
 def test_cannot_win_twice(api: Api, deal: dict) -> None:
     api.post(f"/sales/deals/{deal['id']}/win", {"close_date": "2025-12-31"})
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/deals/{deal['id']}/win", {"close_date": "2025-12-30", "actual_value": 1})
     assert_error(reply, 400, "MARK_WON_FAILED")
 
@@ -229,7 +223,7 @@ def test_win_rejects_bad_input(api: Api, deal: dict, subtests: Any) -> None:
     ]
     for body, field in cases:
         with subtests.test(body=body):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.post(f"/sales/deals/{deal['id']}/win", body)
             assert_error(reply, 400, "VALIDATION_ERROR", field)
 
@@ -249,22 +243,22 @@ def test_lose_seed_payload(api: Api, deal: dict) -> None:
     assert reply.data["status"] == "lost"
     assert reply.data["actual_close_date"] == "2025-12-31"
     assert reply.data["loss_reason"] == "Lost to competitor - pricing"
-    rows = store.deal_outbox(deal["id"])
-    assert store.event_types(rows) == ["deal.created", "deal.lost"]
+    rows = table.deal_outbox(deal["id"])
+    assert table.event_types(rows) == ["deal.created", "deal.lost"]
     assert rows[-1]["payload"]["reason"] == "Lost to competitor - pricing"
     assert rows[-1]["payload"]["close_date"] == "2025-12-31"
 
 
 def test_cannot_lose_a_won_deal(api: Api, deal: dict) -> None:
     api.post(f"/sales/deals/{deal['id']}/win", {"close_date": "2025-12-31"})
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/deals/{deal['id']}/lose", {"close_date": "2025-12-31", "reason": "oops"})
     assert_error(reply, 400, "MARK_LOST_FAILED")
 
 
 def test_cannot_lose_twice(api: Api, deal: dict) -> None:
     api.post(f"/sales/deals/{deal['id']}/lose", {"reason": "first"})
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/deals/{deal['id']}/lose", {"reason": "second"})
     assert_error(reply, 400, "MARK_LOST_FAILED")
     assert api.get(f"/sales/deals/{deal['id']}").data["loss_reason"] == "first"
@@ -281,17 +275,17 @@ def test_delete_is_soft_and_answers_204(api: Api, deal: dict) -> None:
     assert reply.body is None
     assert_error(api.get(f"/sales/deals/{deal['id']}"), 404, "DEAL_NOT_FOUND")
     # Soft: the item is kept with its deletion time, and deal.deleted is in the outbox.
-    [item] = store.partition(f"DEAL#{deal['id']}", "DEAL")
+    [item] = table.partition(f"DEAL#{deal['id']}", "DEAL")
     assert item["deleted_at"]
-    rows = store.deal_outbox(deal["id"])
-    assert store.event_types(rows) == ["deal.created", "deal.deleted"]
+    rows = table.deal_outbox(deal["id"])
+    assert table.event_types(rows) == ["deal.created", "deal.deleted"]
     assert rows[-1]["payload"] == {"deal_id": deal["id"], "customer_id": deal["customer_id"]}
 
 
 def test_a_deleted_deal_refuses_every_command_with_404(api: Api, deal: dict) -> None:
     api.delete(f"/sales/deals/{deal['id']}")
     path = f"/sales/deals/{deal['id']}"
-    with store.nothing_written():
+    with table.nothing_written():
         for reply in (
             api.delete(path),
             api.put(f"{path}/stage", {"stage": "qualified"}),
@@ -312,11 +306,11 @@ def test_restore_brings_the_deal_back(api: Api, deal: dict) -> None:
     assert reply.data["stage"] == "lead"
     assert reply.data["version"] == 3
     assert api.get(f"/sales/deals/{deal['id']}").status == 200
-    assert store.event_types(store.deal_outbox(deal["id"])) == ["deal.created", "deal.deleted", "deal.restored"]
+    assert table.event_types(table.deal_outbox(deal["id"])) == ["deal.created", "deal.deleted", "deal.restored"]
 
 
 def test_restore_of_a_live_deal_changes_nothing(api: Api, deal: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/deals/{deal['id']}/restore")
     assert reply.status == 200
     assert reply.data["version"] == 1
@@ -329,7 +323,7 @@ def test_restore_unknown_deal_is_404(api: Api) -> None:
 def test_restore_needs_a_live_customer(api: Api, deal: dict, contact: dict) -> None:
     assert api.delete(f"/sales/deals/{deal['id']}").status == 204
     assert api.delete(f"/sales/contacts/{contact['id']}").status == 204
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post(f"/sales/deals/{deal['id']}/restore")
     assert_error(reply, 422, "CUSTOMER_NOT_FOUND", "customer_id")
     assert api.post(f"/sales/contacts/{contact['id']}/restore").status == 200
@@ -364,7 +358,7 @@ def test_stale_if_match_is_412_and_writes_nothing(api: Api, deal: dict) -> None:
     stale = api.get(f"/sales/deals/{deal['id']}").headers["ETag"]
     api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "qualified"})
     path = f"/sales/deals/{deal['id']}"
-    with store.nothing_written():
+    with table.nothing_written():
         for reply in (
             api.put(f"{path}/stage", {"stage": "proposal"}, headers={"If-Match": stale}),
             api.put(f"{path}/value", {"value": 1, "currency": "USD"}, headers={"If-Match": stale}),
@@ -383,7 +377,7 @@ def test_a_future_version_in_if_match_is_412_too(api: Api, deal: dict) -> None:
 
 
 def test_malformed_if_match_is_400(api: Api, deal: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "qualified"}, headers={"If-Match": "abc"})
     assert_error(reply, 400, "VALIDATION_ERROR")
 
@@ -474,8 +468,8 @@ def test_each_command_writes_its_events_with_the_version_it_produced(api: Api, d
     api.post(f"{path}/win", {"actual_value": 58000000})
     api.delete(path)
     api.post(f"{path}/restore")
-    rows = store.deal_outbox(deal["id"])
-    assert store.event_types(rows) == [
+    rows = table.deal_outbox(deal["id"])
+    assert table.event_types(rows) == [
         "deal.created",
         "deal.value_changed",
         "deal.stage_changed",
@@ -493,12 +487,12 @@ def test_each_command_writes_its_events_with_the_version_it_produced(api: Api, d
 def test_failed_commands_write_no_event(api: Api, deal: dict) -> None:
     path = f"/sales/deals/{deal['id']}"
     api.post(f"{path}/win", {})
-    with store.nothing_written():
+    with table.nothing_written():
         assert api.put(f"{path}/stage", {"stage": "lead"}).status == 400
         assert api.post(f"{path}/win", {}).status == 400
         assert api.post(f"{path}/lose", {}).status == 400
         assert api.put(f"{path}/value", {"value": 5, "currency": "USD"}).status == 400
-    assert store.event_types(store.deal_outbox(deal["id"])) == ["deal.created", "deal.won"]
+    assert table.event_types(table.deal_outbox(deal["id"])) == ["deal.created", "deal.won"]
 
 
 # -- seed usage examples --------------------------------------------------------------------------
@@ -593,7 +587,7 @@ def test_pattern_2_full_pipeline(api: Api, deal: dict) -> None:
     reply = api.post(f"/sales/deals/{deal['id']}/win", {"close_date": "2025-12-31"})
     assert reply.status == 200
     assert reply.data["version"] == 5
-    assert store.event_types(store.deal_outbox(deal["id"])) == [
+    assert table.event_types(table.deal_outbox(deal["id"])) == [
         "deal.created",
         "deal.stage_changed",
         "deal.stage_changed",
@@ -612,7 +606,7 @@ def test_pattern_3_price_negotiation(api: Api, deal: dict) -> None:
 def test_won_event_after_actual_value_matches_the_stored_deal(api: Api, deal: dict) -> None:
     reply = api.put(f"/sales/deals/{deal['id']}/stage", {"stage": "closed_won"})
     stored = api.get(f"/sales/deals/{deal['id']}").data
-    payload = store.deal_outbox(deal["id"])[-1]["payload"]
+    payload = table.deal_outbox(deal["id"])[-1]["payload"]
     assert set(payload) >= DEAL_WON_KEYS
     for key in ("customer_id", "name", "value", "currency", "assigned_to", "note", "actual_value"):
         assert payload[key] == stored[key], key

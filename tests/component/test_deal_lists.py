@@ -13,9 +13,11 @@ import pytest
 from kernel import clients
 from kernel.dynamodb import queries
 from kernel.settings import settings
-from tests.component.helpers import OTHER_USER, SEED_REP, assert_error
+from sales import keys
 from tests.support.api import Api
+from tests.support.assertions import assert_error
 from tests.support.events import DEFAULT_USER
+from tests.support.samples import OTHER_USER, SEED_REP
 
 NewDeal = Callable[..., dict[str, Any]]
 
@@ -184,7 +186,10 @@ def test_forged_cursors_are_400_on_cursor_and_never_reach_dynamodb(
         new_deal()
     stranger = new_contact()
     deals, customer_deals = "/sales/deals", f"/sales/contacts/{contact['id']}/deals"
-    all_deals = queries.IndexQuery("GSI1", "DEAL")
+    # The all-deals and status lists are write-sharded: their cursor is the signed last sort key of the page,
+    # `{"GSI1SK": {"S": <id>}}`; the other lists' cursor is the signed LastEvaluatedKey of their one partition.
+    all_deals = queries.IndexQuery("GSI1", keys.DEAL_LIST, shards=keys.DEAL_INDEX_SHARDS)
+    open_leads = queries.IndexQuery("GSI2", keys.deal_status_list("open"), "lead#", shards=keys.DEAL_INDEX_SHARDS)
     of_customer = queries.IndexQuery("GSI4", f"DEAL#CUSTOMER#{contact['id']}")
 
     def next_cursor(path: str, **query: str) -> str:
@@ -198,32 +203,54 @@ def test_forged_cursors_are_400_on_cursor_and_never_reach_dynamodb(
     by_customer = next_cursor(customer_deals)
     leads = next_cursor(deals, stage="lead")
     mine_of_customer = next_cursor(deals, customer_id=contact["id"], assigned_to=DEFAULT_USER)
-    start_key = queries.decode_cursor(first, all_deals)
+    last_id = queries.decode_cursor(first, all_deals)["GSI1SK"]["S"]
+    assert set(queries.decode_cursor(first, all_deals)) == {"GSI1SK"}
+    # The start key a cursor of the one-partition list carried before the list was sharded.
+    legacy_key = {
+        "PK": {"S": f"DEAL#{last_id}"},
+        "SK": {"S": "DEAL"},
+        "GSI1PK": {"S": "DEAL"},
+        "GSI1SK": {"S": last_id},
+    }
+    one_partition = queries.IndexQuery("GSI1", keys.DEAL_LIST)
 
     # (case, path, filters, cursor): every one a 400 naming `cursor`, refused before any Query.
     cases: list[tuple[str, str, dict[str, str], str]] = [
-        ("missing-SK", deals, {}, resigned(first, all_deals, lambda key: key.pop("SK"))),
-        ("missing-PK", deals, {}, resigned(first, all_deals, lambda key: key.pop("PK"))),
-        ("missing-GSI1PK", deals, {}, resigned(first, all_deals, lambda key: key.pop("GSI1PK"))),
+        ("missing-sort-key", deals, {}, resigned(first, all_deals, lambda key: key.pop("GSI1SK"))),
         ("missing-GSI-SK", customer_deals, {}, resigned(by_customer, of_customer, lambda key: key.pop("GSI4SK"))),
+        ("missing-SK-one-partition", customer_deals, {}, resigned(by_customer, of_customer, lambda key: key.pop("SK"))),
+        ("another-index-sort-key", deals, {}, resigned(
+            first, all_deals, lambda key: key.update(GSI2SK=key.pop("GSI1SK")))),
         ("extra-attribute", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI2PK={"S": "x"}))),
-        ("number-value", deals, {}, resigned(first, all_deals, lambda key: key.update(SK={"N": "1"}))),
-        ("list-value", deals, {}, resigned(first, all_deals, lambda key: key.update(SK={"L": []}))),
-        ("bare-string-value", deals, {}, resigned(first, all_deals, lambda key: key.update(SK="DEAL"))),
+        ("number-value", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1SK={"N": "1"}))),
+        ("list-value", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1SK={"L": []}))),
+        ("bare-string-value", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1SK=last_id))),
+        ("two-types", deals, {}, resigned(first, all_deals, lambda key: key["GSI1SK"].update(N="1"))),
+        ("empty-sort-key", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1SK={"S": ""}))),
+        ("oversized-sort-key", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1SK={"S": "f" * 1025}))),
+        ("a-shard-partition", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1PK={"S": "DEAL#0"}))),
         ("tampered-partition", deals, {}, resigned(first, all_deals, lambda key: key.update(GSI1PK={"S": "CONTACT"}))),
+        ("legacy-key-signed-now", deals, {}, queries.encode_cursor(legacy_key, all_deals)),
+        ("legacy-cursor", deals, {}, queries.encode_cursor(legacy_key, one_partition)),
+        ("right-shape-one-partition-scope", deals, {}, queries.encode_cursor(
+            {"GSI1SK": {"S": last_id}}, one_partition)),
         ("tampered-partition-unsigned", deals, {}, flipped(first)),
         ("outside-the-prefix", deals, {"stage": "lead"}, resigned(
             leads,
-            queries.IndexQuery("GSI2", "DEAL#STATUS#open", "lead#"),
+            open_leads,
             lambda key: key.update(GSI2SK={"S": "qualified#" + key["GSI2SK"]["S"].split("#", 1)[1]}),
         )),
         ("not-a-key", deals, {}, resigned(first, all_deals, lambda key: key.clear())),
+        ("not-an-object", deals, {}, queries.encode_cursor([last_id], all_deals)),  # type: ignore[arg-type]
         ("another-list", customer_deals, {}, first),
+        ("status-list-cursor", deals, {}, leads),
+        ("all-deals-cursor-on-a-status-list", deals, {"stage": "lead"}, first),
         ("another-customer", f"/sales/contacts/{stranger['id']}/deals", {}, by_customer),
         ("another-stage", deals, {"stage": "qualified"}, leads),
         ("another-filter-same-index", deals, {"customer_id": contact["id"]}, mine_of_customer),
         ("another-key", deals, {}, signed_with_another_key(first, all_deals, monkeypatch)),
-        ("old-format-missing-SK", deals, {}, old_format(without(start_key, "SK"), ["GSI1", "DEAL", None])),
+        ("old-format-missing-SK", deals, {}, old_format(without(legacy_key, "SK"), ["GSI1", "DEAL", None])),
+        ("old-format-sort-key", deals, {}, old_format({"GSI1SK": {"S": last_id}}, ["GSI1", "DEAL", None])),
         ("old-format-missing-GSI-SK", customer_deals, {}, old_format(
             without(queries.decode_cursor(by_customer, of_customer), "GSI4SK"),
             ["GSI4", f"DEAL#CUSTOMER#{contact['id']}", None],

@@ -16,9 +16,9 @@ from kernel.money import Money
 from sales import keys
 from sales.deal.model import Deal, DealSource, Stage
 from sales.deal.store import DealRepository
-from tests.component import store
-from tests.component.helpers import assert_error
+from tests.support import table
 from tests.support.api import Api
+from tests.support.assertions import assert_error
 from tests.support.events import DEFAULT_USER
 
 NewDeal = Callable[..., dict[str, Any]]
@@ -427,7 +427,7 @@ def counter_items() -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]
     """The pipeline shard items, and the forecast items by month, as stored."""
     pipeline: list[dict[str, Any]] = []
     months: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item in store.all_items():
+    for item in table.scan():
         if PIPELINE_SHARD.fullmatch(item["PK"]):
             pipeline.append(item)
         elif match := FORECAST_ITEM.fullmatch(item["PK"]):

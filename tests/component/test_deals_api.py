@@ -8,19 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests.component import store
-from tests.component.helpers import (
-    OTHER_USER,
-    RFC3339_UTC,
-    SEED_CUSTOMER,
-    SEED_REP,
-    UNKNOWN_DEAL,
-    assert_error,
-    seed_body,
-    utc_today,
-)
+from tests.support import table
 from tests.support.api import Api
+from tests.support.assertions import RFC3339_UTC, assert_error
 from tests.support.events import DEFAULT_USER
+from tests.support.samples import OTHER_USER, SEED_CUSTOMER, SEED_REP, UNKNOWN_DEAL, seed_body, utc_today
 
 NewDeal = Callable[..., dict[str, Any]]
 
@@ -109,7 +101,7 @@ def test_create_in_other_currencies_and_at_the_bounds(api: Api, contact: dict, f
 def test_create_writes_the_deal_its_history_and_deal_created_in_one_go(api: Api, contact: dict, future: str) -> None:
     reply = api.post("/sales/deals", seed_body(contact["id"], future), headers={"X-Correlation-Id": "corr-create-1"})
     deal_id = reply.data["id"]
-    [row] = store.deal_outbox(deal_id)
+    [row] = table.deal_outbox(deal_id)
     assert row["event_type"] == "deal.created"
     assert row["event_version"] == "1.0.0"
     assert row["source"] == "sales"
@@ -133,7 +125,7 @@ def test_create_writes_the_deal_its_history_and_deal_created_in_one_go(api: Api,
         "source": "inbound",
         "expected_close_date": future,
     }
-    [history] = store.partition(f"DEAL#{deal_id}", "HISTORY#")
+    [history] = table.partition(f"DEAL#{deal_id}", "HISTORY#")
     assert (history.get("from_stage"), history["to_stage"], history["actor"]) == (None, "lead", DEFAULT_USER)
 
 
@@ -172,13 +164,13 @@ BAD_CREATE_INPUT: list[tuple[dict[str, Any], str]] = [
 def test_create_rejects_bad_input_and_writes_nothing(api: Api, contact: dict, future: str, subtests: Any) -> None:
     for change, field in BAD_CREATE_INPUT:
         with subtests.test(change=change):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.post("/sales/deals", {**seed_body(contact["id"], future), **change})
             assert_error(reply, 400, "VALIDATION_ERROR", field)
 
 
 def test_create_rejects_today_as_expected_close_date(api: Api, contact: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post("/sales/deals", seed_body(contact["id"], utc_today()))
     assert_error(reply, 400, "VALIDATION_ERROR", "expected_close_date")
 
@@ -197,7 +189,7 @@ def test_create_requires_each_seed_field(api: Api, contact: dict, future: str, s
         with subtests.test(missing=missing):
             body = seed_body(contact["id"], future)
             del body[missing]
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.post("/sales/deals", body)
             # Error details name fields as the API documents them: snake_case.
             assert_error(reply, 400, "VALIDATION_ERROR", missing)
@@ -206,14 +198,14 @@ def test_create_requires_each_seed_field(api: Api, contact: dict, future: str, s
 def test_create_rejects_bodies_that_are_not_a_json_object(api: Api, subtests: Any) -> None:
     for raw in ("{not json", "[]", '"text"', "NaN", '{"value": NaN}', ""):
         with subtests.test(raw=raw):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.call("POST", "/sales/deals", raw_body=raw)
             assert reply.status == 400, reply.body
             assert reply.error_code in {"MALFORMED_JSON", "VALIDATION_ERROR"}
 
 
 def test_create_for_an_unknown_customer_is_422(api: Api, future: str) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post("/sales/deals", seed_body(SEED_CUSTOMER, future))
     assert_error(reply, 422, "CUSTOMER_NOT_FOUND", "customer_id")
 
@@ -221,7 +213,7 @@ def test_create_for_an_unknown_customer_is_422(api: Api, future: str) -> None:
 def test_create_for_a_deleted_customer_is_422(api: Api, new_contact: Callable[..., dict], future: str) -> None:
     customer = new_contact()
     assert api.delete(f"/sales/contacts/{customer['id']}").status == 204
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post("/sales/deals", seed_body(customer["id"], future))
     assert_error(reply, 422, "CUSTOMER_NOT_FOUND", "customer_id")
 
@@ -299,7 +291,7 @@ def test_update_basic_info_rejects_bad_input(api: Api, deal: dict, subtests: Any
     ]
     for body, field in cases:
         with subtests.test(body=body):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.put(f"/sales/deals/{deal['id']}/basic-info", body)
             assert_error(reply, 400, "VALIDATION_ERROR", field)
 
@@ -314,8 +306,8 @@ def test_update_value_seed_payload(api: Api, deal: dict) -> None:
     assert reply.status == 200, reply.body
     assert (reply.data["value"], reply.data["currency"]) == (75000000, "USD")
     assert reply.data["version"] == 2
-    rows = store.deal_outbox(deal["id"])
-    assert store.event_types(rows) == ["deal.created", "deal.value_changed"]
+    rows = table.deal_outbox(deal["id"])
+    assert table.event_types(rows) == ["deal.created", "deal.value_changed"]
     assert rows[-1]["aggregate_version"] == 2
     assert rows[-1]["payload"] == {
         "deal_id": deal["id"],
@@ -333,7 +325,7 @@ def test_update_value_to_another_currency(api: Api, deal: dict) -> None:
 
 
 def test_update_value_to_the_same_value_changes_nothing(api: Api, deal: dict) -> None:
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.put(f"/sales/deals/{deal['id']}/value", {"value": 50000000, "currency": "USD"})
     assert reply.status == 200
     assert reply.data["version"] == 1
@@ -353,7 +345,7 @@ def test_update_value_rejects_bad_money(api: Api, deal: dict, subtests: Any) -> 
     ]
     for body, field in cases:
         with subtests.test(body=body):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.put(f"/sales/deals/{deal['id']}/value", body)
             assert_error(reply, 400, "VALIDATION_ERROR", field)
 
@@ -361,7 +353,7 @@ def test_update_value_rejects_bad_money(api: Api, deal: dict, subtests: Any) -> 
 @pytest.mark.parametrize("close", ["win", "lose"])
 def test_update_value_of_a_closed_deal_is_refused(api: Api, deal: dict, close: str) -> None:
     assert api.post(f"/sales/deals/{deal['id']}/{close}", {}).status == 200
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.put(f"/sales/deals/{deal['id']}/value", {"value": 1, "currency": "USD"})
     assert_error(reply, 400, "UPDATE_VALUE_FAILED")
 
@@ -394,7 +386,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
 def test_every_route_requires_a_principal(api: Api, deal: dict, subtests: Any) -> None:
     for method, path, body in ROUTES:
         with subtests.test(route=f"{method} {path}"):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = api.call(method, path.format(id=deal["id"]), body, anonymous=True)
             assert_error(reply, 401, "UNAUTHENTICATED")
 
@@ -407,7 +399,7 @@ def test_a_partner_only_principal_is_forbidden(api: Api, deal: dict, subtests: A
     partner = api.as_user(OTHER_USER, "partner", partner_id="019b72b7-0000-7000-8000-000000000001")
     for method, path, body in ROUTES:
         with subtests.test(route=f"{method} {path}"):
-            with store.nothing_written():
+            with table.nothing_written():
                 reply = partner.call(method, path.format(id=deal["id"]), body)
             if (method, path) in PARTNER_READABLE:
                 assert_error(reply, 404, "DEAL_NOT_FOUND")
@@ -425,7 +417,7 @@ def test_a_principal_without_sub_is_unauthenticated(api: Api, deal: dict) -> Non
 def test_a_partner_group_without_partner_id_gains_no_sales_rights(api: Api, deal: dict) -> None:
     """A partner acts only for its own partner id; without one it may act for nobody."""
     partner = api.as_user(OTHER_USER, "partner")
-    with store.nothing_written():
+    with table.nothing_written():
         moved = partner.put(f"/sales/deals/{deal['id']}/stage", {"stage": "qualified"})
         read = partner.get(f"/sales/deals/{deal['id']}")
     assert_error(moved, 403, "FORBIDDEN")
@@ -454,20 +446,20 @@ def test_idempotency_key_replays_a_create(api: Api, contact: dict, future: str) 
     body = seed_body(contact["id"], future)
     first = api.post("/sales/deals", body, headers={"Idempotency-Key": "create-1"})
     assert first.status == 201, first.body
-    with store.nothing_written():
+    with table.nothing_written():
         again = api.post("/sales/deals", body, headers={"Idempotency-Key": "create-1"})
         camel = {"customerId": body["customer_id"], **{k: v for k, v in body.items() if k != "customer_id"}}
         spelled_otherwise = api.post("/sales/deals", camel, headers={"Idempotency-Key": "create-1"})
     assert (again.status, again.body) == (201, first.body)
     assert (spelled_otherwise.status, spelled_otherwise.body) == (201, first.body)
     assert api.get("/sales/deals").body["pagination"]["total"] == 1
-    assert store.event_types(store.deal_outbox(first.data["id"])) == ["deal.created"]
+    assert table.event_types(table.deal_outbox(first.data["id"])) == ["deal.created"]
 
 
 def test_idempotency_key_reused_with_another_body_is_422(api: Api, contact: dict, future: str) -> None:
     body = seed_body(contact["id"], future)
     api.post("/sales/deals", body, headers={"Idempotency-Key": "create-2"})
-    with store.nothing_written():
+    with table.nothing_written():
         reply = api.post("/sales/deals", {**body, "value": 1}, headers={"Idempotency-Key": "create-2"})
     assert_error(reply, 422, "IDEMPOTENCY_KEY_REUSED")
 
@@ -487,11 +479,11 @@ def test_idempotency_key_replays_a_win_instead_of_refusing_it(api: Api, deal: di
     path = f"/sales/deals/{deal['id']}/win"
     first = api.post(path, {"actual_value": 52000}, headers={"Idempotency-Key": "win-1"})
     assert first.status == 200, first.body
-    with store.nothing_written():
+    with table.nothing_written():
         again = api.post(path, {"actual_value": 52000}, headers={"Idempotency-Key": "win-1"})
     assert (again.status, again.body) == (200, first.body)
     assert_error(api.post(path, {"actual_value": 52000}), 400, "MARK_WON_FAILED")  # without the key
-    assert store.event_types(store.deal_outbox(deal["id"])) == ["deal.created", "deal.won"]
+    assert table.event_types(table.deal_outbox(deal["id"])) == ["deal.created", "deal.won"]
 
 
 def test_a_refused_command_does_not_burn_its_idempotency_key(api: Api, deal: dict) -> None:
@@ -505,6 +497,6 @@ def test_a_refused_command_does_not_burn_its_idempotency_key(api: Api, deal: dic
 
 def test_malformed_idempotency_key_is_400(api: Api, contact: dict, future: str) -> None:
     for key in ("x" * 129, "has space", "ümlaut"):
-        with store.nothing_written():
+        with table.nothing_written():
             reply = api.post("/sales/deals", seed_body(contact["id"], future), headers={"Idempotency-Key": key})
         assert_error(reply, 400, "VALIDATION_ERROR")

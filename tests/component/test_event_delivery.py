@@ -4,47 +4,24 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import jsonschema
 import pytest
 
 from sales.registry import EVENTS_BY_KEY as BY_KEY
 from tests.support.api import LambdaContext, function_module
-from tests.support.aws import BUS, ROOT, template
+from tests.support.aws import ROOT, drain, queue_behind_rule, template
 from tests.support.streams import relay_event, stream_records
-
-
-def _queue_for_rule(rule_name: str, pattern: dict, queue_name: str) -> str:
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events = boto3.client("events")
-    events.put_rule(Name=rule_name, EventBusName=BUS, EventPattern=json.dumps(pattern))
-    events.put_targets(Rule=rule_name, EventBusName=BUS, Targets=[{"Id": "queue", "Arn": arn}])
-    return url
-
-
-def _drain(url: str) -> list[dict]:
-    sqs = boto3.client("sqs")
-    bodies = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            return bodies
-        for message in messages:
-            bodies.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
 @pytest.fixture
 def provisioning_queue(aws) -> str:
     rule = template()["Resources"]["DealWonToProvisioningRule"]["Properties"]
-    return _queue_for_rule("deal-won-to-provisioning", rule["EventPattern"], "provisioning")
+    return queue_behind_rule("deal-won-to-provisioning", rule["EventPattern"], "provisioning")
 
 
 @pytest.fixture
 def everything_queue(aws) -> str:
-    return _queue_for_rule("catch-all", {"source": [{"prefix": ""}]}, "everything")
+    return queue_behind_rule("catch-all", {"source": [{"prefix": ""}]}, "everything")
 
 
 _relayed: dict[str, int] = {}
@@ -72,7 +49,7 @@ def test_deal_won_reaches_the_provisioning_queue_through_the_real_rule(api, deal
 
     assert _relay_all() == {"batchItemFailures": []}
 
-    delivered = _drain(provisioning_queue)
+    delivered = drain(provisioning_queue)
     assert [event["detail-type"] for event in delivered] == ["deal.won"]
     event = delivered[0]
     assert event["source"] == "sales"
@@ -121,7 +98,7 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
 
     assert _relay_all() == {"batchItemFailures": []}
 
-    delivered = _drain(everything_queue)
+    delivered = drain(everything_queue)
     types = sorted({event["detail-type"] for event in delivered})
     assert types == sorted(BY_KEY), "every catalogued event was exercised and published"
     ids = [event["detail"]["metadata"]["event_id"] for event in delivered]
@@ -140,9 +117,9 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
 
 def test_nothing_is_published_for_a_failed_command(api, deal, everything_queue):
     _relay_all()
-    _drain(everything_queue)
+    drain(everything_queue)
     api.post(f"/sales/deals/{deal['id']}/win")
     refused = api.post(f"/sales/deals/{deal['id']}/lose", {"reason": "too late"})
     assert refused.status == 400 and refused.error_code == "MARK_LOST_FAILED"
     _relay_all()
-    assert [event["detail-type"] for event in _drain(everything_queue)] == ["deal.won"]
+    assert [event["detail-type"] for event in drain(everything_queue)] == ["deal.won"]

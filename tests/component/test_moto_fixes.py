@@ -16,7 +16,8 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from local import moto_fixes
 from tests.support.api import Api
 from tests.support.aws import TABLE
-from tests.support.streams import REGION, stream_records
+from tests.support.streams import REGION, outbox_rows, stream_records
+from tests.support.table import event_types
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -118,14 +119,6 @@ def test_a_retried_client_token_succeeds_once_and_a_changed_request_is_refused()
     assert fresh.value.response["Error"]["Code"] == "TransactionCanceledException"
 
 
-def _outbox_types() -> list[str]:
-    return [
-        record["dynamodb"]["NewImage"]["event_type"]["S"]
-        for record in stream_records()
-        if record["eventName"] == "INSERT" and record["dynamodb"]["Keys"]["SK"]["S"].startswith("OUTBOX#")
-    ]
-
-
 def test_refused_commands_publish_nothing_and_later_commands_still_do(api: Api, future: str) -> None:
     contact = api.post("/sales/contacts", {"kind": "organization", "display_name": "C", "emails": ["c@c.example"]})
     body = {"customer_id": contact.data["id"], "name": "D", "value": 100, "currency": "USD"}
@@ -136,7 +129,7 @@ def test_refused_commands_publish_nothing_and_later_commands_still_do(api: Api, 
     assert api.delete(f"/sales/deals/{first.data['id']}").status == 204
     second = api.post("/sales/deals", {**body, "expected_close_date": future})
     assert api.post(f"/sales/deals/{second.data['id']}/win", {}).status == 200
-    assert _outbox_types() == ["contact.created", "deal.created", "deal.deleted", "deal.created", "deal.won"]
+    assert event_types(outbox_rows()) == ["contact.created", "deal.created", "deal.deleted", "deal.created", "deal.won"]
 
 
 @pytest.fixture
@@ -178,7 +171,7 @@ def test_a_command_whose_response_was_lost_after_commit_is_answered_as_committed
     reply = api.post("/sales/contacts", {"kind": "organization", "display_name": "Once", "emails": ["o@o.example"]})
     assert reply.status == 201, reply.body
     assert len(answer_500_after_commit) == 1, "the retry with the same token must not apply again"
-    assert _outbox_types() == ["contact.created"]
+    assert event_types(outbox_rows()) == ["contact.created"]
 
 
 def test_install_is_idempotent() -> None:

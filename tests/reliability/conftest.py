@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from moto.dynamodb.models.table import StreamShard
 
 from tests.support.api import Api
 from tests.support.aws import sales_world
+from tests.support.samples import days_ahead
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -75,7 +75,7 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     """Records in the shared account, each at version 2 (so If-Match "1" is stale): a contact, a live deal,
     a deleted deal and a deleted contact."""
     api = shared_api
-    future = (date.today() + timedelta(days=90)).isoformat()
+    future = days_ahead(90)
     contact = api.post(
         "/sales/contacts", {"kind": "organization", "display_name": "Seeded Customer", "emails": ["seed@acme.example"]}
     ).data

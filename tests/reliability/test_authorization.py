@@ -15,9 +15,10 @@ import pytest
 
 from kernel.contract import Contract, Role
 from sales.registry import ALL
-from tests.reliability.support import Snapshot, assert_error_envelope
 from tests.support.api import Api
+from tests.support.assertions import assert_error
 from tests.support.aws import TABLE
+from tests.support.table import Snapshot
 
 PARTNER = "partner-0001"
 OTHER_PARTNER = "partner-0002"
@@ -44,8 +45,7 @@ def _target(contract: Contract, seeded: dict[str, Any]) -> str:
 def test_no_principal_is_401_unauthenticated(shared_api: Api, seeded: dict[str, Any], contract: Contract) -> None:
     before = Snapshot.take()
     reply = _call(shared_api, contract, _target(contract, seeded), anonymous=True)
-    assert reply.status == 401, reply.body
-    assert_error_envelope(reply.status, reply.body, "UNAUTHENTICATED")
+    assert_error(reply, 401, "UNAUTHENTICATED")
     assert Snapshot.take() == before
 
 
@@ -68,8 +68,7 @@ def test_a_partner_only_principal_is_forbidden_where_the_policy_lacks_partner(
     partner = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000b001", "partner", PARTNER)
     before = Snapshot.take()
     reply = _call(partner, contract, _target(contract, seeded))
-    assert reply.status == 403, reply.body
-    assert_error_envelope(reply.status, reply.body, "FORBIDDEN")
+    assert_error(reply, 403, "FORBIDDEN")
     assert Snapshot.take() == before
 
 

@@ -18,14 +18,11 @@ import pytest
 
 from sales.contact.store import ContactRepository
 from sales.deal.store import DealRepository
-from tests.reliability.support import (
-    Lambdas,
-    Reply,
-    assert_stats_match_a_recount,
-    deal_item,
-    events_of,
-)
-from tests.support.api import Api
+from tests.support.api import Api, Lambdas, Reply
+from tests.support.recount import assert_stats_match_a_recount
+from tests.support.samples import days_ahead
+from tests.support.streams import events_of
+from tests.support.table import deal_item
 
 MONTHS = (date.today().strftime("%Y-%m"), (date.today() + timedelta(days=800)).strftime("%Y-%m"))
 
@@ -251,7 +248,7 @@ def test_threads_racing_win_against_lose_close_each_deal_exactly_once(
 def test_threads_updating_different_fields_lose_no_update(
     atomic_calls: None, api: Api, deal: dict, no_backoff: list[float]
 ) -> None:
-    later = (date.today() + timedelta(days=400)).isoformat()
+    later = days_ahead(400)
     path = f"/sales/deals/{deal['id']}"
     writers = [Lambdas() for _ in range(4)]
     replies = _race(

@@ -16,8 +16,9 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.reliability.support import PROBABILITY, STATUS, assert_stats_match_a_recount, wipe
 from tests.support.api import Api
+from tests.support.recount import PROBABILITY, STATUS, assert_stats_match_a_recount
+from tests.support.table import wipe
 
 STAGES = ["lead", "qualified", "proposal", "negotiation", "closed_won", "closed_lost", "intake"]
 CURRENCIES = ["USD", "EUR", "JPY"]

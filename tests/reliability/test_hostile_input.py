@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from kernel.dynamodb import queries
-from tests.reliability.support import Snapshot, assert_error_envelope, fresh_handler, invoke
-from tests.support.api import Api
+from sales import keys
+from tests.support.api import Api, fresh_handler, invoke
+from tests.support.assertions import assert_error
 from tests.support.events import claims
+from tests.support.table import Snapshot
 
 NOTHING = object()
 DEAL = {
@@ -78,6 +80,29 @@ def signed(
         key = {name: value for name, value in start_key(index, partition, sort).items() if name != drop}
         key = _filled({**key, **changes}, seeded)
         return queries.encode_cursor(key, queries.IndexQuery(index, _filled(partition, seeded)))
+
+    return build
+
+
+def signed_position(
+    index: str,
+    partition: str,
+    sort: str,
+    *,
+    prefix: str | None = None,
+    drop: str | None = None,
+    whole_key: bool = False,
+    **changes: Any,
+) -> Callable[[dict[str, Any]], str]:
+    """A cursor of a write-sharded list (all deals, a status, a stage) signed with the service's own key, whose
+    position, `{"<index>SK": {"S": sort}}` (or with `whole_key`, a one-partition start key), misses `drop` or has
+    `changes`: only the checks on its shape stand between it and DynamoDB."""
+
+    def build(seeded: dict[str, Any]) -> str:
+        position = start_key(index, partition, sort) if whole_key else {f"{index}SK": {"S": sort}}
+        position = _filled({**{k: v for k, v in position.items() if k != drop}, **changes}, seeded)
+        query = queries.IndexQuery(index, _filled(partition, seeded), prefix, shards=keys.DEAL_INDEX_SHARDS)
+        return queries.encode_cursor(position, query)
 
     return build
 
@@ -231,17 +256,24 @@ CASES = [
     Bad("cursor-unsigned-missing-index-sort-key", "GET", "/sales/contacts/{contact}/deals", field="cursor",
         query={"cursor": unsigned("GSI4", "DEAL#CUSTOMER#{contact}", "open#lead#{deal}", drop="GSI4SK")}),
     Bad("cursor-signed-missing-sort-key", "GET", "/sales/deals", field="cursor",
-        query={"cursor": signed("GSI1", "DEAL", "{deal}", drop="SK")}),
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}", drop="GSI1SK")}),
+    Bad("cursor-signed-one-partition-start-key", "GET", "/sales/deals", field="cursor",
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}", whole_key=True)}),
+    Bad("cursor-of-before-the-shards", "GET", "/sales/deals", field="cursor",
+        query={"cursor": signed("GSI1", "DEAL", "{deal}")}),
     Bad("cursor-signed-missing-index-sort-key", "GET", "/sales/contacts/{contact}/deals", field="cursor",
         query={"cursor": signed("GSI4", "DEAL#CUSTOMER#{contact}", "open#lead#{deal}", drop="GSI4SK")}),
     Bad("cursor-signed-extra-attribute", "GET", "/sales/deals", field="cursor",
-        query={"cursor": signed("GSI1", "DEAL", "{deal}", GSI2PK={"S": "DEAL#STATUS#open"})}),
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}", GSI2PK={"S": "DEAL#STATUS#open"})}),
     Bad("cursor-signed-number-value", "GET", "/sales/deals", field="cursor",
-        query={"cursor": signed("GSI1", "DEAL", "{deal}", SK={"N": "1"})}),
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}", GSI1SK={"N": "1"})}),
     Bad("cursor-signed-other-partition", "GET", "/sales/deals", field="cursor",
-        query={"cursor": signed("GSI1", "DEAL", "{deal}", GSI1PK={"S": "CONTACT"})}),
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}", GSI1PK={"S": "CONTACT"})}),
+    Bad("cursor-signed-outside-the-stage", "GET", "/sales/deals", field="cursor", query={
+        "stage": "lead",
+        "cursor": signed_position("GSI2", "DEAL#STATUS#open", "qualified#{deal}", prefix="lead#")}),
     Bad("cursor-of-another-list", "GET", "/sales/contacts/{contact}/deals", field="cursor",
-        query={"cursor": signed("GSI1", "DEAL", "{deal}")}),
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}")}),
     Bad("cursor-standard-base64", "GET", "/sales/deals", query={"cursor": "ab+/" * 20}, field="cursor"),
     Bad("status-unknown", "GET", "/sales/deals", query={"status": "pending"}, field="status"),
     Bad("assignee-filter-not-uuid", "GET", "/sales/deals", query={"assigned_to": "' OR 1=1"}, field="assigned_to"),
@@ -308,10 +340,7 @@ def test_a_bad_request_is_a_4xx_with_a_stable_code_and_writes_nothing(
         query=_filled(case.query, seeded),
         headers=case.headers,
     )
-    assert reply.status == case.status, reply.body
-    assert_error_envelope(reply.status, reply.body, case.code)
-    if case.field:
-        assert case.field in [detail["field"] for detail in reply.body["error"].get("details", [])], reply.body
+    assert_error(reply, case.status, case.code, case.field)
     assert Snapshot.take() == before, "a refused request wrote something"
 
 
@@ -326,7 +355,7 @@ def test_a_body_that_is_not_base64_when_flagged_so_is_refused(shared_api: Api, s
         base64=True,
         principal=claims(),
     )
-    assert_error_envelope(reply.status, reply.body, "VALIDATION_ERROR")
+    assert_error(reply, 400, "VALIDATION_ERROR")
     assert Snapshot.take() == before
 
 
@@ -363,6 +392,5 @@ def test_a_route_or_method_the_handler_does_not_serve_is_a_404_route_not_found(
         body={},
         principal=claims(),
     )
-    assert reply.status == 404, reply.body
-    assert_error_envelope(reply.status, reply.body, "ROUTE_NOT_FOUND")
+    assert_error(reply, 404, "ROUTE_NOT_FOUND")
     assert Snapshot.take() == before

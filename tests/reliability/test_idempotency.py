@@ -14,22 +14,13 @@ from kernel import clients
 from kernel.contract import Contract
 from kernel.http.idempotency import WINDOW_SECONDS
 from sales.registry import ALL
-from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
-from tests.reliability.support import (
-    Snapshot,
-    client_error,
-    events_of,
-    fresh_handler,
-    inject,
-    invoke,
-    outbox_rows,
-    own_dynamodb,
-    scan,
-)
-from tests.support.api import Api
+from tests.support.api import Api, fresh_handler, invoke
 from tests.support.aws import IDEMPOTENCY_TABLE, TABLE, template
 from tests.support.events import claims
-from tests.support.streams import stream_records
+from tests.support.examples import example_request, fill, setup_records
+from tests.support.faults import client_error, inject
+from tests.support.streams import events_of, outbox_rows, stream_records
+from tests.support.table import Snapshot, own_dynamodb, scan
 
 POST_COMMANDS = [contract for contract in ALL if contract.http.method == "POST"]
 
@@ -77,8 +68,8 @@ def _first_success(contract: Contract) -> Any:
 @pytest.mark.parametrize("contract", POST_COMMANDS, ids=[contract.key for contract in POST_COMMANDS])
 def test_post_command_replays_and_refuses_a_reused_key(api: Api, contract: Contract) -> None:
     example = _first_success(contract)
-    made = _fixtures(api, example.setup)
-    path, body = _request(contract, _fill(example.input, made))
+    made = setup_records(api, example.setup)
+    path, body = example_request(contract, fill(example.input, made))
     headers = {"Idempotency-Key": f"retry-{contract.key}"}
 
     first = api.post(path, body, headers=headers)

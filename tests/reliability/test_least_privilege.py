@@ -26,11 +26,12 @@ import pytest
 
 from kernel.contract import Contract
 from sales.registry import ALL
-from tests.contract.test_acceptance_examples import _fill, _fixtures, _request
-from tests.reliability.support import recording, wipe
 from tests.support.api import Api, LambdaContext, function_module
 from tests.support.aws import ROOT, template
+from tests.support.examples import example_request, fill, setup_records
+from tests.support.faults import recording
 from tests.support.streams import relay_event, stream_records
+from tests.support.table import wipe
 
 RELAY = "SalesOutboxRelayFunction"
 BILLING_RELAY = "BillingOutboxRelayFunction"
@@ -212,7 +213,7 @@ def _run_contract(api: Api, contract: Contract) -> set[Use]:
     requests += [(extra[0], extra) for extra in EXTRA_REQUESTS.get(contract.key, [])]
     for number, (setup, request) in enumerate(requests):
         wipe()
-        made = _fixtures(api, setup)
+        made = setup_records(api, setup)
         if isinstance(request, tuple):
             _setup, method, path, body = request
             for name, value in made.items():
@@ -220,7 +221,7 @@ def _run_contract(api: Api, contract: Contract) -> set[Use]:
                     path = path.replace("{" + name + ".id}", value["id"])
             calls = [(method, path, body, None)]
         else:
-            path, rest = _request(contract, _fill(request.input, made))
+            path, rest = example_request(contract, fill(request.input, made))
             method = contract.http.method
             if method in ("GET", "DELETE"):
                 calls = [(method, path, None, rest or None)]

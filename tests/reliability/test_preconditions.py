@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from sales.registry import ALL
-from tests.reliability.support import Snapshot
 from tests.support.api import Api
+from tests.support.table import Snapshot
 
 # Every command on an existing record, the record it targets in `seeded`, and a body it would accept.
 MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {

@@ -11,18 +11,17 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from kernel import clients
-from tests.reliability.support import client_error, outbox_rows
 from tests.support.api import Api, LambdaContext, function_module
-from tests.support.aws import BUS
-from tests.support.streams import relay_event, stream_records
+from tests.support.aws import drain, queue_behind_rule
+from tests.support.faults import client_error
+from tests.support.samples import days_ahead
+from tests.support.streams import outbox_rows, relay_event, stream_records
 
 _queues = itertools.count(1)
 
@@ -31,7 +30,7 @@ _queues = itertools.count(1)
 def records(shared_api: Api) -> list[dict[str, Any]]:
     """23 outbox rows (contact.created, then 11 deals created and qualified) as stream records."""
     api = shared_api
-    future = (date.today() + timedelta(days=60)).isoformat()
+    future = days_ahead(60)
     contact = api.post("/sales/contacts", {"kind": "organization", "display_name": "Relay Customer"}).data
     for number in range(11):
         body = {"customer_id": contact["id"], "value": 100 + number, "currency": "USD", "expected_close_date": future}
@@ -47,22 +46,8 @@ def records(shared_api: Api) -> list[dict[str, Any]]:
 def consumer(records: list[dict[str, Any]]) -> Callable[[], list[dict[str, Any]]]:
     """A new queue subscribed to every sales event on the bus; returns a function draining it."""
     name = f"every-sales-event-{next(_queues)}"
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events = boto3.client("events")
-    events.put_rule(Name=name, EventBusName=BUS, EventPattern=json.dumps({"source": ["sales"]}))
-    events.put_targets(Rule=name, EventBusName=BUS, Targets=[{"Id": "queue", "Arn": arn}])
-
-    def drain() -> list[dict[str, Any]]:
-        delivered = []
-        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-            for message in messages:
-                delivered.append(json.loads(message["Body"]))
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        return delivered
-
-    return drain
+    url = queue_behind_rule(name, {"source": ["sales"]}, name)
+    return lambda: drain(url)
 
 
 class FlakyBus:

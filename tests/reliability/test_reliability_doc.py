@@ -7,7 +7,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from tests.support.api import ROOT
+from tests.support.aws import ROOT
 
 DOC = ROOT / "docs" / "reliability.md"
 NODE = re.compile(r"`(tests/[\w/]+\.py)(?:::(\w+)(?:\[[^\]]*\])?)?")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.reliability.support import events_of
 from tests.support.api import Api
+from tests.support.streams import events_of
 
 PAYLOADS = [
     "'; DROP TABLE deals;--",

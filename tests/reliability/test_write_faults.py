@@ -20,17 +20,12 @@ from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 
 from kernel import clients
 from kernel.commands import MAX_ATTEMPTS
-from tests.reliability.support import (
-    Snapshot,
-    assert_error_envelope,
-    assert_stats_match_a_recount,
-    client_error,
-    events_of,
-    inject,
-    recording,
-    transaction_canceled,
-)
 from tests.support.api import Api
+from tests.support.assertions import assert_error
+from tests.support.faults import client_error, inject, recording, transaction_canceled
+from tests.support.recount import assert_stats_match_a_recount
+from tests.support.streams import events_of
+from tests.support.table import Snapshot
 
 MONTHS = (date.today().strftime("%Y-%m"), (date.today() + timedelta(days=800)).strftime("%Y-%m"))
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
@@ -89,8 +84,7 @@ THROTTLED_WRITES = {
 
 def assert_retry_later(reply: Any) -> None:
     """503 SERVICE_UNAVAILABLE in the error envelope, with Retry-After in whole seconds."""
-    assert reply.status == 503 and reply.error_code == "SERVICE_UNAVAILABLE", (reply.status, reply.body)
-    assert_error_envelope(reply.status, reply.body, "SERVICE_UNAVAILABLE")
+    assert_error(reply, 503, "SERVICE_UNAVAILABLE")
     retry_after = reply.headers.get("Retry-After", "")
     assert retry_after.isdigit() and int(retry_after) >= 1, reply.headers
 

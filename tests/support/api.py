@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from kernel.contract import Contract
 from sales.registry import ALL
+from tests.support.aws import ROOT
 from tests.support.events import api_event, claims
 
-ROOT = Path(__file__).resolve().parents[2]
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+_loaded = itertools.count(1)
 
 
 class LambdaContext:
@@ -29,15 +32,26 @@ class LambdaContext:
         return 10_000
 
 
-@cache
-def function_module(folder: str) -> ModuleType:
-    """functions/<folder>/app.py, loaded under a unique name (every function module is `app`)."""
+def _load(folder: str, name: str) -> ModuleType:
     path = ROOT / "functions" / folder / "app.py"
-    spec = importlib.util.spec_from_file_location("fn_" + folder.replace("/", "_"), path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@cache
+def function_module(folder: str) -> ModuleType:
+    """functions/<folder>/app.py, loaded under a unique name (every function module is `app`)."""
+    return _load(folder, "fn_" + folder.replace("/", "_"))
+
+
+def fresh_handler(folder: str) -> Handler:
+    """functions/<folder>/app.py loaded once more under a new name: its own resolver, as a second Lambda
+    execution environment has. Threads must not share one resolver (it keeps the current event)."""
+    module = _load(folder, f"fresh_{folder.replace('/', '_')}_{next(_loaded)}")
+    return module.lambda_handler  # type: ignore[no-any-return]
 
 
 def _pattern(path: str) -> re.Pattern[str]:
@@ -58,7 +72,7 @@ def route(method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
     return contract, params
 
 
-def request_event(
+def routed_event(
     method: str,
     path: str,
     *,
@@ -67,8 +81,8 @@ def request_event(
     raw_body: str | None = None,
     headers: dict[str, str] | None = None,
     principal: dict[str, str] | None = None,
-) -> tuple[dict[str, Any], Any]:
-    """The API Gateway event for a request and the handler API Gateway would route it to."""
+) -> tuple[dict[str, Any], str]:
+    """The API Gateway event for a request and the function folder API Gateway would route it to."""
     found = route(method, path)
     assert found, f"no contract routes {method} {path}"
     contract, params = found
@@ -83,7 +97,24 @@ def request_event(
         headers=headers,
         principal=principal,
     )
-    return event, function_module(contract.function_folder).lambda_handler
+    return event, contract.function_folder
+
+
+def request_event(
+    method: str,
+    path: str,
+    *,
+    query: dict[str, Any] | None = None,
+    body: Any = None,
+    raw_body: str | None = None,
+    headers: dict[str, str] | None = None,
+    principal: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """The API Gateway event for a request and the handler API Gateway would route it to."""
+    event, folder = routed_event(
+        method, path, query=query, body=body, raw_body=raw_body, headers=headers, principal=principal
+    )
+    return event, function_module(folder).lambda_handler
 
 
 def decode(response: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | None]:
@@ -108,15 +139,20 @@ class Reply:
 
     @property
     def error_code(self) -> str | None:
-        return (self.body or {}).get("error", {}).get("code")
+        return ((self.body or {}).get("error") or {}).get("code")
 
 
 class Api:
+    """Requests routed like API Gateway, each served by the function's handler (one module per function)."""
+
     def __init__(self, principal: dict[str, str] | None = None) -> None:
         self.principal = principal if principal is not None else claims()
 
     def as_user(self, user: str, groups: str = "sales", partner_id: str | None = None) -> Api:
-        return Api(claims(user, groups, partner_id))
+        return type(self)(claims(user, groups, partner_id))
+
+    def handler(self, folder: str) -> Handler:
+        return function_module(folder).lambda_handler  # type: ignore[no-any-return]
 
     def call(
         self,
@@ -129,11 +165,11 @@ class Api:
         raw_body: str | None = None,
         anonymous: bool = False,
     ) -> Reply:
-        event, handler = request_event(
+        event, folder = routed_event(
             method, path, query=query, body=body, raw_body=raw_body, headers=headers,
             principal=None if anonymous else self.principal,
         )  # fmt: skip
-        return Reply(*decode(handler(event, LambdaContext())))
+        return Reply(*decode(self.handler(folder)(event, LambdaContext())))
 
     def get(self, path: str, **kwargs: Any) -> Reply:
         return self.call("GET", path, **kwargs)
@@ -149,3 +185,47 @@ class Api:
 
     def delete(self, path: str, **kwargs: Any) -> Reply:
         return self.call("DELETE", path, **kwargs)
+
+
+class Lambdas(Api):
+    """Requests routed like `Api`, each operation served by its own freshly loaded handler: a second
+    execution environment, safe to call from another thread or from inside a running request."""
+
+    def __init__(self, principal: dict[str, str] | None = None) -> None:
+        super().__init__(principal)
+        self._handlers: dict[str, Handler] = {}
+
+    def handler(self, folder: str) -> Handler:
+        if folder not in self._handlers:
+            self._handlers[folder] = fresh_handler(folder)
+        return self._handlers[folder]
+
+
+def invoke(
+    handler: Handler,
+    method: str,
+    path: str,
+    *,
+    resource: str,
+    path_params: dict[str, str] | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    principal: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    raw_body: str | None = None,
+    base64: bool = False,
+) -> Reply:
+    """Call one handler with a hand-made API Gateway event (for routes `Api` cannot express)."""
+    event = api_event(
+        method,
+        path,
+        resource=resource,
+        path_params=path_params,
+        body=body,
+        headers=headers,
+        principal=principal,
+        query=query,
+        raw_body=raw_body,
+    )
+    event["isBase64Encoded"] = base64
+    return Reply(*decode(handler(event, LambdaContext())))

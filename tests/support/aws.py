@@ -3,6 +3,7 @@ deployment share one truth."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -55,6 +56,28 @@ def create_idempotency_table(name: str = IDEMPOTENCY_TABLE) -> None:
 
 def create_bus(name: str = BUS) -> None:
     boto3.client("events").create_event_bus(Name=name)
+
+
+def queue_behind_rule(rule_name: str, pattern: dict[str, Any], queue_name: str) -> str:
+    """A new SQS queue, the target of a new rule on the bus matching `pattern`; returns the queue URL."""
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events = boto3.client("events")
+    events.put_rule(Name=rule_name, EventBusName=BUS, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule=rule_name, EventBusName=BUS, Targets=[{"Id": "queue", "Arn": arn}])
+    return str(url)
+
+
+def drain(url: str) -> list[dict[str, Any]]:
+    """Every message waiting on the queue, as the JSON of its body; each is deleted once read."""
+    sqs = boto3.client("sqs")
+    bodies = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
 
 
 def _no_scan(**_kwargs: object) -> None:

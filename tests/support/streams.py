@@ -13,6 +13,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 from tests.support.aws import TABLE, template
+from tests.support.table import plain
 
 REGION = "eu-west-1"
 
@@ -28,6 +29,25 @@ def stream_records(table: str = TABLE) -> list[dict[str, Any]]:
         event["eventSourceARN"] = arn
         records.append(event)
     return records
+
+
+def outbox_rows() -> list[dict[str, Any]]:
+    """The outbox rows the table stream carried so far (what the relay reads), oldest first."""
+    rows = []
+    for record in stream_records():
+        keys = record["dynamodb"]["Keys"]
+        if record["eventName"] == "INSERT" and keys["SK"]["S"].startswith("OUTBOX#"):
+            rows.append(plain(record["dynamodb"]["NewImage"]))
+    return rows
+
+
+def events_of(aggregate_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
+    """The outbox rows of one aggregate the stream carried so far (of `event_type`, when given)."""
+    return [
+        row
+        for row in outbox_rows()
+        if row["aggregate_id"] == aggregate_id and (event_type is None or row["event_type"] == event_type)
+    ]
 
 
 def outbox_filter_matches(record: dict[str, Any]) -> bool:

@@ -3,7 +3,7 @@ docs/data-model.md is the same table in prose."""
 
 from __future__ import annotations
 
-from kernel.dynamodb.keys import Key, stats_shard
+from kernel.dynamodb.keys import Key, index_shard, sharded_partition, stats_shard
 from sales.contact.names import name_key
 
 __all__ = ["Key", "stats_shard"]
@@ -21,6 +21,18 @@ CONTACT_STATS = "CONTACT"
 # BatchGetItems of at most 100 (with 10 shards it would be 360 keys, four requests).
 FORECAST_SHARDS = 4
 BATCH_GET_MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem
+# Every deal write rewrites the deal's entry in the all-deals index partition (GSI1) and in its status's
+# (GSI2): on one partition key each, 1,000 deal writes a second would be 1,000 to 2,000 WCU/s on one key, at or
+# over the 1,000 WCU/s a partition absorbs, and creates (time-ordered ids, all at the newest end of the sort
+# key) cannot be split apart by DynamoDB. So both keys are write-sharded: a deal's entries sit under
+# `<key>#<n>`, n from a stable hash of its id. Four shards: at 1,000 deal writes a second the busiest takes
+# ~300 in any second, ~300 WCU/s for deals under 1 KB and ~600 for 2 KB ones (tests/perf computes it from the
+# measured deal size; docs/data-model.md, Index partitions, has the arithmetic and its limits). The price is
+# on the read side: an unfiltered or status/stage list page queries every shard (4 Queries, merged), so more
+# shards would make every such page dearer. Changing the number moves entries between partition keys: it
+# needs the backfill of docs/data-model.md again.
+DEAL_INDEX_SHARDS = 4
+DEAL_LIST = DEAL  # GSI1 partition of every live deal, newest first (sharded)
 
 
 def deal(deal_id: str) -> Key:
@@ -56,11 +68,23 @@ def customer_deal_counter(contact_id: str) -> Key:
 
 
 # -- index keys (set only on live records: soft-deleted ones drop out of every list) -------------
+def deal_status_list(status: str) -> str:
+    """GSI2 partition (sharded like DEAL_LIST) of the live deals of one status, by stage then newest first."""
+    return f"DEAL#STATUS#{status}"
+
+
+def deal_index_shard(deal_id: str) -> int:
+    return index_shard(deal_id, DEAL_INDEX_SHARDS)
+
+
 def deal_indexes(deal_id: str, status: str, stage: str, owner: str, customer: str) -> dict[str, str]:
+    # The all-deals and per-status keys take (nearly) every deal write: write-sharded, same shard for both.
+    # Owner and customer keys take one rep's or one customer's writes only: one partition key each.
+    shard = deal_index_shard(deal_id)
     return {
-        "GSI1PK": DEAL,
+        "GSI1PK": sharded_partition(DEAL_LIST, shard),
         "GSI1SK": deal_id,
-        "GSI2PK": f"DEAL#STATUS#{status}",
+        "GSI2PK": sharded_partition(deal_status_list(status), shard),
         "GSI2SK": f"{stage}#{deal_id}",
         "GSI3PK": f"DEAL#OWNER#{owner}",
         "GSI3SK": f"{status}#{stage}#{deal_id}",

@@ -8,11 +8,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import heapq
 import hmac
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from kernel import clients
@@ -25,13 +28,22 @@ from kernel.settings import settings
 
 @dataclass(frozen=True)
 class IndexQuery:
-    """A key condition on one index: partition value and optional sort-key prefix."""
+    """A key condition on one index: partition value and optional sort-key prefix.
+
+    `shards` > 1: the partition is write-sharded, its entries spread over the partition keys
+    `<partition>#0` .. `<partition>#<shards - 1>` (keys.sharded_partition); a page then queries every shard
+    and merges them by sort key, so its request count is `shards` whatever the table holds."""
 
     index: str
     partition: str
     prefix: str | None = None
     newest_first: bool = True
     filters: tuple[tuple[str, str], ...] = ()  # (attribute, value) equality post-filters
+    shards: int = 1
+
+    @property
+    def sort_key(self) -> str:
+        return f"{self.index}SK"
 
 
 @dataclass(frozen=True)
@@ -40,11 +52,14 @@ class Page:
     next_cursor: str | None
 
 
-# A cursor is url-safe base64 of the LastEvaluatedKey (JSON) followed by its HMAC-SHA256, keyed by the
-# configured cursor key over the query the page belongs to and the key: a cursor continues only the list
-# (index, partition, prefix, order, filters) that issued it, and no edited or forged key reaches DynamoDB.
+# A cursor is url-safe base64 of where the page ended (JSON) followed by its HMAC-SHA256, keyed by the
+# configured cursor key over the query the page belongs to and that position: a cursor continues only the list
+# (index, partition, prefix, order, filters, shards) that issued it, and no edited or forged key reaches
+# DynamoDB. Where the page ended is the LastEvaluatedKey of a one-partition query, and the last sort key
+# returned (`{"<index>SK": {"S": ...}}`) of a sharded one: every shard resumes below it.
 _MAC_SIZE = hashlib.sha256().digest_size
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+_SORT_KEY_MAX_BYTES = 1024  # DynamoDB's limit for a sort key value
 
 
 def _key_attributes(index: str) -> frozenset[str]:
@@ -53,7 +68,15 @@ def _key_attributes(index: str) -> frozenset[str]:
 
 
 def _signature(body: bytes, query: IndexQuery) -> bytes:
-    scope = [query.index, query.partition, query.prefix, query.newest_first, [list(pair) for pair in query.filters]]
+    scope: list[Any] = [
+        query.index,
+        query.partition,
+        query.prefix,
+        query.newest_first,
+        [list(pair) for pair in query.filters],
+    ]
+    if query.shards > 1:  # one-partition scopes unchanged: their cursors outlive a release
+        scope.append(query.shards)
     # JSON escapes newlines inside strings, so the separator keeps scope and body apart unambiguously.
     message = json.dumps(scope, separators=(",", ":")).encode() + b"\n" + body
     key = settings().cursor_key.get_secret_value().encode()
@@ -66,11 +89,16 @@ def encode_cursor(last_key: dict[str, Any], query: IndexQuery) -> str:
 
 
 def _is_start_key(last_key: Any, query: IndexQuery) -> bool:
-    """Exactly the key attributes of the index, string values only, inside the query's key condition."""
-    if not isinstance(last_key, dict) or set(last_key) != _key_attributes(query.index):
+    """Exactly the key attributes of the index (of a sharded query: its sort key alone), string values only,
+    inside the query's key condition."""
+    wanted = {query.sort_key} if query.shards > 1 else _key_attributes(query.index)
+    if not isinstance(last_key, dict) or set(last_key) != wanted:
         return False
     if not all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in last_key.values()):
         return False
+    if query.shards > 1:
+        after: str = last_key[query.sort_key]["S"]
+        return 0 < len(after.encode()) <= _SORT_KEY_MAX_BYTES and after.startswith(query.prefix or "")
     partition: str = last_key[f"{query.index}PK"]["S"]
     sort: str = last_key[f"{query.index}SK"]["S"]
     return partition == query.partition and sort.startswith(query.prefix or "")
@@ -92,12 +120,18 @@ def decode_cursor(cursor: str, query: IndexQuery) -> dict[str, Any]:
     return last_key  # type: ignore[no-any-return]
 
 
-def _query_args(query: IndexQuery) -> dict[str, Any]:
+def _query_args(query: IndexQuery, partition: str | None = None, after: str | None = None) -> dict[str, Any]:
+    """Query arguments for `query`, on `partition` (a shard's key) if given; `after`: only the sort keys past it
+    in the query's order (the prefix is then the caller's to check, see _ShardEntries)."""
     names = {"#pk": f"{query.index}PK"}
-    values: dict[str, Any] = {":pk": query.partition}
+    values: dict[str, Any] = {":pk": query.partition if partition is None else partition}
     condition = "#pk = :pk"
-    if query.prefix:
-        names["#sk"] = f"{query.index}SK"
+    if after is not None:
+        names["#sk"] = query.sort_key
+        values[":after"] = after
+        condition += " AND #sk < :after" if query.newest_first else " AND #sk > :after"
+    elif query.prefix:
+        names["#sk"] = query.sort_key
         values[":prefix"] = query.prefix
         condition += " AND begins_with(#sk, :prefix)"
     args: dict[str, Any] = {
@@ -120,6 +154,8 @@ def _query_args(query: IndexQuery) -> dict[str, Any]:
 
 def query_page(query: IndexQuery, page_size: int, cursor: str | None = None, skip: int = 0) -> Page:
     """One page of items. `skip` serves ?page=N (walks keys, so prefer cursors)."""
+    if query.shards > 1:
+        return _merged_page(query, page_size, cursor, skip)
     args = _query_args(query)
     start = decode_cursor(cursor, query) if cursor else None
     if skip:
@@ -144,6 +180,58 @@ def query_page(query: IndexQuery, page_size: int, cursor: str | None = None, ski
 _EXHAUSTED: dict[str, Any] = {}
 
 
+class _ShardEntries:
+    """One shard's entries in the query's order, past `after`, at most `wanted` of them, read lazily: a Query of
+    `Limit` = what is still wanted, and a further one only when DynamoDB stopped early (its 1 MB page) and more
+    is still wanted. `more`: the shard may hold entries past the last one read."""
+
+    def __init__(self, query: IndexQuery, shard: int, after: str | None, wanted: int) -> None:
+        self.query, self.shard, self.after, self.wanted = query, shard, after, wanted
+        self.more = False
+
+    def __iter__(self) -> Iterator[Item]:
+        query = self.query
+        args = _query_args(query, keys.sharded_partition(query.partition, self.shard), self.after)
+        prefix = query.prefix if self.after is not None else None
+        start: dict[str, Any] | None = None
+        given = 0
+        while given < self.wanted:
+            request = {**args, "Limit": self.wanted - given}
+            if start:
+                request["ExclusiveStartKey"] = start
+            with clients.unavailable_when_throttled():
+                response = clients.dynamodb().query(**request)
+            start = response.get("LastEvaluatedKey")
+            entries = [from_attributes(raw) for raw in response.get("Items", [])]
+            if prefix is not None:
+                # Resumed below (or above) `after`, which has the prefix: the entries with the prefix come
+                # first, and the first one without it ends the prefix's range in this shard.
+                inside = [entry for entry in entries if entry[query.sort_key].startswith(prefix)]
+                if len(inside) < len(entries):
+                    entries, start = inside, None
+            self.more = bool(start)
+            yield from entries
+            given += len(entries)
+            if not start:
+                return
+
+
+def _merged_page(query: IndexQuery, page_size: int, cursor: str | None, skip: int) -> Page:
+    """A page of a sharded partition: every shard queried (`Limit` = skip + page_size each, resuming past the
+    cursor's sort key), merged by sort key in the query's order; `skip` entries of the merged order dropped as
+    they stream by. Each shard gives its first `Limit` entries, so the merge's first skip + page_size are exact.
+    The next cursor is the page's last sort key, when any shard may hold more."""
+    after = decode_cursor(cursor, query)[query.sort_key]["S"] if cursor else None
+    wanted = skip + page_size
+    shards = [_ShardEntries(query, shard, after, wanted) for shard in range(query.shards)]
+    merged = heapq.merge(*shards, key=lambda entry: str(entry[query.sort_key]), reverse=query.newest_first)
+    items = list(islice(merged, skip, wanted))
+    more = next(merged, None) is not None or any(shard.more for shard in shards)
+    if not (items and more):
+        return Page(items, None)
+    return Page(items, encode_cursor({query.sort_key: {"S": items[-1][query.sort_key]}}, query))
+
+
 def _skip(args: dict[str, Any], start: dict[str, Any] | None, count: int) -> dict[str, Any] | None:
     """Walk past `count` matching items; return where the page starts, or _EXHAUSTED."""
     remaining = count
@@ -161,18 +249,27 @@ def _skip(args: dict[str, Any], start: dict[str, Any] | None, count: int) -> dic
 
 
 def count(query: IndexQuery) -> int:
-    """Counting query, for the rare filter combination no counter covers; bounded by that index partition."""
-    args = {**_query_args(query), "Select": "COUNT"}
-    total, start = 0, None
-    while True:
-        if start:
-            args["ExclusiveStartKey"] = start
-        with clients.unavailable_when_throttled():
-            response = clients.dynamodb().query(**args)
-        total += response.get("Count", 0)
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            return total
+    """Counting query, for the rare filter combination no counter covers; bounded by that index partition
+    (every shard of it, for a sharded one)."""
+    partitions = (
+        [query.partition]
+        if query.shards == 1
+        else [keys.sharded_partition(query.partition, shard) for shard in range(query.shards)]
+    )
+    total = 0
+    for partition in partitions:
+        args = {**_query_args(query, partition), "Select": "COUNT"}
+        start = None
+        while True:
+            if start:
+                args["ExclusiveStartKey"] = start
+            with clients.unavailable_when_throttled():
+                response = clients.dynamodb().query(**args)
+            total += response.get("Count", 0)
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                break
+    return total
 
 
 def read_counters(family: str) -> Counter[str]:

@@ -116,7 +116,8 @@ class DealRepository(Repository[Deal]):
         self, filters: DealFilter, page_size: int, cursor: str | None, page: int | None
     ) -> tuple[list[Deal], str | None]:
         """One page of the live deals `filters` selects, newest first within the index's order, and the cursor
-        of the next; `page` (from 1) walks past the pages before it. The caller answers `selects_nothing`."""
+        of the next; `page` (from 1) walks past the pages before it (of every shard, for a sharded index).
+        The caller answers `selects_nothing`."""
         found = queries.query_page(_index(filters), page_size, cursor, skip=((page or 1) - 1) * page_size)
         return [deal_from_item(item) for item in found.items], found.next_cursor
 
@@ -233,7 +234,8 @@ class DealRepository(Repository[Deal]):
 
 def _index(filters: DealFilter) -> queries.IndexQuery:
     """The index that answers the filters: the customer's (owner as a post-filter), the owner's, the status's,
-    or every live deal; a status, and a stage within it, narrow the sort key."""
+    or every live deal; a status, and a stage within it, narrow the sort key. The status and all-deals
+    partitions are write-sharded (keys.DEAL_INDEX_SHARDS): their pages query every shard, merged."""
     stage, status = filters.stage, filters.implied_status
     prefix = None
     if status is not None:
@@ -244,8 +246,13 @@ def _index(filters: DealFilter) -> queries.IndexQuery:
     if filters.assigned_to is not None:
         return queries.IndexQuery("GSI3", f"DEAL#OWNER#{filters.assigned_to}", prefix)
     if status is not None:
-        return queries.IndexQuery("GSI2", f"DEAL#STATUS#{status.value}", f"{stage.value}#" if stage else None)
-    return queries.IndexQuery("GSI1", keys.DEAL)
+        return queries.IndexQuery(
+            "GSI2",
+            keys.deal_status_list(status.value),
+            f"{stage.value}#" if stage else None,
+            shards=keys.DEAL_INDEX_SHARDS,
+        )
+    return queries.IndexQuery("GSI1", keys.DEAL_LIST, shards=keys.DEAL_INDEX_SHARDS)
 
 
 def _stage_change(item: Item) -> StageChange:

@@ -1,0 +1,81 @@
+"""Run a contract's acceptance examples: the records their `setup` names, their placeholders filled in, the
+request their input stands for."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic.alias_generators import to_camel
+
+from kernel.contract import Contract
+from tests.support.api import Api
+from tests.support.samples import days_ahead
+
+_PLACEHOLDER = re.compile(r"^\{([a-z_]+)(?:\.([a-z_]+)(?:\[(\d+)\])?)?\}$")
+
+
+def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
+    """Create what an example's `setup` names, through the API like a user would."""
+    future = days_ahead(45)
+    made: dict[str, Any] = {"future_date": future}
+
+    def contact() -> dict[str, Any]:
+        if "contact" not in made:
+            made["contact"] = api.post(
+                "/sales/contacts",
+                {"kind": "organization", "display_name": "Acme Devices GmbH", "emails": ["sales@acme.example"]},
+            ).data
+        return made["contact"]
+
+    def deal(name: str = "Enterprise Software License") -> dict[str, Any]:
+        body = {"customer_id": contact()["id"], "name": name, "value": 50000000, "currency": "USD"}
+        reply = api.post("/sales/deals", {**body, "expected_close_date": future})
+        assert reply.status == 201, reply.body
+        return reply.data
+
+    for name in names:
+        if name == "contact":
+            contact()
+        elif name == "deal":
+            made["deal"] = deal()
+        elif name == "won_deal":
+            made["won_deal"] = api.post(f"/sales/deals/{deal('Won')['id']}/win").data
+        elif name == "lost_deal":
+            made["lost_deal"] = api.post(f"/sales/deals/{deal('Lost')['id']}/lose").data
+        elif name == "deleted_deal":
+            made["deleted_deal"] = deal("Deleted")
+            assert api.delete(f"/sales/deals/{made['deleted_deal']['id']}").status == 204
+        elif name == "deleted_contact":
+            made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
+            assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204
+        else:
+            raise AssertionError(f"unknown setup fixture {name!r}")
+    return made
+
+
+def fill(value: Any, made: dict[str, Any]) -> Any:
+    """`value` with every `{name}`, `{name.field}` or `{name.field[i]}` placeholder replaced from `made`."""
+    if isinstance(value, dict):
+        return {key: fill(inner, made) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [fill(inner, made) for inner in value]
+    if isinstance(value, str) and (match := _PLACEHOLDER.match(value)):
+        found = made[match.group(1)]
+        if match.group(2):
+            found = found[match.group(2)]
+        if match.group(3):
+            found = found[int(match.group(3))]
+        return found
+    return value
+
+
+def example_request(contract: Contract, example_input: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The path an example's input addresses (its path fields put in) and the rest of the input."""
+    values = dict(example_input)
+    path = contract.http.path
+    for placeholder, field in contract.http.path_params.items():
+        value = values.pop(field, None) or values.pop(to_camel(field), None)
+        assert value is not None, f"example lacks path field {field}"
+        path = path.replace("{" + placeholder + "}", str(value))
+    return path, values
