@@ -44,15 +44,17 @@ def test_stream_sample_is_relayed(aws):
 
 
 def test_billing_stream_sample_is_relayed_with_the_billing_source(aws, monkeypatch):
+    from kernel import relay
+
     module = function_module("billing/outbox_relay")
     sent: list[dict] = []
-    put_events = module.put_events
+    put_events = relay.put_events
 
     def spy(entries):
         sent.extend(entries)
         return put_events(entries)
 
-    monkeypatch.setattr(module, "put_events", spy)
+    monkeypatch.setattr(relay, "put_events", spy)
     event = _load(ROOT / "events" / "billing" / "stream" / "outbox_relay.json")
     assert module.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
     assert [entry["Source"] for entry in sent] == ["billing"] * len(event["Records"])
