@@ -472,10 +472,12 @@ shown too.
   write); the ratio is to the same in bare boto3: import it, create a DynamoDB client, one GetItem. Both clocks
   stop when the answer is ready (Lambda keeps the process, so its exit is never waited for).
 
-What a handler imports: its contracts module and use cases, pydantic, the Powertools logger, metrics and
-REST resolver, and `botocore.exceptions`. Not at import: boto3 (with the first client), the X-Ray SDK (only
-where tracing is on), the idempotency utility (only for a request with `Idempotency-Key`), uuid6 (only to
-mint an id), and the validators of the contract models other operations use (`defer_build`).
+What a handler imports: its aggregate's contracts, use cases and store, pydantic, the Powertools logger and
+metrics, and the part of botocore Powertools' user agent loads (no request router: API Gateway has routed the
+request already). Not at import: boto3 (with the first client), the X-Ray SDK (only where tracing is on), the
+idempotency utility (only for a request with `Idempotency-Key`), uuid6 (only to mint an id), the ISO 4217 table
+(with the first currency checked), and the validators of the contract models other operations use
+(`defer_build`).
 
 ## Warm overhead
 

@@ -52,11 +52,6 @@ class Http:
     # URL placeholder -> input field, e.g. {"id": "deal_id"}
     path_params: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def resolver_path(self) -> str:
-        """The same path in the Powertools resolver's `<name>` syntax."""
-        return self.path.replace("{", "<").replace("}", ">")
-
 
 @dataclass(frozen=True)
 class Scenario:
