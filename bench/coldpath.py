@@ -39,6 +39,28 @@ FLOOR = (
     "client = boto3.client('dynamodb')\n"
     "client.get_item(TableName=os.environ['TABLE_NAME'], Key={'PK': {'S': 'COLD'}, 'SK': {'S': 'PATH'}})\n" + _READY
 )
+# What any handler built on this stack pays at least, with no code of its own: the floor, plus importing
+# pydantic and validating and dumping one small model (its validator is built on that first use), and the
+# Powertools Logger and Metrics writing one log line and one metric. It shows how much of the target the
+# libraries the service is built on leave to the service's own code.
+LIBRARIES = (
+    "import os, boto3\n"
+    "from datetime import date\n"
+    "from pydantic import BaseModel, Field\n"
+    "from aws_lambda_powertools import Logger, Metrics\n"
+    "from aws_lambda_powertools.metrics import MetricUnit\n"
+    "logger, metrics = Logger(service='floor'), Metrics(namespace='Floor', service='floor')\n"
+    "class Item(BaseModel):\n"
+    "    name: str = Field(min_length=1)\n"
+    "    amount: int = Field(ge=0)\n"
+    "    due: date | None = None\n"
+    "client = boto3.client('dynamodb')\n"
+    "client.get_item(TableName=os.environ['TABLE_NAME'], Key={'PK': {'S': 'COLD'}, 'SK': {'S': 'PATH'}})\n"
+    "item = Item.model_validate({'name': 'x', 'amount': 1, 'due': '2030-01-01'}).model_dump(mode='json')\n"
+    "logger.info('answered', extra={'item': item})\n"
+    "metrics.add_metric(name='Requests', unit=MetricUnit.Count, value=1)\n"
+    "metrics.flush_metrics()\n" + _READY
+)
 FIRST_RESPONSE = (
     "import json, sys\n"
     "import app\n"
@@ -67,6 +89,7 @@ def _run(python: str, code: str, env: dict[str, str], *args: str) -> tuple[float
 @dataclass
 class ColdPath:
     floor: Samples = field(default_factory=Samples)
+    libraries: Samples = field(default_factory=Samples)
     functions: dict[str, Samples] = field(default_factory=dict)
     rounds: int = 0
 
@@ -75,6 +98,11 @@ class ColdPath:
 
     def cpu_ratio(self, folder: str) -> float:
         return self.functions[folder].cpu_median / self.floor.cpu_median
+
+    @property
+    def libraries_ratio(self) -> float:
+        """The libraries' own cold path (LIBRARIES) over the floor: what is left of the target is the service's."""
+        return self.libraries.median / self.floor.median
 
     @property
     def worst(self) -> tuple[str, float]:
@@ -183,6 +211,10 @@ def measure(python: str, functions: Sequence[Function], rounds: int) -> ColdPath
                     wall, cpu = _run(python, FLOOR, floor_env)
                     result.floor.wall.append(wall)
                     result.floor.cpu.append(cpu)
+                if index == 0:
+                    wall, cpu = _run(python, LIBRARIES, floor_env)
+                    result.libraries.wall.append(wall)
+                    result.libraries.cpu.append(cpu)
                 _seed(url)
                 wall, cpu = _run(python, FIRST_RESPONSE, _environment(function, endpoints), str(function.sample_event))
                 result.functions[function.folder].wall.append(wall)
@@ -205,6 +237,7 @@ if __name__ == "__main__":
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     found = measure(python, all_functions(), rounds)
     print(f"floor {found.floor.median * 1000:.0f} ms, {found.floor.cpu_median * 1000:.0f} ms CPU")
+    print(f"libraries {found.libraries.median * 1000:.0f} ms {found.libraries_ratio:.2f}x")
     for folder in sorted(found.functions, key=found.ratio):
         samples = found.functions[folder]
         print(

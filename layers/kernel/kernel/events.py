@@ -58,7 +58,8 @@ class RecordedEvent:
 
 
 class Metadata(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built on first use: queries import this module with their aggregate and never record an event.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     event_id: str = Field(description="UUIDv7; consumers deduplicate on it (delivery is at-least-once)")
     event_type: str

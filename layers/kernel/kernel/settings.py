@@ -6,10 +6,13 @@ import hashlib
 import os
 from functools import cache
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class Settings(BaseModel):
+    # Built when the first request reads the settings, not while the handler module is imported.
+    model_config = ConfigDict(defer_build=True)
+
     table_name: str = Field(min_length=1)
     event_bus_name: str = "default"
     # The `Source` of this context's events on the bus ("sales", "billing"): whose table the outbox is in.
