@@ -3,8 +3,8 @@
 The Lambda Python runtime has boto3 (and its dependencies) and the layer; the development venv has much
 more (aws-sam-cli pulls awscrt, pyOpenSSL and cryptography, which boto3/botocore import when present and
 which make every cold start slower). `.venv-bench` is a bare venv whose site-packages links exactly the
-distributions of `layers/{kernel,sales}/requirements.txt` + boto3 and their dependency closure, taken from the
-development venv (same versions, nothing downloaded).
+distributions of `layers/{kernel,sales,phones}/requirements.txt` + boto3 and their dependency closure, taken from
+the development venv (same versions, nothing downloaded).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_VENV = ROOT / ".venv-bench"
-# The layers the Sales functions carry: the kernel's libraries and what Sales adds.
-REQUIREMENTS = (ROOT / "layers" / "kernel" / "requirements.txt", ROOT / "layers" / "sales" / "requirements.txt")
+# The layers the Sales functions carry: the kernel's libraries, what Sales adds, and the phone-number library
+# (PhonesLayer, on the functions that parse phones).
+REQUIREMENTS = tuple(ROOT / "layers" / layer / "requirements.txt" for layer in ("kernel", "sales", "phones"))
 STAMP_NAME = ".bench-closure"
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bench.world import OWNERS, Invocation, World
+from bench.world import OWNERS, Invocation, World, customer_phone
 
 # Filtered lists ask for pages of 10: every filter matches at least 10 seeded deals even at 100 deals (10 won,
 # 10 per customer), so both table sizes read full pages and the comparison is of the table size alone.
@@ -98,6 +98,27 @@ def _deleted_contact(world: World, number: int) -> str:
     contact = _free_contact(world, 10_000 + number)
     assert world.invoke("DELETE", f"/sales/contacts/{contact}").status == 204
     return contact
+
+
+def _relationship(world: World, number: int) -> str:
+    """A fresh relationship from a new person to a seeded customer (to delete), made through the API."""
+    person = _free_contact(world, 20_000 + number)
+    link = {"to_id": world.seeded.contacts[5], "type": "influences"}
+    reply = world.invoke("POST", f"/sales/contacts/{person}/relationships", link)
+    assert reply.status == 201, reply.body
+    return f"{person}/relationships/{reply.data['id']}"
+
+
+def _related_customer(world: World) -> str:
+    """A seeded customer with a few relationships (made once, outside any measured request)."""
+    customer = world.seeded.contacts[6]
+    if not world.__dict__.get("related"):
+        for number in range(5):
+            person = _free_contact(world, 30_000 + number)
+            link = {"to_id": customer, "type": "decision_maker_for"}
+            assert world.invoke("POST", f"/sales/contacts/{person}/relationships", link).status == 201
+        world.__dict__["related"] = True
+    return customer
 
 
 def _unique(world: World) -> int:
@@ -253,6 +274,44 @@ CASES: tuple[Case, ...] = (
         size_free=True,
     ),
     Case(
+        "sales.contact.list",
+        "?phone=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"phone": customer_phone(1)}, None),
+        size_free=True,
+    ),
+    Case(
+        "sales.contact.list",
+        "?tag=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"tag": "segment-1", "page_size": PAGE}, None),
+    ),
+    Case(
+        "sales.contact.list",
+        "?lifecycle=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"lifecycle": "active", "page_size": PAGE}, None),
+    ),
+    Case(
+        "sales.contact.list",
+        "?kind=&lifecycle=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"kind": "organization", "lifecycle": "dormant"}, None),
+    ),
+    Case(
+        "sales.contact.list",
+        "?owner_id=",
+        "list",
+        lambda w, i: ("GET", "/sales/contacts", None, {"owner_id": OWNERS[2], "page_size": PAGE}, None),
+    ),
+    Case(
+        "sales.relationship.list",
+        "",
+        "list",
+        lambda w, i: ("GET", f"/sales/contacts/{_related_customer(w)}/relationships", None, None, None),
+        size_free=True,
+    ),
+    Case(
         "sales.contact.deals",
         "",
         "list",
@@ -392,6 +451,32 @@ CASES: tuple[Case, ...] = (
         "",
         "command",
         lambda w, i: ("DELETE", f"/sales/contacts/{_pool(w, 'contact-delete', i, _free_contact)}", None, None, None),
+        204,
+    ),
+    Case(
+        "sales.relationship.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/contacts/{_pool(w, 'relationship-from', i, _free_contact)}/relationships",
+            {"to_id": w.seeded.contacts[4], "type": "customer_of"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.relationship.delete",
+        "",
+        "command",
+        lambda w, i: (
+            "DELETE",
+            f"/sales/contacts/{_pool(w, 'relationship-delete', i, _relationship)}",
+            None,
+            None,
+            None,
+        ),
         204,
     ),
     Case(

@@ -73,12 +73,15 @@ def _module(path: Path) -> str:
     return path.name
 
 
-# The layers a Sales function carries: the kernel with the common libraries, and the Sales package.
-SALES_LAYERS = ("KernelLayer", "SalesStack/SalesLayer")  # the Sales layer is built in its nested stack
+# The layers a Sales function carries: the kernel with the common libraries, the Sales package, and for the
+# functions that parse phones (contact create, update, list) the phone-number library. The Sales layers are built
+# in their nested stack.
+SALES_LAYERS = ("KernelLayer", "SalesStack/SalesLayer", "SalesStack/PhonesLayer")
 
 
 def built_layer() -> Layer | None:
-    """The Sales functions' layers as one (their sizes add up on /opt/python)."""
+    """The Sales functions' layers as one, the most a Sales function carries (their sizes add up on
+    /opt/python)."""
     for build in BUILD_DIRS:
         layers = [build / name for name in SALES_LAYERS]
         if all((layer / "python").is_dir() for layer in layers):

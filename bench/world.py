@@ -29,6 +29,15 @@ CURRENCIES = ("USD", "EUR", "JPY")
 # Stage mix of every 20 consecutive deals: 8 lead, 4 qualified, 3 proposal, 2 negotiation, 2 won, 1 lost.
 STAGE_CYCLE = ("lead",) * 8 + ("qualified",) * 4 + ("proposal",) * 3 + ("negotiation",) * 2 + ("won",) * 2 + ("lost",)
 DEALS_PER_CUSTOMER = 10
+LIFECYCLES = ("prospect", "active", "dormant", "disqualified")
+SEGMENTS = 5  # customers carry one of these tags in turn (segment-0 .. segment-4)
+
+
+def customer_phone(number: int) -> str:
+    """A valid Berlin number of its own for each seeded customer."""
+    return f"+49 30 {1_000_000 + number}"
+
+
 _ADD = re.compile(r"(#\w+) (:\w+)")
 
 
@@ -133,10 +142,11 @@ class World:
 
     # -- seeding ---------------------------------------------------------------------------------
     def seed(self, deals: int, *, today: date | None = None) -> Seeded:
-        """`deals` deals over deals/10 customers and 5 owners, in a fixed stage/currency/date mix."""
+        """`deals` deals over deals/10 customers and 5 owners, in a fixed stage/currency/date mix; each customer
+        with a phone of its own, one of SEGMENTS tags and a lifecycle in turn."""
         from kernel.context import Principal, RequestContext
         from kernel.money import Money
-        from sales.contact.model import Contact, ContactKind
+        from sales.contact.model import Contact, ContactKind, Lifecycle
         from sales.contact.store import ContactRepository
         from sales.deal.model import Deal, Stage
         from sales.deal.store import DealRepository
@@ -155,6 +165,9 @@ class World:
                     display_name=f"Customer {number:05d} GmbH",
                     owner_id=OWNERS[number % len(OWNERS)],
                     emails=[f"buyer{number}@customer{number}.example"],
+                    phones=[customer_phone(number)],
+                    lifecycle=Lifecycle(LIFECYCLES[number % len(LIFECYCLES)]),
+                    tags=[f"segment-{number % SEGMENTS}"],
                     now=now,
                 )
                 contacts_repo.save(contact, None, ctx)

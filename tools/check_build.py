@@ -7,6 +7,7 @@ stack's under its Application's logical id (SalesStack/SalesDealGetFunction/, Bi
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -23,12 +24,32 @@ def _size(path: Path) -> int:
 LAYER_TYPE = "AWS::Serverless::LayerVersion"
 
 
-def _check_layer(name: str, layer: Path, tag: str) -> list[str]:
-    """A layer ships its package (KernelLayer -> kernel/), only wheels for the Lambda target, no AWS SDK."""
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _requirements(source: Path) -> list[str]:
+    """The distributions a layer folder's requirements.txt names (`phonenumberslite==9.0.42` -> phonenumberslite)."""
+    path = source / "requirements.txt"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    names = [re.split(r"[\s\[<>=!~;]", line.split("#")[0].strip(), maxsplit=1)[0] for line in lines]
+    return [name for name in names if name]
+
+
+def _check_layer(name: str, layer: Path, source: Path, tag: str) -> list[str]:
+    """A layer ships its package (KernelLayer -> kernel/) when its folder has one (layers/kernel/kernel/), every
+    library its requirements.txt names, only wheels for the Lambda target, and no AWS SDK. A folder without a
+    package (layers/phones/) is a libraries-only layer (PhonesLayer)."""
     problems = []
     package = name.removesuffix("Layer").lower()
-    if not (layer / package / "__init__.py").is_file():
+    if (source / package).is_dir() and not (layer / package / "__init__.py").is_file():
         problems.append(f"{name}: the {package} package is missing")
+    shipped = {_canonical(info.name.split("-")[0]) for info in layer.glob("*.dist-info")}
+    for requirement in _requirements(source):
+        if _canonical(requirement) not in shipped:
+            problems.append(f"{name}: {requirement} (in {source.name}/requirements.txt) is missing")
+    if not layer.is_dir() or not any(layer.iterdir()):
+        problems.append(f"{name}: the layer is empty")
     wrong = [str(so.relative_to(layer)) for so in layer.rglob("*.so") if tag not in so.name]
     if wrong:
         problems.append(f"{name}: compiled modules must be built for {tag}: {wrong}")
@@ -44,7 +65,7 @@ def _stack_dir(build_dir: Path, stack: Stack) -> Path:
 
 def check(build_dir: Path) -> list[str]:
     problems = []
-    layers: list[tuple[str, Path]] = []
+    layers: list[tuple[str, Path, Path]] = []  # logical id, built folder, source folder (its ContentUri)
     tags: set[str] = set()
     for stack in nested_stacks(ROOT / "template.yaml"):
         where = _stack_dir(build_dir, stack)
@@ -60,14 +81,18 @@ def check(build_dir: Path) -> list[str]:
             machine = {"arm64": "aarch64", "x86_64": "x86_64"}[properties.get("Architectures", ["x86_64"])[0]]
             runtime = str(properties["Runtime"])  # e.g. python3.13
             tags.add(f"cpython-{runtime.removeprefix('python').replace('.', '')}-{machine}-linux-gnu")
-        layers += [(name, where / name) for name, resource in resources.items() if resource["Type"] == LAYER_TYPE]
+        layers += [
+            (name, where / name, stack.file.parent / str(resource["Properties"]["ContentUri"]))
+            for name, resource in resources.items()
+            if resource["Type"] == LAYER_TYPE
+        ]
     if len(tags) != 1:
         # Every context's functions load the one kernel layer, so they must share its runtime and architecture.
         return [*problems, f"the functions do not share one runtime and architecture: {sorted(tags)}"]
     (tag,) = tags
-    for name, layer in layers:
-        problems += _check_layer(name, layer / "python", tag)
-    if not any((layer / "python" / "pydantic_core").glob(f"*{tag}.so") for _, layer in layers):
+    for name, layer, source in layers:
+        problems += _check_layer(name, layer / "python", source, tag)
+    if not any((layer / "python" / "pydantic_core").glob(f"*{tag}.so") for _, layer, _ in layers):
         problems.append(f"no layer ships pydantic_core compiled for {tag}")
     return problems
 

@@ -23,7 +23,7 @@ from tools.binding import (
     takes_idempotency_key,
     takes_if_match,
 )
-from tools.schemas import JsonSchema, SchemaSet, non_null
+from tools.schemas import JsonSchema, SchemaSet, non_null, without_property_titles
 
 SCHEMAS = "#/components/schemas/"
 JSON = "application/json"
@@ -161,7 +161,7 @@ def _input_parameters(contract: Contract, schemas: SchemaSet) -> list[dict[str, 
         return []
     model_schema = contract.input.model_json_schema(by_alias=False, ref_template=SCHEMAS + "{model}")
     for name, inner in model_schema.pop("$defs", {}).items():
-        schemas.add(name, inner)
+        schemas.add(name, without_property_titles(inner))
     properties = model_schema.get("properties", {})
     examples = [
         (example, request_of(contract, samples.fill(example.input)))

@@ -51,7 +51,10 @@ CLAIMS = {
 REQUEST_TIME = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 SOURCE_IP = "203.0.113.10"
 USER_AGENT = "sales-sample-events/1.0"
-PATH_VALUES = {"stage": "proposal"}  # `{id}` is the deal or the contact, by route
+# A second contact (a person of the sample organization) and a relationship between the two.
+PERSON_ID = "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26"
+RELATIONSHIP_ID = "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19"
+PATH_VALUES = {"stage": "proposal", "relationship_id": RELATIONSHIP_ID}  # `{id}`: the deal or the contact, by route
 
 # Request bodies (snake_case, valid for the operation), by function folder.
 BODIES: dict[str, dict[str, Any]] = {
@@ -75,6 +78,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "lifecycle": "prospect",
     },
     "contact_update": {"display_name": "Acme Devices AG", "lifecycle": "active"},
+    "relationship_create": {"to_id": PERSON_ID, "type": "partner_of"},
 }
 
 # Query strings (API Gateway passes every value as a string), by function folder.

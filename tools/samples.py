@@ -29,6 +29,13 @@ ACCOUNT_ID = "123456789012"
 FIXTURES: dict[str, Any] = {
     "contact": {"id": CONTACT_ID, "emails": ["sales@acme.example"]},
     "deleted_contact": {"id": "01a1d539-d6e0-7c63-9b4a-1e8d7f2c6a95"},
+    "employee": {"id": "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26"},
+    "subsidiary": {"id": "01a1d539-d6e0-7e57-b1d4-7c2a8e5f9b38"},
+    "relationship": {
+        "id": "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19",
+        "from_id": "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26",
+        "to_id": CONTACT_ID,
+    },
     "deal": {"id": DEAL_ID},
     "won_deal": {"id": "01a1f84a-95c0-7e12-a4b7-5d2c8e1f3a60"},
     "lost_deal": {"id": "01a1f84a-95c0-7f45-b3c9-8e6a2d4f1b72"},

@@ -34,6 +34,11 @@ def _rewrite(node: Any, refs: Mapping[str, str], *, in_properties: bool = False)
     return result
 
 
+def without_property_titles(schema: Mapping[str, Any]) -> JsonSchema:
+    """A schema whose refs already point at their final place, with the property titles dropped as hoist does."""
+    return _rewrite(dict(schema), {})  # type: ignore[no-any-return]
+
+
 class SchemaSet:
     """Named schemas under one `$ref` prefix (OpenAPI `#/components/schemas/`); two different schemas can
     never share a name: the second gets `suffix` (when given) or the build fails."""

@@ -84,6 +84,8 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     api.patch(f"/sales/contacts/{other['id']}", {"lifecycle": "active"})
     api.delete(f"/sales/contacts/{other['id']}")
     api.post(f"/sales/contacts/{other['id']}/restore")
+    link = api.post(f"/sales/contacts/{other['id']}/relationships", {"to_id": contact["id"], "type": "influences"})
+    api.delete(f"/sales/contacts/{other['id']}/relationships/{link.data['id']}")
     second = api.post(
         "/sales/deals",
         {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,10 @@ from tests.support.assertions import assert_error
 from tests.support.examples import example_request, fill, setup_records
 
 EXAMPLES = [(contract, example) for contract in ALL for example in contract.examples]
+# What each layer beyond a context's own ships, by the top-level modules code imports from it. In Lambda a function
+# has only the layers its template gives it; here every handler shares .venv, so an example runs with the modules
+# of the layers its contract does not declare made unimportable: a handler that reaches one fails here, not in AWS.
+LAYER_MODULES = {"phones": ("phonenumbers",)}
 
 
 def _contains(actual: Any, expected: Any, where: str) -> None:
@@ -30,9 +36,13 @@ def _contains(actual: Any, expected: Any, where: str) -> None:
 
 
 @pytest.mark.parametrize(("contract", "example"), EXAMPLES, ids=[f"{c.key}:{e.key}" for c, e in EXAMPLES])
-def test_acceptance_example(api: Api, contract: Contract, example: Example) -> None:
+def test_acceptance_example(api: Api, contract: Contract, example: Example, monkeypatch: pytest.MonkeyPatch) -> None:
     made = setup_records(api, example.setup)
     path, rest = example_request(contract, fill(example.input, made))
+    for layer, modules in LAYER_MODULES.items():
+        if layer not in contract.layers:
+            for module in modules:
+                monkeypatch.setitem(sys.modules, module, None)  # `import` raises ImportError
     if contract.http.method in ("GET", "DELETE"):
         reply = api.call(contract.http.method, path, query=rest or None)
     else:
@@ -52,3 +62,9 @@ def test_acceptance_example(api: Api, contract: Contract, example: Example) -> N
         _contains(reply.body["pagination"], expected.pop("__pagination__"), "pagination")
     if expected:
         _contains(reply.data, expected, "data")
+
+
+def test_every_library_layer_names_the_modules_it_ships() -> None:
+    contexts = {"kernel", "sales", "billing"}
+    library_layers = {path.name for path in (Path(__file__).parents[2] / "layers").iterdir() if path.is_dir()}
+    assert library_layers - contexts == set(LAYER_MODULES)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from local.template import apply_globals, nested_stacks
 from sales.registry import ALL
 from sales.registry import EVENTS_BY_KEY as EVENTS
 from tests.support.api import function_module
@@ -64,6 +65,77 @@ def test_every_function_folder_is_deployed():
         path.parent.relative_to(ROOT / "functions").as_posix() for path in (ROOT / "functions").glob("*/*/app.py")
     }
     assert folders == deployed
+
+
+def _layer_id(name: str) -> str:
+    """A layer folder's logical id: phones (layers/phones/) -> PhonesLayer."""
+    return "".join(word.capitalize() for word in name.split("_")) + "Layer"
+
+
+def _function_layers() -> dict[str, tuple[str, list, list, dict]]:
+    """Function logical id -> (its stack's name, the stack's Globals layers, its layers after Globals, the
+    stack's resources), read per template file as SAM reads it (Globals apply to their own file only)."""
+    found = {}
+    for stack in nested_stacks(ROOT / "template.yaml"):
+        globals_layers = ((stack.document.get("Globals") or {}).get("Function") or {}).get("Layers") or []
+        resources = apply_globals(stack.document)
+        for name, resource in resources.items():
+            if resource["Type"] == "AWS::Serverless::Function":
+                layers = (resource.get("Properties") or {}).get("Layers") or []
+                found[name] = (stack.name, list(globals_layers), list(layers), resources)
+    return found
+
+
+def test_function_layers_are_the_globals_plus_what_the_contract_declares():
+    """A function carries its context's Globals layers and, beyond them, exactly the layers its contract lists in
+    `layers` (a function without a contract, such as a relay, carries none beyond them): a library on its own
+    layer (PhonesLayer) is attached where the code needs it and nowhere else."""
+    declared = {contract.logical_id: contract for contract in ALL}
+    functions = _function_layers()
+    problems = []
+    for name, (stack, globals_layers, layers, resources) in sorted(functions.items()):
+        contract = declared.get(name)
+        wanted = [_layer_id(layer) for layer in contract.layers] if contract else []
+        who = f"{name} ({contract.key})" if contract else name
+        missing_globals = [layer for layer in globals_layers if layer not in layers]
+        if missing_globals:
+            problems.append(f"{who} in {stack}: lacks the Globals layers {missing_globals}")
+        extra = [layer for layer in layers if layer not in globals_layers]
+        extra_ids = [layer["Ref"] if isinstance(layer, dict) and "Ref" in layer else layer for layer in extra]
+        for layer_id in wanted:
+            if layer_id not in extra_ids:
+                problems.append(
+                    f"{who} in {stack}: its contract declares layers={contract.layers} (so {layer_id}), but the "
+                    f"template's Layers after Globals are {layers}: add `Layers: [!Ref {layer_id}]` to the function"
+                )
+            elif resources.get(layer_id, {}).get("Type") != "AWS::Serverless::LayerVersion":
+                problems.append(f"{who}: {layer_id} is no AWS::Serverless::LayerVersion of {stack}")
+        for layer_id in extra_ids:
+            if layer_id not in wanted:
+                problems.append(
+                    f"{who} in {stack}: carries {layer_id} beyond the Globals layers, which its contract does not "
+                    f"declare ({'layers=' + repr(contract.layers) if contract else 'no contract'}): remove it from "
+                    "the template or declare it in the contract"
+                )
+        if len(extra_ids) != len(set(extra_ids)):
+            problems.append(f"{who} in {stack}: a layer is listed twice: {layers}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_declared_layer_is_a_layer_folder():
+    """`layers=("phones",)` names layers/phones/ (its requirements.txt), deployed from there as PhonesLayer."""
+    resources = template()["Resources"]
+    for contract in ALL:
+        for layer in contract.layers:
+            assert (ROOT / "layers" / layer / "requirements.txt").is_file(), (
+                f"{contract.logical_id} ({contract.key}): layers/{layer}/requirements.txt is missing"
+            )
+            resource = resources.get(_layer_id(layer), {})
+            assert resource.get("Type") == "AWS::Serverless::LayerVersion", (
+                f"{contract.logical_id} ({contract.key}): the template declares no {_layer_id(layer)}"
+            )
+            content = str(resource["Properties"]["ContentUri"]).rstrip("/")
+            assert content == f"layers/{layer}", f"{_layer_id(layer)} is built from {content}, not layers/{layer}/"
 
 
 def test_routes_are_unique():

@@ -72,8 +72,9 @@ def shared_api() -> Iterator[Api]:
 
 @pytest.fixture(scope="module")
 def seeded(shared_api: Api) -> dict[str, Any]:
-    """Records in the shared account, each at version 2 (so If-Match "1" is stale): a contact, a live deal,
-    a deleted deal and a deleted contact."""
+    """Records in the shared account: a contact and a live deal, each at version 2 (so If-Match "1" is stale),
+    a person employed by the contact and an organization under it, the person's relationship to the contact (version
+    1), a deleted deal and a deleted contact."""
     api = shared_api
     future = days_ahead(90)
     contact = api.post(
@@ -85,6 +86,15 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     deal = api.put(f"/sales/deals/{deal['id']}/basic-info", {"name": "Seeded deal, renamed"}).data
     deleted_deal = api.post("/sales/deals", {**body, "name": "Deleted deal"}).data
     assert api.delete(f"/sales/deals/{deleted_deal['id']}").status == 204
+    person = api.post(
+        "/sales/contacts", {"kind": "person", "display_name": "Seeded Person", "employer_id": contact["id"]}
+    ).data
+    subsidiary = api.post(
+        "/sales/contacts", {"kind": "organization", "display_name": "Seeded Subsidiary", "parent_id": contact["id"]}
+    ).data
+    relationship = api.post(
+        f"/sales/contacts/{person['id']}/relationships", {"to_id": contact["id"], "type": "decision_maker_for"}
+    ).data
     deleted_contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
     assert api.delete(f"/sales/contacts/{deleted_contact['id']}").status == 204
     assert contact["version"] == deal["version"] == 2
@@ -93,5 +103,8 @@ def seeded(shared_api: Api) -> dict[str, Any]:
         "deal": deal,
         "deleted_deal": deleted_deal,
         "deleted_contact": deleted_contact,
+        "person": person,
+        "subsidiary": subsidiary,
+        "relationship": relationship,
         "future": future,
     }

@@ -265,3 +265,87 @@ def test_threads_updating_different_fields_lose_no_update(
     assert (final["name"], final["expected_close_date"], final["version"]) == ("Renamed in a race", later, 5)
     assert sorted(_event_types(deal["id"])) == ["deal.created", "deal.stage_changed", "deal.value_changed"]
     assert_stats_match_a_recount(api, *MONTHS)
+
+
+# -- hierarchy links under concurrent changes ---------------------------------------------------------------
+def _organization(api: Api, name: str, **links: Any) -> dict[str, Any]:
+    reply = api.post("/sales/contacts", {"kind": "organization", "display_name": name, **links})
+    assert reply.status == 201, reply.body
+    return reply.data
+
+
+def test_a_link_that_a_rival_turns_into_a_cycle_is_refused_on_the_retry(
+    api: Api, no_backoff: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A under B is being set while B under A commits: the guard on B's version fails, the retry walks the new
+    chain and refuses the cycle; exactly one of the two links stands."""
+    a, b = _organization(api, "Race A"), _organization(api, "Race B")
+    other = Lambdas()
+    original = ContactRepository.get
+    rivals: list[Reply] = []
+    started = [False]
+
+    def get(self: Any, contact_id: str) -> Any:
+        # The rival commits right after the cycle check read B: only the guard on B's version can catch it.
+        found = original(self, contact_id)
+        if contact_id == b["id"] and not started[0]:
+            started[0] = True
+            rivals.append(other.call("PATCH", f"/sales/contacts/{b['id']}", {"parent_id": a["id"]}))
+        return found
+
+    monkeypatch.setattr(ContactRepository, "get", get)
+    reply = api.patch(f"/sales/contacts/{a['id']}", {"parent_id": b["id"]})
+    monkeypatch.setattr(ContactRepository, "get", original)
+    assert rivals[0].status == 200, rivals[0].body
+    assert reply.status == 409 and reply.error_code == "CYCLE", reply.body
+    assert api.get(f"/sales/contacts/{a['id']}").data["parent_id"] is None
+    assert api.get(f"/sales/contacts/{b['id']}").data["parent_id"] == a["id"]
+
+
+def test_threads_linking_a_chain_into_a_loop_never_leave_a_cycle(
+    atomic_calls: None, api: Api, no_backoff: list[float]
+) -> None:
+    """Three organizations, each linked under the next by its own thread at once: at most two links can stand
+    (three would be a loop), and the ones refused say CYCLE."""
+    for round_number in range(3):
+        chain = [_organization(api, f"Loop {round_number}-{n}") for n in range(3)]
+        writers = [Lambdas() for _ in chain]
+        replies = _race(
+            [
+                lambda n=n, writers=writers, chain=chain: writers[n].call(
+                    "PATCH", f"/sales/contacts/{chain[n]['id']}", {"parent_id": chain[(n + 1) % 3]["id"]}
+                )
+                for n in range(3)
+            ]
+        )
+        statuses = sorted(reply.status for reply in replies)
+        assert statuses in ([200, 200, 409], [200, 409, 409]), [reply.body for reply in replies]
+        assert all(reply.error_code == "CYCLE" for reply in replies if reply.status == 409)
+        parents = {c["id"]: api.get(f"/sales/contacts/{c['id']}").data["parent_id"] for c in chain}
+        # Follow the links from any contact: the walk must end, never come back.
+        for start in parents:
+            seen, current = set(), start
+            while current is not None:
+                assert current not in seen, f"cycle through {current}"
+                seen.add(current)
+                current = parents.get(current)
+
+
+def test_threads_creating_the_same_relationship_store_it_once(atomic_calls: None, api: Api) -> None:
+    for round_number in range(3):
+        ada = api.post("/sales/contacts", {"kind": "person", "display_name": f"Twin {round_number} A"}).data["id"]
+        bob = api.post("/sales/contacts", {"kind": "person", "display_name": f"Twin {round_number} B"}).data["id"]
+        writers = [Lambdas() for _ in range(3)]
+        body = {"to_id": bob, "type": "colleague"}
+        replies = _race(
+            [
+                lambda n=n, writers=writers, ada=ada, body=body: writers[n].call(
+                    "POST", f"/sales/contacts/{ada}/relationships", body
+                )
+                for n in range(3)
+            ]
+        )
+        assert sorted(reply.status for reply in replies) == [201, 409, 409], [reply.body for reply in replies]
+        assert all(reply.error_code == "DUPLICATE_RELATIONSHIP" for reply in replies if reply.status == 409)
+        listed = api.get(f"/sales/contacts/{ada}/relationships").body
+        assert listed["pagination"]["total"] == 1 and len(listed["data"]) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 
 from kernel.dynamodb import queries
 from sales import keys
+from sales.registry import ALL
 from tests.support.api import Api, fresh_handler, invoke
 from tests.support.assertions import assert_error
 from tests.support.events import claims
@@ -237,7 +239,127 @@ CASES = [
         body={**CONTACT, "emails": ["\u200fseed@acme.example"]}, status=409, code="DUPLICATE_CONTACT", field="emails"),
     Bad("contact-email-trailing-dot-duplicate", "POST", "/sales/contacts",
         body={**CONTACT, "emails": ["SEED@acme.example."]}, status=409, code="DUPLICATE_CONTACT", field="emails"),
-    Bad("contact-phone-invalid", "POST", "/sales/contacts", body={**CONTACT, "phones": ["call me maybe"]}),
+    Bad("contact-phone-invalid", "POST", "/sales/contacts", body={**CONTACT, "phones": ["call me maybe"]},
+        field="phones[0]"),
+    # -- contact graph: hierarchy links ----------------------------------------------------------------------
+    Bad("contact-parent-self", "PATCH", "/sales/contacts/{contact}", body={"parent_id": "{contact}"},
+        field="parent_id"),
+    Bad("contact-parent-is-a-person", "PATCH", "/sales/contacts/{contact}", body={"parent_id": "{person}"},
+        status=422, code="INVALID_REFERENCE", field="parent_id"),
+    Bad("contact-parent-unknown", "PATCH", "/sales/contacts/{contact}", body={"parent_id": UUID}, status=422,
+        code="INVALID_REFERENCE", field="parent_id"),
+    Bad("contact-parent-deleted", "PATCH", "/sales/contacts/{subsidiary}", body={"parent_id": "{deleted_contact}"},
+        status=422, code="INVALID_REFERENCE", field="parent_id"),
+    Bad("contact-parent-cycle", "PATCH", "/sales/contacts/{contact}", body={"parent_id": "{subsidiary}"},
+        status=409, code="CYCLE", field="parent_id"),
+    Bad("contact-parent-not-uuid", "PATCH", "/sales/contacts/{contact}", body={"parent_id": "acme"},
+        field="parent_id"),
+    Bad("contact-parent-number", "PATCH", "/sales/contacts/{contact}", body={"parent_id": 123}, field="parent_id"),
+    Bad("contact-person-with-parent", "POST", "/sales/contacts", body={**CONTACT, "parent_id": "{contact}"},
+        field="parent_id"),
+    Bad("contact-organization-with-employer", "POST", "/sales/contacts",
+        body={"kind": "organization", "display_name": "Org", "employer_id": "{contact}"}, field="employer_id"),
+    Bad("contact-organization-with-manager", "POST", "/sales/contacts",
+        body={"kind": "organization", "display_name": "Org", "manager_id": "{person}"}, field="manager_id"),
+    Bad("contact-employer-is-a-person", "POST", "/sales/contacts", body={**CONTACT, "employer_id": "{person}"},
+        status=422, code="INVALID_REFERENCE", field="employer_id"),
+    Bad("contact-manager-is-an-organization", "POST", "/sales/contacts", body={**CONTACT, "manager_id": "{contact}"},
+        status=422, code="INVALID_REFERENCE", field="manager_id"),
+    Bad("contact-manager-self", "PATCH", "/sales/contacts/{person}", body={"manager_id": "{person}"},
+        field="manager_id"),
+    Bad("contact-employer-unknown", "POST", "/sales/contacts", body={**CONTACT, "employer_id": UUID}, status=422,
+        code="INVALID_REFERENCE", field="employer_id"),
+    # -- contact graph: phones, countries, websites, addresses ------------------------------------------------
+    Bad("contact-phone-too-short", "POST", "/sales/contacts", body={**CONTACT, "phones": ["12"]}, field="phones[0]"),
+    Bad("contact-phone-national-without-region", "POST", "/sales/contacts", body={**CONTACT, "phones": ["030 1234567"]},
+        field="phones[0]"),
+    Bad("contact-phone-unknown-country-code", "POST", "/sales/contacts",
+        body={**CONTACT, "phones": ["+999 123456789"]}, field="phones[0]"),
+    Bad("contact-phone-letters", "POST", "/sales/contacts", body={**CONTACT, "phones": ["+49 abc defg"]},
+        field="phones[0]"),
+    Bad("contact-phone-too-long", "POST", "/sales/contacts", body={**CONTACT, "phones": ["+" + "1" * 45]},
+        field="phones[0]"),
+    Bad("contact-phone-second-invalid", "POST", "/sales/contacts",
+        body={**CONTACT, "phones": ["+49 30 1234567", "+1"]}, field="phones[1]"),
+    Bad("contact-phone-region-unknown", "POST", "/sales/contacts",
+        body={**CONTACT, "phones": ["030 1234567"], "default_region": "ZZ"}, field="default_region"),
+    Bad("contact-patch-phone-invalid", "PATCH", "/sales/contacts/{contact}", body={"phones": ["+1"]},
+        field="phones[0]"),
+    Bad("contact-country-unknown", "POST", "/sales/contacts", body={**CONTACT, "country": "XX"}, field="country"),
+    Bad("contact-country-alpha3", "POST", "/sales/contacts", body={**CONTACT, "country": "DEU"}, field="country"),
+    Bad("contact-country-number", "POST", "/sales/contacts", body={**CONTACT, "country": 276}, field="country"),
+    Bad("contact-website-ftp", "POST", "/sales/contacts", body={**CONTACT, "website": "ftp://acme.example"},
+        field="website"),
+    Bad("contact-website-credentials", "POST", "/sales/contacts",
+        body={**CONTACT, "website": "https://user:secret@acme.example"}, field="website"),
+    Bad("contact-website-no-domain", "POST", "/sales/contacts", body={**CONTACT, "website": "http://intranet"},
+        field="website"),
+    Bad("contact-website-space", "PATCH", "/sales/contacts/{contact}", body={"website": "https://acme .example"},
+        field="website"),
+    Bad("contact-address-not-an-object", "POST", "/sales/contacts", body={**CONTACT, "address": "Main St 1"},
+        field="address"),
+    Bad("contact-address-unknown-key", "POST", "/sales/contacts", body={**CONTACT, "address": {"street": "Main"}}),
+    Bad("contact-address-country-unknown", "POST", "/sales/contacts",
+        body={**CONTACT, "address": {"country": "Atlantis"}}, field="address"),
+    Bad("contact-address-line-too-long", "PATCH", "/sales/contacts/{contact}", body={"address": {"line1": "x" * 201}}),
+    # -- ids in paths -----------------------------------------------------------------------------------------
+    Bad("deal-delete-id-not-uuid", "DELETE", "/sales/deals/42", field="deal_id"),
+    Bad("deal-restore-unknown", "POST", f"/sales/deals/{UUID}/restore", body={}, status=404, code="DEAL_NOT_FOUND"),
+    Bad("deal-history-id-sql", "GET", "/sales/deals/1' OR '1'='1/history", field="deal_id"),
+    Bad("contact-get-id-not-uuid", "GET", "/sales/contacts/acme", field="contact_id"),
+    Bad("contact-get-unknown", "GET", f"/sales/contacts/{UUID}", status=404, code="CONTACT_NOT_FOUND"),
+    Bad("contact-delete-id-not-uuid", "DELETE", "/sales/contacts/..%2F..%2Fetc", field="contact_id"),
+    Bad("contact-restore-unknown", "POST", f"/sales/contacts/{UUID}/restore", body={}, status=404,
+        code="CONTACT_NOT_FOUND"),
+    # -- relationships ----------------------------------------------------------------------------------------
+    Bad("relationship-to-itself", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{contact}", "type": "partner_of"}, field="to_id"),
+    Bad("relationship-other-without-label", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{person}", "type": "other"}, field="label"),
+    Bad("relationship-other-blank-label", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{person}", "type": "other", "label": "   "}, field="label"),
+    Bad("relationship-label-too-long", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{person}", "type": "other", "label": "x" * 201}, field="label"),
+    Bad("relationship-type-unknown", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{person}", "type": "enemy_of"}, field="type"),
+    Bad("relationship-to-missing", "POST", "/sales/contacts/{contact}/relationships", body={"type": "colleague"},
+        field="to_id"),
+    Bad("relationship-to-not-uuid", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "person", "type": "colleague"}, field="to_id"),
+    Bad("relationship-to-unknown", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": UUID, "type": "colleague"}, status=422, code="INVALID_REFERENCE", field="to_id"),
+    Bad("relationship-to-deleted", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{deleted_contact}", "type": "colleague"}, status=422, code="INVALID_REFERENCE",
+        field="to_id"),
+    Bad("relationship-from-deleted", "POST", "/sales/contacts/{deleted_contact}/relationships",
+        body={"to_id": "{contact}", "type": "colleague"}, status=404, code="CONTACT_NOT_FOUND"),
+    Bad("relationship-duplicate", "POST", "/sales/contacts/{person}/relationships",
+        body={"to_id": "{contact}", "type": "decision_maker_for"}, status=409, code="DUPLICATE_RELATIONSHIP"),
+    Bad("relationship-from-in-body", "POST", "/sales/contacts/{contact}/relationships",
+        body={"to_id": "{person}", "type": "colleague", "from_id": "{subsidiary}"}),
+    Bad("relationship-list-id-not-uuid", "GET", "/sales/contacts/x/relationships", field="contact_id"),
+    Bad("relationship-list-deleted-contact", "GET", "/sales/contacts/{deleted_contact}/relationships", status=404,
+        code="CONTACT_NOT_FOUND"),
+    Bad("relationship-list-forged-cursor", "GET", "/sales/contacts/{contact}/relationships",
+        query={"cursor": "MDE5YjcyYjctMzM5Yy03M2NhLTg1MGMtODQ1OTkxM2YyY2Rl"}, field="cursor"),
+    Bad("relationship-list-page-size-zero", "GET", "/sales/contacts/{contact}/relationships",
+        query={"page_size": "0"}, field="page_size"),
+    Bad("relationship-delete-id-not-uuid", "DELETE", "/sales/contacts/{contact}/relationships/1",
+        field="relationship_id"),
+    Bad("relationship-delete-unknown", "DELETE", f"/sales/contacts/{{contact}}/relationships/{UUID}", status=404,
+        code="RELATIONSHIP_NOT_FOUND"),
+    Bad("relationship-delete-of-another-contact", "DELETE", "/sales/contacts/{subsidiary}/relationships/{relationship}",
+        status=404, code="RELATIONSHIP_NOT_FOUND"),
+    # -- contact list filters ---------------------------------------------------------------------------------
+    Bad("contact-list-phone-invalid", "GET", "/sales/contacts", query={"phone": "call me"}, field="phone"),
+    Bad("contact-list-phone-region-unknown", "GET", "/sales/contacts",
+        query={"phone": "030 1234567", "default_region": "ZZ"}, field="default_region"),
+    Bad("contact-list-kind-unknown", "GET", "/sales/contacts", query={"kind": "robot"}, field="kind"),
+    Bad("contact-list-lifecycle-unknown", "GET", "/sales/contacts", query={"lifecycle": "zombie"}, field="lifecycle"),
+    Bad("contact-list-parent-not-uuid", "GET", "/sales/contacts", query={"parent_id": "acme"}, field="parent_id"),
+    Bad("contact-list-employer-not-uuid", "GET", "/sales/contacts", query={"employer_id": "1"}, field="employer_id"),
+    Bad("contact-list-owner-not-uuid", "GET", "/sales/contacts", query={"owner_id": "me"}, field="owner_id"),
+    Bad("contact-list-tag-too-long", "GET", "/sales/contacts", query={"tag": "t" * 51}, field="tag"),
     Bad("contact-patch-unknown-field", "PATCH", "/sales/contacts/{contact}", body={"nickname": "x"},
         field="nickname"),
     Bad("contact-patch-kind", "PATCH", "/sales/contacts/{contact}", body={"kind": "person"}, field="kind"),
@@ -310,12 +432,35 @@ def test_the_table_is_large_and_its_ids_are_unique() -> None:
     assert len({case.id for case in CASES}) == len(CASES)
 
 
+def _route(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(path)) + "$")
+
+
+def test_every_operation_has_hostile_rows() -> None:
+    """Each contract's route gets at least one row here: a new operation cannot ship without them. Routes that
+    take no input at all (the stats) have nothing a caller could get wrong but the route, which the route test
+    below covers."""
+    missing = [
+        contract.key
+        for contract in ALL
+        if (contract.input is not None and contract.input.model_fields)
+        and not any(
+            case.method == contract.http.method and _route(contract.http.path).match(case.path) for case in CASES
+        )
+    ]
+    assert not missing, f"no hostile-input rows for {missing}"
+
+
 def _filled(value: Any, seeded: dict[str, Any]) -> Any:
     if callable(value):
         return value(seeded)
     if isinstance(value, str):
         return (
             value.replace("{contact}", seeded["contact"]["id"])
+            .replace("{person}", seeded["person"]["id"])
+            .replace("{subsidiary}", seeded["subsidiary"]["id"])
+            .replace("{deleted_contact}", seeded["deleted_contact"]["id"])
+            .replace("{relationship}", seeded["relationship"]["id"])
             .replace("{deal}", seeded["deal"]["id"])
             .replace("{future}", seeded["future"])
         )

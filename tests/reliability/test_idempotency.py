@@ -53,6 +53,7 @@ OTHER_REQUEST: dict[str, Variant] = {
     "sales.deal.restore": lambda api, made, path, body: (f"/sales/deals/{_deleted_deal(api, made)}/restore", body),
     "sales.contact.create": lambda api, made, path, body: (path, {**body, "display_name": "Another name"}),
     "sales.contact.restore": lambda api, made, path, body: (f"/sales/contacts/{_deleted_contact(api)}/restore", body),
+    "sales.relationship.create": lambda api, made, path, body: (path, {**body, "type": "influences"}),
 }
 
 

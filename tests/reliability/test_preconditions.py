@@ -25,7 +25,12 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.contact.update": ("contact", {"lifecycle": "dormant"}),
     "sales.contact.delete": ("contact", None),
     "sales.contact.restore": ("deleted_contact", {}),
+    # A relationship is created under its `from` contact: If-Match names that contact's version.
+    "sales.relationship.create": ("contact", {"to_id": "{person}", "type": "influences"}),
+    "sales.relationship.delete": ("relationship", None),
 }
+# The version an If-Match names that is no longer current: seeded records are at version 2, except these.
+STALE: dict[str, str] = {"relationship": '"2"'}
 MUTATING = [contract for contract in ALL if contract.kind == "command" and contract.http.path_params]
 
 
@@ -38,9 +43,13 @@ def test_a_stale_if_match_is_refused_with_412_and_writes_nothing(
     shared_api: Api, seeded: dict[str, Any], contract: Any
 ) -> None:
     target, body = MUTATIONS[contract.key]
-    path = contract.http.path.replace("{id}", seeded[target]["id"])
+    record = seeded[target]
+    path = contract.http.path.replace("{id}", record.get("from_id", record["id"]))
+    path = path.replace("{relationship_id}", record["id"])
+    if body is not None:
+        body = {name: seeded["person"]["id"] if value == "{person}" else value for name, value in body.items()}
     before = Snapshot.take()
-    reply = shared_api.call(contract.http.method, path, body, headers={"If-Match": '"1"'})
+    reply = shared_api.call(contract.http.method, path, body, headers={"If-Match": STALE.get(target, '"1"')})
     assert reply.status == 412 and reply.error_code == "PRECONDITION_FAILED", reply.body
     assert reply.body["status"] == "error" and reply.body["error"]["message"]
     assert Snapshot.take() == before

@@ -24,7 +24,12 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
         if "contact" not in made:
             made["contact"] = api.post(
                 "/sales/contacts",
-                {"kind": "organization", "display_name": "Acme Devices GmbH", "emails": ["sales@acme.example"]},
+                {
+                    "kind": "organization",
+                    "display_name": "Acme Devices GmbH",
+                    "emails": ["sales@acme.example"],
+                    "phones": ["+49 30 1234567"],
+                },
             ).data
         return made["contact"]
 
@@ -46,6 +51,20 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
         elif name == "deleted_deal":
             made["deleted_deal"] = deal("Deleted")
             assert api.delete(f"/sales/deals/{made['deleted_deal']['id']}").status == 204
+        elif name == "employee":
+            body = {"kind": "person", "display_name": "Ada Lovelace", "employer_id": contact()["id"]}
+            made["employee"] = api.post("/sales/contacts", body).data
+        elif name == "relationship":
+            if "employee" not in made:
+                body = {"kind": "person", "display_name": "Ada Lovelace", "employer_id": contact()["id"]}
+                made["employee"] = api.post("/sales/contacts", body).data
+            link = {"to_id": contact()["id"], "type": "decision_maker_for"}
+            reply = api.post(f"/sales/contacts/{made['employee']['id']}/relationships", link)
+            assert reply.status == 201, reply.body
+            made["relationship"] = reply.data
+        elif name == "subsidiary":
+            body = {"kind": "organization", "display_name": "Acme Devices Austria", "parent_id": contact()["id"]}
+            made["subsidiary"] = api.post("/sales/contacts", body).data
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204

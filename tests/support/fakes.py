@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Sequence
 
 from kernel.context import RequestContext
 from kernel.errors import Conflict, FieldIssue, ReferenceNotFound, StaleVersion
 from kernel.events import RecordedEvent
-from sales.contact.model import Contact
+from sales.contact.model import Contact, ContactFilter
 from sales.contact.names import name_key
+from sales.contact.store import Guard
 from sales.deal import stats
 from sales.deal.model import Deal, DealFilter, StageChange
+from sales.relationship.model import Relationship
 
 
 class FakeContacts:
@@ -23,17 +26,23 @@ class FakeContacts:
         self.deal_counts = deal_counts or {}
         self.published: list[RecordedEvent] = []
         self.saves = 0
+        self.guarded: list[list[str]] = []  # the contacts each save relied on
 
     def get(self, aggregate_id: str) -> Contact | None:
         found = self.stored.get(aggregate_id)
         return copy.deepcopy(found) if found else None
 
-    def save(self, contact: Contact, before: Contact | None, ctx: RequestContext) -> None:
+    def save(self, contact: Contact, before: Contact | None, ctx: RequestContext, guards: Sequence[Guard] = ()) -> None:
         if before is not None and not contact.pending_events and contact == before:
             return
         current = self.stored.get(contact.id)
         if (current.version if current else 0) != contact.version:
             raise StaleVersion()
+        for guard in guards:
+            relied_on = self.stored.get(guard.contact_id)
+            if relied_on is None or relied_on.version != guard.version or (guard.live and relied_on.is_deleted):
+                raise StaleVersion()
+        self.guarded.append([guard.contact_id for guard in guards])
         if not contact.is_deleted:
             for email in contact.emails:
                 holder = self.owner_of_email(email)
@@ -54,9 +63,9 @@ class FakeContacts:
     def owner_of_email(self, email: str) -> str | None:
         return next((c.id for c in self.stored.values() if not c.is_deleted and email in c.emails), None)
 
-    def by_name(self, prefix: str | None, page_size: int, cursor: str | None) -> tuple[list[Contact], str | None, int]:
+    def page(self, filters: ContactFilter, page_size: int, cursor: str | None) -> tuple[list[Contact], str | None, int]:
         live = sorted(
-            (c for c in self.stored.values() if not c.is_deleted and name_key(c.display_name).startswith(prefix or "")),
+            (c for c in self.stored.values() if not c.is_deleted and filters.matches(c)),
             key=lambda c: (name_key(c.display_name), c.id),
         )
         start = int(cursor or 0)
@@ -162,3 +171,51 @@ class FakeDeals:
             and filters.assigned_to in (None, deal.assigned_to)
             and filters.customer_id in (None, deal.customer_id)
         ]
+
+
+class FakeRelationships:
+    """Relationships in memory: one live relationship per (from, to, type), both ends live at save, the bound per
+    contact; liveness of contacts is read from `contacts`."""
+
+    def __init__(self, contacts: FakeContacts) -> None:
+        self.contacts = contacts
+        self.stored: dict[str, Relationship] = {}
+        self.published: list[RecordedEvent] = []
+
+    def get(self, aggregate_id: str) -> Relationship | None:
+        found = self.stored.get(aggregate_id)
+        return copy.deepcopy(found) if found else None
+
+    def save(self, relationship: Relationship, before: Relationship | None, ctx: RequestContext) -> None:
+        current = self.stored.get(relationship.id)
+        if (current.version if current else 0) != relationship.version:
+            raise StaleVersion()
+        if before is None:
+            for other in self.stored.values():
+                same = (other.from_id, other.to_id, other.type) == (
+                    relationship.from_id,
+                    relationship.to_id,
+                    relationship.type,
+                )
+                if same and not other.is_deleted:
+                    raise Conflict("duplicate", "DUPLICATE_RELATIONSHIP")
+            for end, field_name in ((relationship.from_id, "contact_id"), (relationship.to_id, "to_id")):
+                if not self.contacts.is_live(end):
+                    raise ReferenceNotFound(f"contact {end} is not live", "INVALID_REFERENCE", field_name)
+        relationship.version += 1
+        self.published.extend(relationship.pending_events)
+        relationship.pending_events.clear()
+        self.stored[relationship.id] = copy.deepcopy(relationship)
+
+    def of_contact(self, contact_id: str) -> list[Relationship]:
+        found = [r for r in self.stored.values() if not r.is_deleted and r.links(contact_id)]
+        return [copy.deepcopy(r) for r in sorted(found, key=lambda r: r.id)]
+
+    def live_contacts(self, contact_ids: list[str]) -> set[str]:
+        return {contact_id for contact_id in contact_ids if self.contacts.is_live(contact_id)}
+
+    def list_position(self, contact_id: str, cursor: str | None) -> str | None:
+        return cursor.removeprefix(f"{contact_id}:") if cursor else None
+
+    def list_cursor(self, contact_id: str, after: str) -> str:
+        return f"{contact_id}:{after}"

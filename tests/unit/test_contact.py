@@ -208,12 +208,98 @@ def test_at_most_ten_distinct_emails() -> None:
         new_contact(emails=[f"a{i}@example.org" for i in range(11)])
 
 
-def test_phones_are_validated_and_deduplicated() -> None:
-    contact = new_contact(phones=[" +49 30 1234567 ", "+49 30 1234567", "(030) 123-45"])
-    assert contact.phones == ["+49 30 1234567", "(030) 123-45"]
+def test_phones_are_stored_as_e164_and_deduplicated() -> None:
+    contact = new_contact(phones=[" +49 30 1234567 ", "+49301234567", "+1 (415) 555-2671"])
+    assert contact.phones == ["+49301234567", "+14155552671"]
+
+
+def test_a_national_number_is_read_in_the_default_region_else_the_contacts_country() -> None:
+    assert new_contact(phones=["030 1234567"], default_region="de").phones == ["+49301234567"]
+    assert new_contact(phones=["030 1234567"], country="DE").phones == ["+49301234567"]
+    assert new_contact(phones=["(415) 555-2671"], country="DE", default_region="US").phones == ["+14155552671"]
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["call me maybe", "030 1234567", "+49 1", "+999 123456789", "12", "+" + "1" * 50],
+)
+def test_a_phone_that_does_not_parse_is_a_400_naming_the_field_never_the_value(phone: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        new_contact(phones=["call me maybe"])
-    assert [issue.field for issue in caught.value.details] == ["phones[0]"]
+        new_contact(phones=["+49 30 1234567", phone])
+    assert [issue.field for issue in caught.value.details] == ["phones[1]"]
+    assert phone not in str(caught.value) and phone not in caught.value.details[0].message
+
+
+def test_country_is_an_iso_3166_alpha2_code() -> None:
+    assert new_contact(country=" de ").country == "DE"
+    for bad in ("XX", "Germany", "DEU", "", "D"):
+        with pytest.raises(ValidationFailed) as caught:
+            new_contact(country=bad)
+        assert [issue.field for issue in caught.value.details] == ["country"]
+    with pytest.raises(ValidationFailed) as caught:
+        new_contact(phones=["030 1234567"], default_region="ZZ")
+    assert [issue.field for issue in caught.value.details] == ["default_region"]
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("acme.example", "https://acme.example"),
+        ("HTTP://WWW.Acme.Example/contact?x=1", "http://www.acme.example/contact?x=1"),
+        ("https://münchen.example", "https://xn--mnchen-3ya.example"),
+    ],
+)
+def test_website_is_normalized(given: str, stored: str) -> None:
+    assert new_contact(website_url=given).website == stored
+
+
+@pytest.mark.parametrize(
+    "bad", ["ftp://acme.example", "https://user:pw@acme.example", "http://localhost", "acme", "a b.example", "x" * 3000]
+)
+def test_a_website_that_is_no_web_address_is_refused(bad: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        new_contact(website_url=bad)
+    assert [issue.field for issue in caught.value.details] == ["website"]
+
+
+def test_address_fields_are_trimmed_and_its_country_checked() -> None:
+    contact = new_contact(address={"line1": " Hauptstr. 1 ", "city": "Berlin", "country": "de"})
+    assert contact.address is not None
+    assert contact.address.as_dict() == {
+        "line1": "Hauptstr. 1",
+        "line2": None,
+        "city": "Berlin",
+        "postal_code": None,
+        "region": None,
+        "country": "DE",
+    }
+    assert new_contact(address={"line1": " "}).address is None  # nothing left: no address
+    with pytest.raises(ValidationFailed):
+        new_contact(address={"country": "Atlantis"})
+
+
+def test_links_fit_the_contacts_own_kind_and_never_point_at_itself() -> None:
+    organization = new_contact(parent_id=OTHER)
+    assert organization.parent_id == OTHER
+    person = new_contact(kind=ContactKind.PERSON, employer_id=OTHER, manager_id=OWNER)
+    assert (person.employer_id, person.manager_id) == (OTHER, OWNER)
+    for kind, link in ((ContactKind.PERSON, "parent_id"), (ContactKind.ORGANIZATION, "employer_id")):
+        with pytest.raises(ValidationFailed) as caught:
+            new_contact(kind=kind, **{link: OTHER})
+        assert [issue.field for issue in caught.value.details] == [link]
+    with pytest.raises(ValidationFailed) as caught:
+        organization.update(now=LATER, parent_id=organization.id)
+    assert [issue.field for issue in caught.value.details] == ["parent_id"]
+
+
+def test_update_clears_an_optional_field_given_as_none_and_keeps_an_absent_one() -> None:
+    contact = new_contact(website_url="acme.example", country="DE", parent_id=OTHER)
+    contact.pending_events.clear()
+    contact.update(now=LATER, website_url=None)
+    assert (contact.website, contact.country, contact.parent_id) == (None, "DE", OTHER)
+    contact.update(now=LATER, parent_id=None)
+    assert contact.parent_id is None
+    assert len(contact.pending_events) == 2
 
 
 def test_tags_are_trimmed_deduplicated_and_blank_ones_dropped() -> None:
@@ -240,10 +326,10 @@ def test_update_changes_only_given_fields_and_records_contact_updated() -> None:
 
 def test_update_emails_owner_phones_and_tags() -> None:
     contact = new_contact(emails=["sales@acme.example"])
-    contact.update(now=LATER, emails=["NEW@acme.example"], owner_id=OTHER, phones=["+1 555 0100"], tags=[])
+    contact.update(now=LATER, emails=["NEW@acme.example"], owner_id=OTHER, phones=["+1 415 555 2671"], tags=[])
     assert contact.emails == ["new@acme.example"]
     assert contact.owner_id == OTHER
-    assert contact.phones == ["+1 555 0100"]
+    assert contact.phones == ["+14155552671"]
     assert contact.tags == []
 
 

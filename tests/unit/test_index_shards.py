@@ -40,7 +40,9 @@ def test_a_deals_entries_share_its_shard_and_only_the_busy_keys_are_sharded() ->
     assert indexes["GSI1PK"] == f"DEAL#{shard}" and indexes["GSI1SK"] == deal_id
     assert indexes["GSI2PK"] == f"DEAL#STATUS#open#{shard}" and indexes["GSI2SK"] == f"lead#{deal_id}"
     assert indexes["GSI3PK"] == "DEAL#OWNER#owner-1" and indexes["GSI4PK"] == "DEAL#CUSTOMER#customer-1"
-    assert keys.contact_indexes("c-1", "Acme")["GSI1PK"] == "CONTACT"  # name order: not sharded
+    assert (
+        keys.contact_indexes("c-1", "Acme", "person", "active", "owner-1", None)["GSI1PK"] == "CONTACT"
+    )  # not sharded
 
 
 def _spread(ids: list[str]) -> Counter[int]:

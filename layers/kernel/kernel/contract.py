@@ -96,6 +96,9 @@ class Contract:
     errors: tuple[ErrorCase, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     examples: tuple[Example, ...] = ()
+    # The extra Lambda layers (beyond the context's globals) the operation's code needs, by layer folder name,
+    # e.g. ("phones",) for layers/phones/, deployed as PhonesLayer and listed in the function's own `Layers`.
+    layers: tuple[str, ...] = ()
 
     @property
     def bounded_context(self) -> str:

@@ -93,5 +93,87 @@ def deal_indexes(deal_id: str, status: str, stage: str, owner: str, customer: st
     }
 
 
-def contact_indexes(contact_id: str, display_name: str) -> dict[str, str]:
-    return {"GSI1PK": CONTACT, "GSI1SK": f"{name_key(display_name)}#{contact_id}"}
+# Every contact list is in name order: each of its index entries sorts by `<name key>#<id>`, so `q` (a name
+# prefix) is a key condition on whichever index answers the other filters.
+def contact_list_sort(contact_id: str, display_name: str) -> str:
+    return f"{name_key(display_name)}#{contact_id}"
+
+
+def contact_kind_list(kind: str, lifecycle: str) -> str:
+    """GSI2 partition of the live contacts of one kind and lifecycle (a list by kind alone, or by lifecycle
+    alone, merges the partitions of the other field's values)."""
+    return f"CONTACT#KIND#{kind}#{lifecycle}"
+
+
+def contact_owner_list(owner_id: str) -> str:
+    return f"CONTACT#OWNER#{owner_id}"
+
+
+def contact_under_list(contact_id: str) -> str:
+    """GSI4 partition of the live contacts directly under an organization: its subsidiaries (parent_id) and
+    its employees (employer_id); a contact has at most one of the two links."""
+    return f"CONTACT#UNDER#{contact_id}"
+
+
+def contact_indexes(
+    contact_id: str, display_name: str, kind: str, lifecycle: str, owner_id: str, under: str | None
+) -> dict[str, str]:
+    sort = contact_list_sort(contact_id, display_name)
+    entries = {
+        "GSI1PK": CONTACT,
+        "GSI1SK": sort,
+        "GSI2PK": contact_kind_list(kind, lifecycle),
+        "GSI2SK": sort,
+        "GSI3PK": contact_owner_list(owner_id),
+        "GSI3SK": sort,
+    }
+    if under is not None:
+        entries.update(GSI4PK=contact_under_list(under), GSI4SK=sort)
+    return entries
+
+
+# A contact's tags and phones are many per contact, so each gets an entry item of its own
+# (`ENTRY#CONTACT#<id>` / `TAG#<tag>`, `PHONE#<E.164>`), listed on GSI1 under the tag or the number. Their own
+# partition, not the contact's: the functions that release them may delete there and nowhere near the contact.
+TAG_MEMBER = "TAG"
+PHONE_MEMBER = "PHONE"
+
+
+def contact_member(contact_id: str, family: str, value: str) -> Key:
+    return {"PK": f"ENTRY#CONTACT#{contact_id}", "SK": f"{family}#{value}"}
+
+
+def contact_member_list(family: str, value: str) -> str:
+    return f"CONTACT#{family}#{value}"
+
+
+def contact_member_indexes(family: str, value: str, contact_id: str, display_name: str) -> dict[str, str]:
+    return {"GSI1PK": contact_member_list(family, value), "GSI1SK": contact_list_sort(contact_id, display_name)}
+
+
+# -- relationships ---------------------------------------------------------------------------------------
+def relationship(relationship_id: str) -> Key:
+    return {"PK": f"RELATIONSHIP#{relationship_id}", "SK": "RELATIONSHIP"}
+
+
+def relationship_claim(from_id: str, to_id: str, type_: str) -> Key:
+    """One per live (from, to, type): a second such relationship fails `attribute_not_exists` on it."""
+    return {"PK": f"ENTRY#RELATIONSHIP#{from_id}#{to_id}#{type_}", "SK": "CLAIM"}
+
+
+# Each contact's edges (one per relationship it is an end of) in one partition of its own: its relationship list
+# and the network's step from it are one Query, bounded by that contact's edges, never by the table.
+EDGE = "REL#"
+
+
+def contact_edges(contact_id: str) -> str:
+    return f"ENTRY#EDGES#{contact_id}"
+
+
+def contact_edge(contact_id: str, relationship_id: str) -> Key:
+    return {"PK": contact_edges(contact_id), "SK": f"{EDGE}{relationship_id}"}
+
+
+def relationship_counter(contact_id: str) -> Key:
+    """How many live relationships a contact is an end of (bounded: sales.relationship.model)."""
+    return {"PK": f"CONTACT#{contact_id}", "SK": "COUNTER#RELATIONSHIPS"}

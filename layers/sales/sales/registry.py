@@ -11,9 +11,15 @@ from sales.contact import contracts as contact_contracts
 from sales.contact import events as contact_events
 from sales.deal import contracts as deal_contracts
 from sales.deal import events as deal_events
+from sales.relationship import contracts as relationship_contracts
+from sales.relationship import events as relationship_events
 
-ALL: tuple[Contract, ...] = (*deal_contracts.CONTRACTS, *contact_contracts.CONTRACTS)
+ALL: tuple[Contract, ...] = (
+    *deal_contracts.CONTRACTS,
+    *contact_contracts.CONTRACTS,
+    *relationship_contracts.CONTRACTS,
+)
 BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
 
-EVENTS: tuple[EventSpec, ...] = (*deal_events.EVENTS, *contact_events.EVENTS)
+EVENTS: tuple[EventSpec, ...] = (*deal_events.EVENTS, *contact_events.EVENTS, *relationship_events.EVENTS)
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}

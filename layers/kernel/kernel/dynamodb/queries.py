@@ -40,10 +40,27 @@ class IndexQuery:
     newest_first: bool = True
     filters: tuple[tuple[str, str], ...] = ()  # (attribute, value) equality post-filters
     shards: int = 1
+    # Several partitions of the index read as one list, merged by sort key as shards are (`partition` then
+    # only names the list, for its cursors): e.g. one partition per value of a field, a list over some values.
+    partitions: tuple[str, ...] = ()
+    contains: tuple[tuple[str, str], ...] = ()  # (list attribute, value) post-filters: the list holds the value
 
     @property
     def sort_key(self) -> str:
         return f"{self.index}SK"
+
+    @property
+    def partition_keys(self) -> list[str]:
+        if self.partitions:
+            return list(self.partitions)
+        if self.shards > 1:
+            return [keys.sharded_partition(self.partition, shard) for shard in range(self.shards)]
+        return [self.partition]
+
+    @property
+    def merged(self) -> bool:
+        """Read from more than one partition key: pages are merged, cursors hold the last sort key."""
+        return len(self.partition_keys) > 1
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,8 @@ def _signature(body: bytes, query: IndexQuery) -> bytes:
     ]
     if query.shards > 1:  # one-partition scopes unchanged: their cursors outlive a release
         scope.append(query.shards)
+    if query.partitions or query.contains:
+        scope.append([list(query.partitions), [list(pair) for pair in query.contains]])
     # JSON escapes newlines inside strings, so the separator keeps scope and body apart unambiguously.
     message = json.dumps(scope, separators=(",", ":")).encode() + b"\n" + body
     key = settings().cursor_key.get_secret_value().encode()
@@ -91,17 +110,42 @@ def encode_cursor(last_key: dict[str, Any], query: IndexQuery) -> str:
 def _is_start_key(last_key: Any, query: IndexQuery) -> bool:
     """Exactly the key attributes of the index (of a sharded query: its sort key alone), string values only,
     inside the query's key condition."""
-    wanted = {query.sort_key} if query.shards > 1 else _key_attributes(query.index)
+    wanted = {query.sort_key} if query.merged else _key_attributes(query.index)
     if not isinstance(last_key, dict) or set(last_key) != wanted:
         return False
     if not all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in last_key.values()):
         return False
-    if query.shards > 1:
+    if query.merged:
         after: str = last_key[query.sort_key]["S"]
         return 0 < len(after.encode()) <= _SORT_KEY_MAX_BYTES and after.startswith(query.prefix or "")
     partition: str = last_key[f"{query.index}PK"]["S"]
     sort: str = last_key[f"{query.index}SK"]["S"]
     return partition == query.partition and sort.startswith(query.prefix or "")
+
+
+def _position_signature(body: bytes, scope: str) -> bytes:
+    message = json.dumps(["position", scope], separators=(",", ":")).encode() + b"\n" + body
+    return hmac.new(settings().cursor_key.get_secret_value().encode(), message, hashlib.sha256).digest()
+
+
+def position_cursor(after: str, scope: str) -> str:
+    """A cursor for a list paged in memory (a small partition read whole): the sort position the page ended at,
+    signed for the list `scope` names, so it continues that list only."""
+    body = after.encode()
+    return base64.urlsafe_b64encode(body + _position_signature(body, scope)).decode().rstrip("=")
+
+
+def position_of(cursor: str, scope: str) -> str:
+    """The position a `position_cursor` holds; anything else, or one of another list, is a 400."""
+    try:
+        if _BASE64URL.fullmatch(cursor):
+            raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+            body, mac = raw[:-_MAC_SIZE], raw[-_MAC_SIZE:]
+            if body and hmac.compare_digest(mac, _position_signature(body, scope)):
+                return body.decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise ValidationFailed("cursor is invalid or belongs to another query", [FieldIssue("cursor", "invalid")])
 
 
 def decode_cursor(cursor: str, query: IndexQuery) -> dict[str, Any]:
@@ -140,12 +184,16 @@ def _query_args(query: IndexQuery, partition: str | None = None, after: str | No
         "KeyConditionExpression": condition,
         "ScanIndexForward": not query.newest_first,
     }
-    if query.filters:
-        filter_parts = []
-        for index, (attribute, value) in enumerate(query.filters):
-            names[f"#f{index}"] = attribute
-            values[f":f{index}"] = value
-            filter_parts.append(f"#f{index} = :f{index}")
+    filter_parts = []
+    for index, (attribute, value) in enumerate(query.filters):
+        names[f"#f{index}"] = attribute
+        values[f":f{index}"] = value
+        filter_parts.append(f"#f{index} = :f{index}")
+    for index, (attribute, value) in enumerate(query.contains):
+        names[f"#c{index}"] = attribute
+        values[f":c{index}"] = value
+        filter_parts.append(f"contains(#c{index}, :c{index})")
+    if filter_parts:
         args["FilterExpression"] = " AND ".join(filter_parts)
     args["ExpressionAttributeNames"] = names
     args["ExpressionAttributeValues"] = to_attributes(values)
@@ -154,7 +202,7 @@ def _query_args(query: IndexQuery, partition: str | None = None, after: str | No
 
 def query_page(query: IndexQuery, page_size: int, cursor: str | None = None, skip: int = 0) -> Page:
     """One page of items. `skip` serves ?page=N (walks keys, so prefer cursors)."""
-    if query.shards > 1:
+    if query.merged:
         return _merged_page(query, page_size, cursor, skip)
     args = _query_args(query)
     start = decode_cursor(cursor, query) if cursor else None
@@ -185,13 +233,13 @@ class _ShardEntries:
     `Limit` = what is still wanted, and a further one only when DynamoDB stopped early (its 1 MB page) and more
     is still wanted. `more`: the shard may hold entries past the last one read."""
 
-    def __init__(self, query: IndexQuery, shard: int, after: str | None, wanted: int) -> None:
-        self.query, self.shard, self.after, self.wanted = query, shard, after, wanted
+    def __init__(self, query: IndexQuery, partition: str, after: str | None, wanted: int) -> None:
+        self.query, self.partition, self.after, self.wanted = query, partition, after, wanted
         self.more = False
 
     def __iter__(self) -> Iterator[Item]:
         query = self.query
-        args = _query_args(query, keys.sharded_partition(query.partition, self.shard), self.after)
+        args = _query_args(query, self.partition, self.after)
         prefix = query.prefix if self.after is not None else None
         start: dict[str, Any] | None = None
         given = 0
@@ -223,7 +271,7 @@ def _merged_page(query: IndexQuery, page_size: int, cursor: str | None, skip: in
     The next cursor is the page's last sort key, when any shard may hold more."""
     after = decode_cursor(cursor, query)[query.sort_key]["S"] if cursor else None
     wanted = skip + page_size
-    shards = [_ShardEntries(query, shard, after, wanted) for shard in range(query.shards)]
+    shards = [_ShardEntries(query, partition, after, wanted) for partition in query.partition_keys]
     merged = heapq.merge(*shards, key=lambda entry: str(entry[query.sort_key]), reverse=query.newest_first)
     items = list(islice(merged, skip, wanted))
     more = next(merged, None) is not None or any(shard.more for shard in shards)
@@ -251,13 +299,8 @@ def _skip(args: dict[str, Any], start: dict[str, Any] | None, count: int) -> dic
 def count(query: IndexQuery) -> int:
     """Counting query, for the rare filter combination no counter covers; bounded by that index partition
     (every shard of it, for a sharded one)."""
-    partitions = (
-        [query.partition]
-        if query.shards == 1
-        else [keys.sharded_partition(query.partition, shard) for shard in range(query.shards)]
-    )
     total = 0
-    for partition in partitions:
+    for partition in query.partition_keys:
         args = {**_query_args(query, partition), "Select": "COUNT"}
         start = None
         while True:
@@ -270,6 +313,30 @@ def count(query: IndexQuery) -> int:
             if not start:
                 break
     return total
+
+
+def partition_items(partition: str, prefix: str = "", limit: int | None = None) -> list[Item]:
+    """The items of one table partition (`PK = partition`, sort keys starting with `prefix`) in sort-key order,
+    strongly consistent, at most `limit` of them: for partitions kept small by the aggregate that owns them."""
+    args: dict[str, Any] = {
+        "TableName": settings().table_name,
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+        "ExpressionAttributeValues": to_attributes({":pk": partition, ":prefix": prefix}),
+        "ConsistentRead": True,
+    }
+    items: list[Item] = []
+    start: dict[str, Any] | None = None
+    while limit is None or len(items) < limit:
+        request = {**args, "Limit": limit - len(items)} if limit is not None else dict(args)
+        if start:
+            request["ExclusiveStartKey"] = start
+        with clients.unavailable_when_throttled():
+            response = clients.dynamodb().query(**request)
+        items.extend(from_attributes(raw) for raw in response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            break
+    return items
 
 
 def read_counters(family: str) -> Counter[str]:
@@ -290,7 +357,10 @@ def counters_of(item: Item | None) -> Counter[str]:
 
 
 def get_items(item_keys: list[keys.Key]) -> list[Item | None]:
-    """Several items with one strongly consistent BatchGetItem, in the order asked (None where absent)."""
+    """Several items with one strongly consistent BatchGetItem, in the order asked (None where absent); no
+    request for no keys."""
+    if not item_keys:
+        return []
     table = settings().table_name
     pending: dict[str, Any] = {table: {"Keys": [to_attributes(dict(key)) for key in item_keys], "ConsistentRead": True}}
     found: dict[tuple[str, str], Item] = {}

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from kernel import clients
 from kernel.dynamodb.codec import Item, from_attributes, to_attributes
 from kernel.dynamodb.keys import Key
-from kernel.errors import TransientWriteConflict, WriteThrottled
+from kernel.errors import RuleViolated, TransientWriteConflict, WriteThrottled
 
 MAX_ITEMS = 100
 # Cancellation reasons that say "try again". A race: another transaction touched the same item. Throttling:
@@ -91,6 +91,24 @@ class Transaction:
         }
         self.operations.append(_Operation({"Update": request}, None))
 
+    def add_below(self, key: Key, name: str, limit: int, on_limit: OnConditionFailed) -> None:
+        """ADD 1 to the counter `name` (created at 0 when missing) while it is below `limit`; at the limit the
+        transaction fails with `on_limit`'s error."""
+        request = {
+            "TableName": self.table,
+            "Key": to_attributes(dict(key)),
+            "UpdateExpression": "ADD #n :one",
+            "ExpressionAttributeNames": {"#n": name},
+        }
+        self._conditioned(
+            request,
+            "attribute_not_exists(#n) OR #n < :limit",
+            None,
+            {":one": 1, ":limit": limit},
+            on_limit,
+            "Update",
+        )
+
     def _conditioned(
         self,
         request: dict[str, Any],
@@ -113,7 +131,12 @@ class Transaction:
         if not self.operations:
             return
         if len(self.operations) > MAX_ITEMS:
-            raise ValueError(f"a transaction holds at most {MAX_ITEMS} items")
+            # DynamoDB's limit: only a request changing very many parts of a record at once gets here.
+            raise RuleViolated(
+                f"this change touches {len(self.operations)} stored items, more than the {MAX_ITEMS} one write "
+                "may; split it into smaller changes",
+                "CHANGE_TOO_LARGE",
+            )
         # One token per commit, kept by botocore across its own retries: when a timeout or a 5xx hides a
         # commit, the retry is answered as the success it was instead of failing its own conditions (409).
         # A new attempt after a lost race builds a new transaction, so it gets a new token.

@@ -1,4 +1,4 @@
-"""The contact operations deals rely on: create, read, list, update, delete and restore."""
+"""The contact operations: create, read, list, update, delete and restore, with hierarchy links and list filters."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ _OWNERS = ("@sales-contacts",)
 _ID = {"id": "contact_id"}
 NOT_FOUND = ErrorCase("CONTACT_NOT_FOUND", 404, "no live contact has this id")
 DUPLICATE = ErrorCase("DUPLICATE_CONTACT", 409, "a live contact already has one of the emails")
+INVALID_REFERENCE = ErrorCase(
+    "INVALID_REFERENCE", 422, "a hierarchy link names no live contact of the kind it points to"
+)
+CYCLE = ErrorCase("CYCLE", 409, "the hierarchy link would put the contact above itself")
+TOO_DEEP = ErrorCase("HIERARCHY_TOO_DEEP", 409, "the hierarchy above the linked contact is deeper than 10 levels")
+_LINK_RULES = (
+    "Hierarchy links point up: an organization's parent_id names its group organization, a person's employer_id "
+    "an organization and manager_id a person; a link never closes a cycle."
+)
 ACME = {
     "kind": "organization",
     "display_name": "Acme Devices GmbH",
@@ -24,17 +33,30 @@ CREATE = Contract(
     kind="command",
     description="Create a contact (organization or person).",
     goal="Record someone Sales deals with, before any deal exists.",
-    context="Emails are unique across live contacts.",
+    context="Emails are unique across live contacts; phones are stored as E.164. " + _LINK_RULES,
     http=Http("POST", "/sales/contacts", 201),
     use_case=use.create_contact,
+    layers=("phones",),
     input=m.CreateContactInput,
     output=m.ContactView,
     owners=_OWNERS,
     tags=("contact",),
     emits=(Emits("contact.created", "1.0.0", "the contact is stored"),),
-    errors=(DUPLICATE,),
+    errors=(DUPLICATE, INVALID_REFERENCE, CYCLE, TOO_DEEP),
     scenarios=(
         Scenario("create-contact", ("No contact uses the email",), ("A rep creates one",), ("lifecycle prospect",)),
+        Scenario(
+            "create-employee",
+            ("A live organization",),
+            ("A rep creates a person employed by it, with a national phone number and a country",),
+            ("The person links to the organization", "The phone is stored as E.164"),
+        ),
+        Scenario(
+            "employer-of-the-wrong-kind",
+            ("A live person",),
+            ("A rep creates a person whose employer is that person",),
+            ("422 INVALID_REFERENCE on employer_id and nothing is stored",),
+        ),
         Scenario(
             "duplicate-email",
             ("A live contact has the email",),
@@ -62,6 +84,29 @@ CREATE = Contract(
             409,
             setup=("contact",),
             error_code="DUPLICATE_CONTACT",
+        ),
+        Example(
+            "create-employee",
+            {
+                "kind": "person",
+                "display_name": "Grace Hopper",
+                "employer_id": "{contact.id}",
+                "phones": ["030 1234567"],
+                "country": "DE",
+                "website": "grace.example",
+                "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "DE"},
+            },
+            {"employer_id": "{contact.id}", "phones": ["+49301234567"], "website": "https://grace.example"},
+            201,
+            setup=("contact",),
+        ),
+        Example(
+            "employer-is-a-person",
+            {"kind": "person", "display_name": "Intern", "employer_id": "{employee.id}"},
+            None,
+            422,
+            setup=("employee",),
+            error_code="INVALID_REFERENCE",
         ),
     ),
 )
@@ -91,18 +136,46 @@ LIST = Contract(
     key="sales.contact.list",
     version="1.0.0",
     kind="query",
-    description="List live contacts by name, or search by name prefix (q) or exact email.",
+    description="List live contacts by name, filtered by name prefix (q), exact email or phone, kind, lifecycle, "
+    "owner, tag, parent organization or employer.",
     goal="Find a contact.",
-    context="Sorted by display name.",
+    context="Sorted by display name; every filter given must match.",
     http=Http("GET", "/sales/contacts"),
     use_case=use.list_contacts,
+    layers=("phones",),
     input=m.ContactListQuery,
     output=m.ContactView,
     paginated=True,
     owners=_OWNERS,
     tags=("contact", "search"),
-    scenarios=(Scenario("search", ("Contacts Acme and Bolt",), ("Search q=ac",), ("Only Acme",)),),
+    scenarios=(
+        Scenario("search", ("Contacts Acme and Bolt",), ("Search q=ac",), ("Only Acme",)),
+        Scenario(
+            "employees",
+            ("An organization with one employee and one subsidiary",),
+            ("List by employer_id, then by parent_id",),
+            ("The employee, then the subsidiary",),
+        ),
+    ),
     examples=(
+        Example(
+            "employees",
+            {"employer_id": "{contact.id}"},
+            {"__items__": [{"id": "{employee.id}"}], "__pagination__": {"total": 1}},
+            setup=("employee",),
+        ),
+        Example(
+            "subsidiaries",
+            {"parent_id": "{contact.id}", "kind": "organization"},
+            {"__items__": [{"id": "{subsidiary.id}"}], "__pagination__": {"total": 1}},
+            setup=("subsidiary",),
+        ),
+        Example(
+            "by-phone",
+            {"phone": "+49 30 1234567"},
+            {"__items__": [{"id": "{contact.id}"}]},
+            setup=("contact",),
+        ),
         Example(
             "search-prefix",
             {"q": "acme"},
@@ -122,19 +195,42 @@ UPDATE = Contract(
     key="sales.contact.update",
     version="1.0.0",
     kind="command",
-    description="Change some fields of a contact (absent fields stay).",
+    description="Change some fields of a contact (absent fields stay; null clears an optional one).",
     goal="Keep contact data current.",
-    context="Changing emails re-checks uniqueness.",
+    context="Changing emails re-checks uniqueness. " + _LINK_RULES,
     http=Http("PATCH", "/sales/contacts/{id}", 200, _ID),
     use_case=use.update_contact,
+    layers=("phones",),
     input=m.UpdateContactInput,
     output=m.ContactView,
     owners=_OWNERS,
     tags=("contact",),
     emits=(Emits("contact.updated", "1.0.0", "the contact changed"),),
-    errors=(NOT_FOUND, DUPLICATE),
-    scenarios=(Scenario("activate", ("A prospect",), ("Set lifecycle active",), ("lifecycle active",)),),
+    errors=(NOT_FOUND, DUPLICATE, INVALID_REFERENCE, CYCLE, TOO_DEEP),
+    scenarios=(
+        Scenario("activate", ("A prospect",), ("Set lifecycle active",), ("lifecycle active",)),
+        Scenario(
+            "cycle",
+            ("A group organization with a subsidiary under it",),
+            ("A rep sets the group's parent to the subsidiary",),
+            ("409 CYCLE on parent_id and nothing changes",),
+        ),
+    ),
     examples=(
+        Example(
+            "cycle",
+            {"contact_id": "{contact.id}", "parent_id": "{subsidiary.id}"},
+            None,
+            409,
+            setup=("subsidiary",),
+            error_code="CYCLE",
+        ),
+        Example(
+            "clear-employer",
+            {"contact_id": "{employee.id}", "employer_id": None, "website": "https://ada.example"},
+            {"employer_id": None, "website": "https://ada.example"},
+            setup=("employee",),
+        ),
         Example(
             "activate",
             {"contact_id": "{contact.id}", "lifecycle": "active"},

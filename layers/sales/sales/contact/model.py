@@ -1,12 +1,16 @@
-"""The Contact aggregate: anyone Sales deals with, organization or person (the slice deals need so far).
+"""The Contact aggregate: anyone Sales deals with, organization or person, and its place in the hierarchy.
 
 Email addresses are unique across live contacts; the store enforces that with one claim item per
-address, so the aggregate only normalizes and validates them.
+address, so the aggregate only normalizes and validates them. Phones are stored as E.164 (sales.contact.phones).
+
+Hierarchy links point up: an organization's `parent_id` (its group), a person's `employer_id` (an
+organization) and `manager_id` (a person). The aggregate checks what it can see alone (a link that does not
+fit its own kind, a link to itself); that the target exists, is live, has the right kind and closes no cycle
+is the use case's to check, since it needs the other contacts.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,12 +21,31 @@ from kernel.aggregate import AggregateRoot
 from kernel.errors import FieldIssue, ValidationFailed
 from kernel.ids import new_id
 from sales.contact.events import ContactCreated, ContactDeleted, ContactRestored, ContactSnapshot, ContactUpdated
+from sales.contact.names import name_key
+from sales.contact.phones import InvalidPhone, to_e164
+from sales.contact.places import Address, InvalidPlace, country_code, website
 
 DISPLAY_NAME_MAX = 200
 EMAILS_MAX = 10
 PHONES_MAX = 10
 TAGS_MAX = 20
-PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{3,32}$")
+PHONE_TEXT_MAX = 40
+# The hierarchy links, and the kind of contact each may start from and point to.
+LINKS: dict[str, tuple[str, str]] = {
+    "parent_id": ("organization", "organization"),
+    "employer_id": ("person", "organization"),
+    "manager_id": ("person", "person"),
+}
+
+
+class _Unchanged:
+    """A PATCH field that was absent: distinct from an explicit null, which clears it."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
 
 
 class ContactKind(StrEnum):
@@ -99,19 +122,43 @@ def _emails(emails: list[str]) -> list[str]:
     return cleaned
 
 
-def _phones(phones: list[str]) -> list[str]:
+def _phones(phones: list[str], region: str | None) -> list[str]:
     cleaned: list[str] = []
     for index, phone in enumerate(phones):
-        number = phone.strip()
-        if not PHONE_RE.match(number):
+        try:
+            if len(phone) > PHONE_TEXT_MAX:
+                raise InvalidPhone()
+            number = to_e164(phone, region)
+        except InvalidPhone as error:
             raise ValidationFailed(
-                f"phones[{index}] is not a phone number", [FieldIssue(f"phones[{index}]", "not a phone number")]
-            )
+                f"phones[{index}] is not a phone number", [FieldIssue(f"phones[{index}]", str(error))]
+            ) from None
         if number not in cleaned:
             cleaned.append(number)
     if len(cleaned) > PHONES_MAX:
         raise ValidationFailed(f"at most {PHONES_MAX} phones", [FieldIssue("phones", f"at most {PHONES_MAX}")])
     return cleaned
+
+
+def _place(field_name: str, parse: Any, value: Any) -> Any:
+    try:
+        return parse(value)
+    except InvalidPlace as error:
+        raise ValidationFailed(f"{field_name} {error}", [FieldIssue(field_name, str(error))]) from None
+
+
+def _region(default_region: str | None, country: str | None) -> str | None:
+    """The region national phone numbers are read in: the one given with the request, else the contact's."""
+    if default_region is None:
+        return country
+    return _place("default_region", country_code, default_region)  # type: ignore[no-any-return]
+
+
+def _address(values: dict[str, Any] | None) -> Address | None:
+    if values is None:
+        return None
+    found = _place("address", Address.of, values)
+    return None if found.is_empty else found
 
 
 def _tags(tags: list[str]) -> list[str]:
@@ -130,7 +177,13 @@ class Contact(AggregateRoot):
     phones: list[str] = field(default_factory=list)
     lifecycle: Lifecycle = Lifecycle.PROSPECT
     tags: list[str] = field(default_factory=list)
-    # Set by the conversion bridge only: {"tenant_id"|"application_user_id", "bridged_at"}.
+    website: str | None = None
+    country: str | None = None
+    address: Address | None = None
+    parent_id: str | None = None
+    employer_id: str | None = None
+    manager_id: str | None = None
+    # Set by the conversion bridge only: {"kind", "id", "bridged_at"}.
     bridge: dict[str, Any] | None = None
 
     @classmethod
@@ -143,21 +196,34 @@ class Contact(AggregateRoot):
         now: datetime,
         emails: list[str] | None = None,
         phones: list[str] | None = None,
+        default_region: str | None = None,
         lifecycle: Lifecycle = Lifecycle.PROSPECT,
         tags: list[str] | None = None,
+        website_url: str | None = None,
+        country: str | None = None,
+        address: dict[str, Any] | None = None,
+        parent_id: str | None = None,
+        employer_id: str | None = None,
+        manager_id: str | None = None,
     ) -> Contact:
+        country_value = _place("country", country_code, country) if country is not None else None
         contact = cls(
             id=new_id(),
             kind=kind,
             display_name=_display_name(display_name),
             owner_id=owner_id,
             emails=_emails(emails or []),
-            phones=_phones(phones or []),
+            phones=_phones(phones or [], _region(default_region, country_value)),
             lifecycle=lifecycle,
             tags=_tags(tags or []),
+            website=_place("website", website, website_url) if website_url is not None else None,
+            country=country_value,
+            address=_address(address),
             created_at=now,
             updated_at=now,
         )
+        for link, target in (("parent_id", parent_id), ("employer_id", employer_id), ("manager_id", manager_id)):
+            contact._link(link, target)
         contact.record(contact._snapshot(ContactCreated))
         return contact
 
@@ -168,23 +234,44 @@ class Contact(AggregateRoot):
         display_name: str | None = None,
         emails: list[str] | None = None,
         phones: list[str] | None = None,
+        default_region: str | None = None,
         owner_id: str | None = None,
         lifecycle: Lifecycle | None = None,
         tags: list[str] | None = None,
+        website_url: Any = UNCHANGED,
+        country: Any = UNCHANGED,
+        address: Any = UNCHANGED,
+        parent_id: Any = UNCHANGED,
+        employer_id: Any = UNCHANGED,
+        manager_id: Any = UNCHANGED,
     ) -> None:
+        """Absent fields (None for the required ones, UNCHANGED for the optional ones) stay; an optional field
+        given as None is cleared."""
         changes: dict[str, Any] = {}
         if display_name is not None:
             changes["display_name"] = _display_name(display_name)
         if emails is not None:
             changes["emails"] = _emails(emails)
+        if country is not UNCHANGED:
+            changes["country"] = _place("country", country_code, country) if country is not None else None
         if phones is not None:
-            changes["phones"] = _phones(phones)
+            changes["phones"] = _phones(phones, _region(default_region, changes.get("country", self.country)))
+        elif default_region is not None:
+            _region(default_region, None)  # still a 400 when it names no country, even with no phones to read
         if owner_id is not None:
             changes["owner_id"] = owner_id
         if lifecycle is not None:
             changes["lifecycle"] = lifecycle
         if tags is not None:
             changes["tags"] = _tags(tags)
+        if website_url is not UNCHANGED:
+            changes["website"] = _place("website", website, website_url) if website_url is not None else None
+        if address is not UNCHANGED:
+            changes["address"] = _address(address)
+        for link, target in (("parent_id", parent_id), ("employer_id", employer_id), ("manager_id", manager_id)):
+            if target is not UNCHANGED:
+                self._check_link(link, target)
+                changes[link] = target
         changes = {field_name: value for field_name, value in changes.items() if getattr(self, field_name) != value}
         if not changes:
             return  # an empty or unchanged PATCH stores nothing and emits nothing
@@ -192,6 +279,26 @@ class Contact(AggregateRoot):
             setattr(self, field_name, value)
         self.touch(now)
         self.record(self._snapshot(ContactUpdated))
+
+    def links(self) -> dict[str, str]:
+        """The hierarchy links this contact has, by field."""
+        found = {"parent_id": self.parent_id, "employer_id": self.employer_id, "manager_id": self.manager_id}
+        return {link: target for link, target in found.items() if target is not None}
+
+    def _link(self, link: str, target: str | None) -> None:
+        self._check_link(link, target)
+        setattr(self, link, target)
+
+    def _check_link(self, link: str, target: str | None) -> None:
+        if target is None:
+            return
+        own_kind, _target_kind = LINKS[link]
+        if self.kind.value != own_kind:
+            raise ValidationFailed(
+                f"{link} is for {own_kind}s only", [FieldIssue(link, f"a {self.kind.value} has no {link}")]
+            )
+        if target == self.id:
+            raise ValidationFailed(f"{link} must name another contact", [FieldIssue(link, "must not be the contact")])
 
     def delete(self, *, now: datetime) -> None:
         self.deleted_at = now
@@ -211,4 +318,31 @@ class Contact(AggregateRoot):
             owner_id=self.owner_id,
             emails=list(self.emails),
             lifecycle=self.lifecycle.value,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactFilter:
+    """What a contact list is asked for; every field given must match (a name prefix for `q`, the E.164 form
+    for `phone`, one of the contact's tags for `tag`)."""
+
+    q: str | None = None
+    phone: str | None = None
+    kind: ContactKind | None = None
+    lifecycle: Lifecycle | None = None
+    owner_id: str | None = None
+    tag: str | None = None
+    parent_id: str | None = None
+    employer_id: str | None = None
+
+    def matches(self, contact: Contact) -> bool:
+        return (
+            (self.q is None or name_key(contact.display_name).startswith(name_key(self.q)))
+            and (self.phone is None or self.phone in contact.phones)
+            and (self.kind is None or contact.kind == self.kind)
+            and (self.lifecycle is None or contact.lifecycle == self.lifecycle)
+            and (self.owner_id is None or contact.owner_id == self.owner_id)
+            and (self.tag is None or self.tag in contact.tags)
+            and (self.parent_id is None or contact.parent_id == self.parent_id)
+            and (self.employer_id is None or contact.employer_id == self.employer_id)
         )

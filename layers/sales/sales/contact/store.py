@@ -4,6 +4,8 @@ the transaction) and the live-contact counter, and the reads only contacts need.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from kernel.clock import from_rfc3339
@@ -12,11 +14,26 @@ from kernel.dynamodb import queries
 from kernel.dynamodb.codec import Item, audit_fields, instant_of
 from kernel.dynamodb.repository import Repository, get_item, unchanged
 from kernel.dynamodb.transaction import Transaction, pick_shard
-from kernel.errors import Conflict, DomainError, FieldIssue
+from kernel.errors import Conflict, DomainError, FieldIssue, StaleVersion
 from kernel.settings import settings
 from sales import keys
-from sales.contact.model import Contact, ContactKind, Lifecycle
+from sales.contact.model import Contact, ContactFilter, ContactKind, Lifecycle
+from sales.contact.names import name_key
+from sales.contact.places import Address
 from sales.keys import Key
+
+
+def _under(contact: Contact) -> str | None:
+    return contact.parent_id or contact.employer_id
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Another contact a command relied on: still at `version` (and, if `live`, not deleted) at commit."""
+
+    contact_id: str
+    version: int
+    live: bool = True
 
 
 def contact_item(contact: Contact) -> Item:
@@ -31,14 +48,30 @@ def contact_item(contact: Contact) -> Item:
         "phones": list(contact.phones),
         "lifecycle": contact.lifecycle.value,
         "tags": list(contact.tags),
+        "website": contact.website,
+        "country": contact.country,
+        "address": contact.address.as_dict() if contact.address else None,
+        "parent_id": contact.parent_id,
+        "employer_id": contact.employer_id,
+        "manager_id": contact.manager_id,
         "bridge": contact.bridge,
     }
     if not contact.is_deleted:
-        item.update(keys.contact_indexes(contact.id, contact.display_name))
+        item.update(
+            keys.contact_indexes(
+                contact.id,
+                contact.display_name,
+                contact.kind.value,
+                contact.lifecycle.value,
+                contact.owner_id,
+                _under(contact),
+            )
+        )
     return item
 
 
 def contact_from_item(item: Item) -> Contact:
+    address = item.get("address")
     return Contact(
         id=item["id"],
         version=int(item["version"]),
@@ -52,8 +85,89 @@ def contact_from_item(item: Item) -> Contact:
         phones=list(item.get("phones") or []),
         lifecycle=Lifecycle(item["lifecycle"]),
         tags=list(item.get("tags") or []),
+        website=item.get("website"),
+        country=item.get("country"),
+        address=Address(**address) if address else None,
+        parent_id=item.get("parent_id"),
+        employer_id=item.get("employer_id"),
+        manager_id=item.get("manager_id"),
         bridge=item.get("bridge"),
     )
+
+
+def _members(contact: Contact | None) -> dict[tuple[str, str], Item]:
+    """The entry items of a live contact's tags and phones, each carrying the attributes the lists filter on,
+    by (family, value)."""
+    if contact is None or contact.is_deleted:
+        return {}
+    shared: Item = {
+        "type": "ContactEntry",
+        "contact_id": contact.id,
+        "kind": contact.kind.value,
+        "lifecycle": contact.lifecycle.value,
+        "owner_id": contact.owner_id,
+        "parent_id": contact.parent_id,
+        "employer_id": contact.employer_id,
+        "tags": list(contact.tags),
+    }
+    found: dict[tuple[str, str], Item] = {}
+    for family, values in ((keys.TAG_MEMBER, contact.tags), (keys.PHONE_MEMBER, contact.phones)):
+        for value in values:
+            found[(family, value)] = {
+                **keys.contact_member(contact.id, family, value),
+                **shared,
+                **keys.contact_member_indexes(family, value, contact.id, contact.display_name),
+            }
+    return found
+
+
+# The filters every index entry of a contact (its own item or a tag or phone entry) carries as attributes.
+_EQUAL_FILTERS = ("kind", "lifecycle", "owner_id", "parent_id", "employer_id")
+
+
+def list_query(filters: ContactFilter) -> tuple[queries.IndexQuery, bool]:
+    """The index that answers `filters`, the others as post-filters, and whether its entries are tag or phone
+    entries (the contacts are then read with one BatchGetItem). The most selective filter picks the index:
+    a phone, then the organization a contact is under, a tag, an owner, kind and lifecycle, else every contact."""
+    prefix = name_key(filters.q) if filters.q else None
+    wanted = {
+        "kind": filters.kind.value if filters.kind else None,
+        "lifecycle": filters.lifecycle.value if filters.lifecycle else None,
+        "owner_id": filters.owner_id,
+        "parent_id": filters.parent_id,
+        "employer_id": filters.employer_id,
+    }
+    contains: tuple[tuple[str, str], ...] = ()
+    entries = False
+    if filters.phone is not None:
+        index, partition, entries = "GSI1", keys.contact_member_list(keys.PHONE_MEMBER, filters.phone), True
+        if filters.tag is not None:
+            contains = (("tags", filters.tag),)
+    elif filters.parent_id is not None or filters.employer_id is not None:
+        under = filters.parent_id or filters.employer_id
+        index, partition = "GSI4", keys.contact_under_list(str(under))
+    elif filters.tag is not None:
+        index, partition, entries = "GSI1", keys.contact_member_list(keys.TAG_MEMBER, filters.tag), True
+    elif filters.owner_id is not None:
+        index, partition = "GSI3", keys.contact_owner_list(filters.owner_id)
+        wanted["owner_id"] = None  # the partition is the owner's
+    elif filters.kind is not None or filters.lifecycle is not None:
+        kinds = [filters.kind] if filters.kind else list(ContactKind)
+        stages = [filters.lifecycle] if filters.lifecycle else list(Lifecycle)
+        parts = tuple(keys.contact_kind_list(kind.value, stage.value) for kind in kinds for stage in stages)
+        query = queries.IndexQuery(
+            "GSI2",
+            parts[0] if len(parts) == 1 else "CONTACT#KIND",
+            prefix,
+            newest_first=False,
+            partitions=parts if len(parts) > 1 else (),
+        )
+        return query, False
+    else:
+        index, partition = "GSI1", keys.CONTACT
+    post = tuple((name, value) for name, value in wanted.items() if value is not None and name in _EQUAL_FILTERS)
+    query = queries.IndexQuery(index, partition, prefix, newest_first=False, filters=post, contains=contains)
+    return query, entries
 
 
 class ContactRepository(Repository[Contact]):
@@ -68,13 +182,19 @@ class ContactRepository(Repository[Contact]):
     def from_item(self, item: Item) -> Contact:
         return contact_from_item(item)
 
-    def by_name(self, prefix: str | None, page_size: int, cursor: str | None) -> tuple[list[Contact], str | None, int]:
-        """Live contacts in name order, optionally those whose name key starts with `prefix` (name_key), with
-        the total: the live-contact counter, or a counting Query of the prefix's range."""
-        index = queries.IndexQuery("GSI1", keys.CONTACT, prefix, newest_first=False)
-        page = queries.query_page(index, page_size, cursor)
-        total = queries.count(index) if prefix else contact_counters()["all"]
-        return [contact_from_item(item) for item in page.items], page.next_cursor, total
+    def page(self, filters: ContactFilter, page_size: int, cursor: str | None) -> tuple[list[Contact], str | None, int]:
+        """Live contacts matching `filters` in name order, one page, with how many match in all: the
+        live-contact counter for an unfiltered list, else a counting Query of the index partition(s) read."""
+        query, entries = list_query(filters)
+        page = queries.query_page(query, page_size, cursor)
+        if entries:
+            found = queries.get_items([keys.contact(entry["contact_id"]) for entry in page.items])
+            contacts = [contact_from_item(item) for item in found if item is not None]
+        else:
+            contacts = [contact_from_item(item) for item in page.items]
+        unfiltered = query.partition == keys.CONTACT and not query.prefix and not query.filters
+        total = contact_counters()["all"] if unfiltered else queries.count(query)
+        return contacts, page.next_cursor, total
 
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]:
         """The contact and how many live deals it has, in one BatchGetItem."""
@@ -86,11 +206,24 @@ class ContactRepository(Repository[Contact]):
         item = get_item(keys.email_claim(email))
         return str(item["contact_id"]) if item else None
 
-    def save(self, contact: Contact, before: Contact | None, ctx: RequestContext) -> None:
+    def save(self, contact: Contact, before: Contact | None, ctx: RequestContext, guards: Sequence[Guard] = ()) -> None:
+        """`guards`: other contacts the command read and relied on (a link's target, the ancestors its cycle
+        check walked), each still live at the version read, or the transaction fails as a lost race and the
+        command runs again on what they are now."""
         if unchanged(contact, before):
             return
         with self.saving(contact, ctx) as tx:
             self._email_claims(tx, contact, before)
+            self._entries(tx, contact, before)
+            for guard in guards:
+                live = " AND attribute_not_exists(deleted_at)" if guard.live else ""
+                tx.check(
+                    keys.contact(guard.contact_id),
+                    "#version = :version" + live,
+                    names={"#version": "version"},
+                    values={":version": guard.version},
+                    on_condition_failed=lambda _old: StaleVersion(),
+                )
             if contact.is_deleted and (before is None or not before.is_deleted):
                 tx.check(
                     keys.customer_deal_counter(contact.id),
@@ -110,6 +243,16 @@ class ContactRepository(Repository[Contact]):
                     keys.stats_shard(keys.CONTACT_STATS, pick_shard(settings().stats_shards)),
                     {"all": live_after - live_before},
                 )
+
+    @staticmethod
+    def _entries(tx: Transaction, contact: Contact, before: Contact | None) -> None:
+        """Tag and phone entries follow the contact: written when new or changed, deleted when gone."""
+        old, new = _members(before), _members(contact)
+        for member, item in sorted(new.items()):
+            if old.get(member) != item:
+                tx.put(item)
+        for family, value in sorted(set(old) - set(new)):
+            tx.delete(keys.contact_member(contact.id, family, value))
 
     @staticmethod
     def _email_claims(tx: Transaction, contact: Contact, before: Contact | None) -> None:

@@ -1,17 +1,18 @@
-"""Contact use cases: the part of the contact graph deals depend on."""
+"""Contact use cases: contacts, their hierarchy links and their lists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from kernel.commands import apply_once, create_once
 from kernel.context import RequestContext
-from kernel.errors import NotFound
+from kernel.errors import Conflict, FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from kernel.listing import ListResult, paginate
-from sales.contact.model import Contact
-from sales.contact.names import name_key
-from sales.contact.store import ContactRepository
+from sales.contact.model import LINKS, UNCHANGED, Contact, ContactFilter
+from sales.contact.phones import InvalidPhone, to_e164
+from sales.contact.places import InvalidPlace, country_code
+from sales.contact.store import ContactRepository, Guard
 from sales.contact.views import (
     ContactDealsQuery,
     ContactListQuery,
@@ -29,15 +30,24 @@ class ContactStore(Protocol):
 
     def get(self, aggregate_id: str) -> Contact | None: ...
 
-    def save(self, contact: Contact, before: Contact | None, ctx: RequestContext) -> None: ...
+    def save(
+        self, contact: Contact, before: Contact | None, ctx: RequestContext, guards: Sequence[Guard] = ()
+    ) -> None: ...
 
     def owner_of_email(self, email: str) -> str | None: ...
 
-    def by_name(
-        self, prefix: str | None, page_size: int, cursor: str | None
+    def page(
+        self, filters: ContactFilter, page_size: int, cursor: str | None
     ) -> tuple[list[Contact], str | None, int]: ...
 
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]: ...
+
+
+# How far a cycle check walks up a hierarchy (parent or manager chain). Each contact walked is guarded in the
+# command's transaction, which holds at most 100 items, so the walk is bounded; deeper chains are refused.
+MAX_HIERARCHY_DEPTH = 10
+# The links whose chain could close a cycle: from an organization to organizations, from a person to persons.
+_CHAINS = ("parent_id", "manager_id")
 
 
 CONTACTS: ContactStore = ContactRepository()
@@ -52,6 +62,52 @@ def _load_live(contacts: ContactStore, contact_id: str) -> Contact:
     if contact is None or contact.is_deleted:
         raise _not_found(contact_id)
     return contact
+
+
+def _links_hold(contacts: ContactStore, contact: Contact, before: Contact | None) -> list[Guard]:
+    """Check every hierarchy link the command sets (links it leaves alone were checked when set): the target is
+    a live contact of the kind the link points to, and following the target's own chain up never leads back to
+    `contact`. Returns the contacts relied on, for the save to guard."""
+    guards: list[Guard] = []
+    kept = before.links() if before is not None else {}
+    for link, target_id in contact.links().items():
+        if kept.get(link) == target_id:
+            continue
+        _own_kind, target_kind = LINKS[link]
+        target = contacts.get(target_id)
+        if target is None or target.is_deleted or target.kind.value != target_kind:
+            raise ReferenceNotFound(f"{link} {target_id} is not a live {target_kind}", "INVALID_REFERENCE", link)
+        guards.append(Guard(target.id, target.version, live=True))
+        if link in _CHAINS:
+            guards.extend(_chain_above(contacts, contact.id, target, link))
+    return guards
+
+
+def _chain_above(contacts: ContactStore, contact_id: str, start: Contact, link: str) -> list[Guard]:
+    """The contacts above `start` along `link`, refusing the link when `contact_id` is among them (a cycle).
+    Deleted contacts are walked too: their links come back with them when they are restored."""
+    guards: list[Guard] = []
+    current = start
+    for _level in range(MAX_HIERARCHY_DEPTH):
+        above = getattr(current, link)
+        if above is None:
+            return guards
+        if above == contact_id:
+            raise Conflict(
+                f"{link} {start.id} would make a cycle: {contact_id} is already above it",
+                "CYCLE",
+                [FieldIssue(link, "the contact named is below this one")],
+            )
+        found = contacts.get(above)
+        if found is None:
+            return guards
+        current = found
+        guards.append(Guard(current.id, current.version, live=False))
+    raise Conflict(
+        f"{link}: the hierarchy above {start.id} is deeper than {MAX_HIERARCHY_DEPTH} levels",
+        "HIERARCHY_TOO_DEEP",
+        [FieldIssue(link, f"at most {MAX_HIERARCHY_DEPTH} levels above")],
+    )
 
 
 def _change(
@@ -69,7 +125,7 @@ def _change(
         return contact
 
     def save(contact: Contact, before: Contact) -> None:
-        contacts.save(contact, before, ctx)
+        contacts.save(contact, before, ctx, _links_hold(contacts, contact, before))
 
     return apply_once(ctx, contact_id, load, change, save, lambda: contacts.get(contact_id))
 
@@ -81,11 +137,23 @@ def create_contact(cmd: CreateContactInput, ctx: RequestContext, contacts: Conta
         owner_id=cmd.owner_id or ctx.actor,
         emails=list(cmd.emails),
         phones=list(cmd.phones),
+        default_region=cmd.default_region,
         lifecycle=cmd.lifecycle,
         tags=list(cmd.tags),
+        website_url=cmd.website,
+        country=cmd.country,
+        address=cmd.address.model_dump() if cmd.address else None,
+        parent_id=cmd.parent_id,
+        employer_id=cmd.employer_id,
+        manager_id=cmd.manager_id,
         now=ctx.now,
     )
-    stored = create_once(ctx, contact, lambda new: contacts.save(new, None, ctx), contacts.get)
+
+    def save(new: Contact) -> None:
+        # Checked on every attempt: a lost race is run again on what the linked contacts are now.
+        contacts.save(new, None, ctx, _links_hold(contacts, new, None))
+
+    stored = create_once(ctx, contact, save, contacts.get)
     return ContactView.of(stored)
 
 
@@ -94,15 +162,27 @@ def get_contact(query: ContactRef, ctx: RequestContext, contacts: ContactStore =
 
 
 def update_contact(cmd: UpdateContactInput, ctx: RequestContext, contacts: ContactStore = CONTACTS) -> ContactView:
+    given = cmd.model_fields_set
+
+    def optional(name: str, value: object) -> object:
+        return value if name in given else UNCHANGED
+
     def change(contact: Contact) -> None:
         contact.update(
             now=ctx.now,
             display_name=cmd.display_name,
             emails=list(cmd.emails) if cmd.emails is not None else None,
             phones=list(cmd.phones) if cmd.phones is not None else None,
+            default_region=cmd.default_region,
             owner_id=cmd.owner_id,
             lifecycle=cmd.lifecycle,
             tags=list(cmd.tags) if cmd.tags is not None else None,
+            website_url=optional("website", cmd.website),
+            country=optional("country", cmd.country),
+            address=optional("address", cmd.address.model_dump() if cmd.address else None),
+            parent_id=optional("parent_id", cmd.parent_id),
+            employer_id=optional("employer_id", cmd.employer_id),
+            manager_id=optional("manager_id", cmd.manager_id),
         )
 
     return ContactView.of(_change(contacts, cmd.contact_id, ctx, change))
@@ -120,19 +200,36 @@ def restore_contact(cmd: ContactRef, ctx: RequestContext, contacts: ContactStore
     return ContactView.of(_change(contacts, cmd.contact_id, ctx, change, live=False))
 
 
+def _searched_phone(text: str, region: str | None) -> str:
+    """A searched number in the form phones are stored in; a 400 on `phone` (never echoing it) when it is none."""
+    try:
+        return to_e164(text, country_code(region) if region is not None else None)
+    except (InvalidPhone, InvalidPlace) as error:
+        field_name = "default_region" if isinstance(error, InvalidPlace) else "phone"
+        raise ValidationFailed(f"{field_name}: {error}", [FieldIssue(field_name, str(error))]) from None
+
+
 def list_contacts(
     query: ContactListQuery, ctx: RequestContext, contacts: ContactStore = CONTACTS
 ) -> ListResult[ContactView]:
+    filters = ContactFilter(
+        q=query.q,
+        phone=_searched_phone(query.phone, query.default_region) if query.phone is not None else None,
+        kind=query.kind,
+        lifecycle=query.lifecycle,
+        owner_id=query.owner_id,
+        tag=query.tag,
+        parent_id=query.parent_id,
+        employer_id=query.employer_id,
+    )
     if query.email is not None:
         # Email is unique: at most one live contact, found through its claim item. The query model has
         # already normalized the address (ContactListQuery.email), as the aggregate did the stored ones.
         holder = contacts.owner_of_email(query.email)
         contact = contacts.get(holder) if holder else None
-        found = [ContactView.of(contact)] if contact and not contact.is_deleted else []
-        if found and query.q and not name_key(found[0].display_name).startswith(name_key(query.q)):
-            found = []
+        found = [ContactView.of(contact)] if contact and not contact.is_deleted and filters.matches(contact) else []
         return paginate(found, len(found), query.page_size, None, None)
-    page, next_cursor, total = contacts.by_name(name_key(query.q) if query.q else None, query.page_size, query.cursor)
+    page, next_cursor, total = contacts.page(filters, query.page_size, query.cursor)
     return paginate([ContactView.of(contact) for contact in page], total, query.page_size, next_cursor, None)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from kernel.clock import to_rfc3339
-from kernel.types import Id, Input, ListQuery, LooseId, Output, ShortText, Tag
+from kernel.types import Id, Input, ListQuery, LooseId, Output, ShortText, Tag, Text
 from sales.contact.model import Contact, ContactKind, Lifecycle, normalize_email
 
 # A searched address is normalized as a stored one is (sales.contact.model.normalize_email), so any spelling
@@ -20,23 +20,52 @@ class ContactRef(Input):
     contact_id: Id
 
 
+_REGION = "ISO 3166-1 alpha-2 country whose national numbers `phones` may be written as (default: `country`)"
+_LINK = "hierarchy link; null clears it"
+
+
+class AddressInput(Input):
+    line1: ShortText | None = None
+    line2: ShortText | None = None
+    city: ShortText | None = None
+    postal_code: ShortText | None = None
+    region: ShortText | None = None
+    country: ShortText | None = Field(default=None, description="ISO 3166-1 alpha-2")
+
+
 class CreateContactInput(Input):
     kind: ContactKind
     display_name: ShortText = Field(min_length=1)
     emails: list[ShortText] = Field(default_factory=list, max_length=10)
-    phones: list[ShortText] = Field(default_factory=list, max_length=10)
+    phones: list[ShortText] = Field(
+        default_factory=list, max_length=10, description="stored as E.164; national numbers need a region"
+    )
+    default_region: ShortText | None = Field(default=None, description=_REGION)
     owner_id: LooseId | None = Field(default=None, description="defaults to the caller")
     lifecycle: Lifecycle = Lifecycle.PROSPECT
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    website: Text | None = Field(default=None, description="http(s) address; https:// is assumed when absent")
+    country: ShortText | None = Field(default=None, description="ISO 3166-1 alpha-2, e.g. DE")
+    address: AddressInput | None = None
+    parent_id: Id | None = Field(default=None, description="organizations: the group organization above it")
+    employer_id: Id | None = Field(default=None, description="persons: the organization they work for")
+    manager_id: Id | None = Field(default=None, description="persons: the person they report to")
 
 
 class UpdateContactInput(ContactRef):
     display_name: ShortText | None = Field(default=None, min_length=1)
     emails: list[ShortText] | None = Field(default=None, max_length=10)
     phones: list[ShortText] | None = Field(default=None, max_length=10)
+    default_region: ShortText | None = Field(default=None, description=_REGION)
     owner_id: LooseId | None = None
     lifecycle: Lifecycle | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
+    website: Text | None = Field(default=None, description="null clears it")
+    country: ShortText | None = Field(default=None, description="null clears it")
+    address: AddressInput | None = Field(default=None, description="replaces the whole address; null clears it")
+    parent_id: Id | None = Field(default=None, description=_LINK)
+    employer_id: Id | None = Field(default=None, description=_LINK)
+    manager_id: Id | None = Field(default=None, description=_LINK)
 
 
 class ContactListQuery(ListQuery):
@@ -48,10 +77,31 @@ class ContactListQuery(ListQuery):
         description="exact email; matched as stored, whatever its case, Unicode form, invisible characters or "
         "trailing dot of the domain",
     )
+    phone: str | None = Field(
+        default=None, min_length=1, max_length=40, description="a phone number, matched in its E.164 form"
+    )
+    default_region: str | None = Field(
+        default=None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2 to read a national `phone` in"
+    )
+    kind: ContactKind | None = None
+    lifecycle: Lifecycle | None = None
+    owner_id: LooseId | None = None
+    tag: Tag | None = None
+    parent_id: Id | None = Field(default=None, description="organizations directly under this one")
+    employer_id: Id | None = Field(default=None, description="persons employed by this organization")
 
 
 class ContactDealsQuery(ListQuery):
     contact_id: Id
+
+
+class AddressView(Output):
+    line1: str | None
+    line2: str | None
+    city: str | None
+    postal_code: str | None
+    region: str | None
+    country: str | None
 
 
 class ContactView(Output):
@@ -63,6 +113,12 @@ class ContactView(Output):
     owner_id: str
     lifecycle: Lifecycle
     tags: list[str]
+    website: str | None
+    country: str | None
+    address: AddressView | None
+    parent_id: str | None
+    employer_id: str | None
+    manager_id: str | None
     bridge: dict[str, Any] | None
     version: int
     created_at: str
@@ -79,6 +135,12 @@ class ContactView(Output):
             owner_id=contact.owner_id,
             lifecycle=contact.lifecycle,
             tags=list(contact.tags),
+            website=contact.website,
+            country=contact.country,
+            address=AddressView(**contact.address.as_dict()) if contact.address else None,
+            parent_id=contact.parent_id,
+            employer_id=contact.employer_id,
+            manager_id=contact.manager_id,
             bridge=contact.bridge,
             version=contact.version,
             created_at=to_rfc3339(contact.created_at),

@@ -1,0 +1,149 @@
+"""Relationships in the Sales table: the relationship item, its (from, to, type) claim, an edge in each end's
+edge partition, and each end's relationship counter, all written in the relationship's one transaction."""
+
+from __future__ import annotations
+
+from kernel.clock import from_rfc3339, to_rfc3339
+from kernel.context import RequestContext
+from kernel.dynamodb import queries
+from kernel.dynamodb.codec import Item, audit_fields, instant_of
+from kernel.dynamodb.repository import Repository, unchanged
+from kernel.dynamodb.transaction import OnConditionFailed
+from kernel.errors import Conflict, FieldIssue, ReferenceNotFound
+from sales import keys
+from sales.keys import Key
+from sales.relationship.model import MAX_PER_CONTACT, Relationship, RelationshipType
+
+
+def relationship_item(relationship: Relationship) -> Item:
+    return {
+        **keys.relationship(relationship.id),
+        "type": "Relationship",
+        **audit_fields(relationship),
+        "from_id": relationship.from_id,
+        "to_id": relationship.to_id,
+        "relationship_type": relationship.type.value,
+        "label": relationship.label,
+    }
+
+
+def relationship_from_item(item: Item) -> Relationship:
+    return Relationship(
+        id=item["id"],
+        version=int(item["version"]),
+        created_at=from_rfc3339(item["created_at"]),
+        updated_at=from_rfc3339(item["updated_at"]),
+        deleted_at=instant_of(item.get("deleted_at")),
+        from_id=item["from_id"],
+        to_id=item["to_id"],
+        type=RelationshipType(item["relationship_type"]),
+        label=item.get("label"),
+    )
+
+
+def _edge(relationship: Relationship, contact_id: str) -> Item:
+    return {
+        **keys.contact_edge(contact_id, relationship.id),
+        "type": "Edge",
+        "relationship_id": relationship.id,
+        "from_id": relationship.from_id,
+        "to_id": relationship.to_id,
+        "relationship_type": relationship.type.value,
+        "label": relationship.label,
+        "created_at": to_rfc3339(relationship.created_at),
+    }
+
+
+def _edge_relationship(edge: Item) -> Relationship:
+    created = from_rfc3339(edge["created_at"])
+    return Relationship(
+        id=edge["relationship_id"],
+        from_id=edge["from_id"],
+        to_id=edge["to_id"],
+        type=RelationshipType(edge["relationship_type"]),
+        label=edge.get("label"),
+        created_at=created,
+        updated_at=created,
+    )
+
+
+def _not_live(contact_id: str, field_name: str) -> OnConditionFailed:
+    def error(_old: Item | None) -> Exception:
+        return ReferenceNotFound(f"contact {contact_id} is not a live contact", "INVALID_REFERENCE", field_name)
+
+    return error
+
+
+def _full(contact_id: str) -> OnConditionFailed:
+    def error(_old: Item | None) -> Exception:
+        return Conflict(f"contact {contact_id} already has {MAX_PER_CONTACT} relationships", "TOO_MANY_RELATIONSHIPS")
+
+    return error
+
+
+class RelationshipRepository(Repository[Relationship]):
+    aggregate_type = "Relationship"
+
+    def key(self, aggregate_id: str) -> Key:
+        return keys.relationship(aggregate_id)
+
+    def to_item(self, aggregate: Relationship) -> Item:
+        return relationship_item(aggregate)
+
+    def from_item(self, item: Item) -> Relationship:
+        return relationship_from_item(item)
+
+    def of_contact(self, contact_id: str) -> list[Relationship]:
+        """Every live relationship `contact_id` is an end of, oldest first: one Query of its edge partition, which
+        holds at most MAX_PER_CONTACT edges."""
+        edges = queries.partition_items(keys.contact_edges(contact_id), keys.EDGE)
+        return [_edge_relationship(edge) for edge in edges]
+
+    def live_contacts(self, contact_ids: list[str]) -> set[str]:
+        """Which of `contact_ids` are live contacts (BatchGetItem, 100 keys a request)."""
+        live: set[str] = set()
+        unique = list(dict.fromkeys(contact_ids))
+        for start in range(0, len(unique), keys.BATCH_GET_MAX_KEYS):
+            chunk = unique[start : start + keys.BATCH_GET_MAX_KEYS]
+            for item in queries.get_items([keys.contact(contact_id) for contact_id in chunk]):
+                if item is not None and not item.get("deleted_at"):
+                    live.add(str(item["id"]))
+        return live
+
+    def list_position(self, contact_id: str, cursor: str | None) -> str | None:
+        """Where a page of the contact's relationship list starts: after the relationship id its cursor holds."""
+        return queries.position_of(cursor, keys.contact_edges(contact_id)) if cursor else None
+
+    def list_cursor(self, contact_id: str, after: str) -> str:
+        return queries.position_cursor(after, keys.contact_edges(contact_id))
+
+    def save(self, relationship: Relationship, before: Relationship | None, ctx: RequestContext) -> None:
+        if unchanged(relationship, before):
+            return
+        claim = keys.relationship_claim(relationship.from_id, relationship.to_id, relationship.type.value)
+        ends = (relationship.from_id, relationship.to_id)
+        with self.saving(relationship, ctx) as tx:
+            if before is None:
+                tx.put(
+                    {**claim, "type": "RelationshipClaim", "relationship_id": relationship.id},
+                    condition="attribute_not_exists(PK)",
+                    on_condition_failed=lambda old: Conflict(
+                        f"these contacts already have a {relationship.type.value} relationship: "
+                        f"{(old or {}).get('relationship_id')}",
+                        "DUPLICATE_RELATIONSHIP",
+                        [FieldIssue("to_id", "already related this way")],
+                    ),
+                )
+                for end, field_name in zip(ends, ("contact_id", "to_id"), strict=True):
+                    tx.check(
+                        keys.contact(end),
+                        "attribute_exists(PK) AND attribute_not_exists(deleted_at)",
+                        on_condition_failed=_not_live(end, field_name),
+                    )
+                    tx.put(_edge(relationship, end))
+                    tx.add_below(keys.relationship_counter(end), "all", MAX_PER_CONTACT, on_limit=_full(end))
+            elif relationship.is_deleted and not before.is_deleted:
+                tx.delete(claim)
+                for end in ends:
+                    tx.delete(keys.contact_edge(end, relationship.id))
+                    tx.add_counters(keys.relationship_counter(end), {"all": -1})

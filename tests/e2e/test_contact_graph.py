@@ -1,0 +1,96 @@
+"""The contact graph over HTTP under the local runtime (`make dev`): fuller contacts, hierarchy links, cycles
+refused, and the list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import LocalServer, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+def created(server: LocalServer, body: dict[str, Any]) -> dict[str, Any]:
+    reply = server.request("POST", "/sales/contacts", body)
+    assert reply.status == 201, reply.body
+    return dict(reply.json["data"])
+
+
+def listed(server: LocalServer, query: str) -> list[str]:
+    reply = server.request("GET", f"/sales/contacts?{query}")
+    assert reply.status == 200, reply.body
+    return [item["display_name"] for item in reply.json["data"]]
+
+
+def test_a_company_its_people_and_its_group_over_http(sales_server: LocalServer) -> None:
+    group = created(sales_server, {"kind": "organization", "display_name": "Graph Group AG", "country": "de"})
+    company = created(
+        sales_server,
+        {
+            "kind": "organization",
+            "display_name": "Graph Devices GmbH",
+            "parent_id": group["id"],
+            "website": "graph-devices.example",
+            "address": {"line1": "Hauptstr. 1", "city": "Berlin", "country": "DE"},
+            "tags": ["graph-e2e"],
+        },
+    )
+    assert (company["website"], company["address"]["city"]) == ("https://graph-devices.example", "Berlin")
+    boss = created(
+        sales_server,
+        {
+            "kind": "person",
+            "display_name": "Graph Boss",
+            "employer_id": company["id"],
+            "phones": ["030 9876543"],
+            "default_region": "DE",
+            "tags": ["graph-e2e"],
+        },
+    )
+    assert boss["phones"] == ["+49309876543"]
+    worker = created(
+        sales_server,
+        {"kind": "person", "display_name": "Graph Worker", "employer_id": company["id"], "manager_id": boss["id"]},
+    )
+
+    assert listed(sales_server, f"employer_id={company['id']}") == ["Graph Boss", "Graph Worker"]
+    assert listed(sales_server, f"parent_id={group['id']}") == ["Graph Devices GmbH"]
+    assert listed(sales_server, "tag=graph-e2e&kind=person") == ["Graph Boss"]
+    assert listed(sales_server, "phone=%2B49%2030%209876543") == ["Graph Boss"]
+
+    cycle = sales_server.request("PATCH", f"/sales/contacts/{group['id']}", {"parent_id": company["id"]})
+    assert cycle.status == 409 and cycle.json["error"]["code"] == "CYCLE", cycle.body
+    loop = sales_server.request("PATCH", f"/sales/contacts/{boss['id']}", {"manager_id": worker["id"]})
+    assert loop.status == 409 and loop.json["error"]["code"] == "CYCLE", loop.body
+    wrong = sales_server.request("PATCH", f"/sales/contacts/{worker['id']}", {"manager_id": company["id"]})
+    assert wrong.status == 422 and wrong.json["error"]["code"] == "INVALID_REFERENCE", wrong.body
+
+    cleared = sales_server.request("PATCH", f"/sales/contacts/{worker['id']}", {"manager_id": None})
+    assert cleared.status == 200 and cleared.json["data"]["manager_id"] is None
+    assert sales_server.request("DELETE", f"/sales/contacts/{boss['id']}").status == 204
+    assert listed(sales_server, f"employer_id={company['id']}") == ["Graph Worker"]
+    assert listed(sales_server, "tag=graph-e2e") == ["Graph Devices GmbH"]
+
+
+def test_relationships_over_http(sales_server: LocalServer) -> None:
+    ada = created(sales_server, {"kind": "person", "display_name": "Rel Ada"})
+    acme = created(sales_server, {"kind": "organization", "display_name": "Rel Acme"})
+    path = f"/sales/contacts/{ada['id']}/relationships"
+    made = sales_server.request("POST", path, {"to_id": acme["id"], "type": "decision_maker_for"})
+    assert made.status == 201, made.body
+    twice = sales_server.request("POST", path, {"to_id": acme["id"], "type": "decision_maker_for"})
+    assert twice.status == 409 and twice.json["error"]["code"] == "DUPLICATE_RELATIONSHIP"
+    seen = sales_server.request("GET", f"/sales/contacts/{acme['id']}/relationships")
+    assert [(item["id"], item["direction"]) for item in seen.json["data"]] == [(made.json["data"]["id"], "incoming")]
+    gone = sales_server.request("DELETE", f"{path}/{made.json['data']['id']}")
+    assert gone.status == 204
+    assert sales_server.request("GET", path).json["data"] == []
+    # The outbox relay publishes it; /_local/events shows it as EventBridge delivers it.
+    wanted = made.json["data"]["id"]
+    wait_for(
+        lambda: [
+            e for e in sales_server.events("relationship.deleted") if e["detail"]["data"]["relationship_id"] == wanted
+        ]
+    )
