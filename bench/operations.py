@@ -305,6 +305,13 @@ CASES: tuple[Case, ...] = (
         lambda w, i: ("GET", "/sales/contacts", None, {"owner_id": OWNERS[2], "page_size": PAGE}, None),
     ),
     Case(
+        "sales.contact.network",
+        "?depth=2",
+        "graph",
+        lambda w, i: ("GET", f"/sales/contacts/{_related_customer(w)}/network", None, {"depth": "2"}, None),
+        size_free=True,
+    ),
+    Case(
         "sales.relationship.list",
         "",
         "list",

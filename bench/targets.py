@@ -65,6 +65,20 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
             and ops.get("Query", 0) <= page_reads + total_reads
         )
         return Verdict(ok, f"<= {page_reads} page reads + <= {total_reads} total read")
+    if kind == "graph":
+        # The network: the root, one Query per contact it expands and one BatchGetItem per level and 100
+        # contacts it adds (docs/data-model.md, Network request budget): it follows the contacts returned,
+        # bounded by their limit (at most 500) and the depth (at most 3), never by the table.
+        from sales.contact.network import MAX_DEPTH, MAX_LIMIT
+
+        batches = MAX_DEPTH + MAX_LIMIT // 100
+        ok = (
+            reads == recording.requests
+            and ops.get("GetItem", 0) == 1
+            and ops.get("Query", 0) <= MAX_LIMIT
+            and ops.get("BatchGetItem", 0) <= batches
+        )
+        return Verdict(ok, f"1 GetItem + <= 1 Query per contact shown + <= {batches} BatchGetItem")
     if kind == "stats":
         # Two, not one: the forecast reads 4 small items per month of its window, and its longest window
         # (36 months, 144 keys) needs two BatchGetItems of at most 100 keys. Still set by the window alone,

@@ -83,6 +83,7 @@ BODIES: dict[str, dict[str, Any]] = {
 
 # Query strings (API Gateway passes every value as a string), by function folder.
 QUERIES: dict[str, dict[str, str]] = {
+    "contact_network": {"depth": "2", "limit": "100"},
     "deal_list": {"page_size": "20"},
     "deal_forecast": {"from": "2026-11", "to": "2027-04"},
     "contact_list": {"q": "Acme"},

@@ -94,3 +94,20 @@ def test_relationships_over_http(sales_server: LocalServer) -> None:
             e for e in sales_server.events("relationship.deleted") if e["detail"]["data"]["relationship_id"] == wanted
         ]
     )
+
+
+def test_the_network_over_http(sales_server: LocalServer) -> None:
+    group = created(sales_server, {"kind": "organization", "display_name": "Net Group"})
+    company = created(sales_server, {"kind": "organization", "display_name": "Net Co", "parent_id": group["id"]})
+    person = created(sales_server, {"kind": "person", "display_name": "Net Person", "employer_id": company["id"]})
+    advisor = created(sales_server, {"kind": "person", "display_name": "Net Advisor"})
+    link = {"to_id": person["id"], "type": "influences"}
+    assert sales_server.request("POST", f"/sales/contacts/{advisor['id']}/relationships", link).status == 201
+    reply = sales_server.request("GET", f"/sales/contacts/{person['id']}/network?depth=3")
+    assert reply.status == 200, reply.body
+    data = reply.json["data"]
+    distances = {node["display_name"]: node["distance"] for node in data["nodes"]}
+    assert distances == {"Net Person": 0, "Net Co": 1, "Net Advisor": 1, "Net Group": 2}
+    assert data["truncated"] is False
+    capped = sales_server.request("GET", f"/sales/contacts/{person['id']}/network?depth=3&limit=2").json["data"]
+    assert len(capped["nodes"]) == 2 and capped["truncated"] is True

@@ -93,6 +93,9 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.contact.restore": ("GetItem + TransactWriteItems", 1, 3),
     # The contact, its whole edge partition (at most 200 edges; 5 here), the other ends' liveness in one
     # BatchGetItem: bounded by the contact's relationships, never by the table.
+    # A customer with 5 related people: the root, its step (5 edges), the 5 people in one batch, a step from
+    # each (its one edge back). One Query per contact expanded, one BatchGetItem per level that finds contacts.
+    "sales.contact.network ?depth=2": ("GetItem + 6 Query + BatchGetItem", 1 + 5 + 5 + 5, 0),
     "sales.relationship.list": ("GetItem + Query + BatchGetItem", 1 + 5 + 5, 0),
     # The path's contact read (If-Match, 404); the relationship, its outbox row, its (from, to, type) claim, and
     # for each end a liveness check, an edge and the bounded relationship counter.

@@ -350,6 +350,16 @@ CASES = [
         code="RELATIONSHIP_NOT_FOUND"),
     Bad("relationship-delete-of-another-contact", "DELETE", "/sales/contacts/{subsidiary}/relationships/{relationship}",
         status=404, code="RELATIONSHIP_NOT_FOUND"),
+    # -- network ----------------------------------------------------------------------------------------------
+    Bad("network-depth-zero", "GET", "/sales/contacts/{contact}/network", query={"depth": "0"}, field="depth"),
+    Bad("network-depth-four", "GET", "/sales/contacts/{contact}/network", query={"depth": "4"}, field="depth"),
+    Bad("network-depth-text", "GET", "/sales/contacts/{contact}/network", query={"depth": "deep"}, field="depth"),
+    Bad("network-limit-zero", "GET", "/sales/contacts/{contact}/network", query={"limit": "0"}, field="limit"),
+    Bad("network-limit-oversized", "GET", "/sales/contacts/{contact}/network", query={"limit": "501"}, field="limit"),
+    Bad("network-limit-huge", "GET", "/sales/contacts/{contact}/network", query={"limit": "9" * 40}, field="limit"),
+    Bad("network-id-not-uuid", "GET", "/sales/contacts/everyone/network", field="contact_id"),
+    Bad("network-of-a-deleted-contact", "GET", "/sales/contacts/{deleted_contact}/network", status=404,
+        code="CONTACT_NOT_FOUND"),
     # -- contact list filters ---------------------------------------------------------------------------------
     Bad("contact-list-phone-invalid", "GET", "/sales/contacts", query={"phone": "call me"}, field="phone"),
     Bad("contact-list-phone-region-unknown", "GET", "/sales/contacts",

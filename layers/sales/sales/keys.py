@@ -174,6 +174,16 @@ def contact_edge(contact_id: str, relationship_id: str) -> Key:
     return {"PK": contact_edges(contact_id), "SK": f"{EDGE}{relationship_id}"}
 
 
+# A hierarchy link seen from above: an entry in the parent's, employer's or manager's edge partition per contact
+# linked to it. Sorted after the relationship edges (`SUB#` > `REL#`), so a step of the network reads every
+# relationship edge first, then as many linked contacts as it may still show.
+SUBORDINATE = "SUB#"
+
+
+def subordinate(above_id: str, link: str, contact_id: str) -> Key:
+    return {"PK": contact_edges(above_id), "SK": f"{SUBORDINATE}{link}#{contact_id}"}
+
+
 def relationship_counter(contact_id: str) -> Key:
     """How many live relationships a contact is an end of (bounded: sales.relationship.model)."""
     return {"PK": f"CONTACT#{contact_id}", "SK": "COUNTER#RELATIONSHIPS"}

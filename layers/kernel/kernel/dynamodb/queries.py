@@ -318,10 +318,11 @@ def count(query: IndexQuery) -> int:
 def partition_items(partition: str, prefix: str = "", limit: int | None = None) -> list[Item]:
     """The items of one table partition (`PK = partition`, sort keys starting with `prefix`) in sort-key order,
     strongly consistent, at most `limit` of them: for partitions kept small by the aggregate that owns them."""
+    values = {":pk": partition, ":prefix": prefix} if prefix else {":pk": partition}
     args: dict[str, Any] = {
         "TableName": settings().table_name,
-        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-        "ExpressionAttributeValues": to_attributes({":pk": partition, ":prefix": prefix}),
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)" if prefix else "PK = :pk",
+        "ExpressionAttributeValues": to_attributes(values),
         "ConsistentRead": True,
     }
     items: list[Item] = []

@@ -313,4 +313,46 @@ DEALS = Contract(
     examples=(Example("deals", {"contact_id": "{contact.id}"}, {"__items__": [{"id": "{deal.id}"}]}, setup=("deal",)),),
 )
 
-CONTRACTS: tuple[Contract, ...] = (CREATE, GET, LIST, UPDATE, DELETE, RESTORE, DEALS)
+NETWORK = Contract(
+    key="sales.contact.network",
+    version="1.0.0",
+    kind="query",
+    description="The buying network around a contact: the contacts within `depth` steps over relationships and "
+    "hierarchy links in both directions, and the links between them.",
+    goal="See who around a customer matters: its group, its people, who influences and decides.",
+    context="Breadth-first, nearest first; the contact is a node at distance 0 and counts toward `limit` "
+    "(default 100, at most 500), which sets `truncated` when it leaves contacts out. Hierarchy links appear as "
+    "edges of type parent, employer or manager from the contact to the one above it. Deleted contacts are not "
+    "nodes. Reads one step per contact expanded and one batch per 100 contacts added, never the whole table.",
+    http=Http("GET", "/sales/contacts/{id}/network", 200, _ID),
+    use_case=use.contact_network,
+    input=m.NetworkQuery,
+    output=m.NetworkView,
+    owners=_OWNERS,
+    tags=("contact", "network"),
+    errors=(NOT_FOUND,),
+    scenarios=(
+        Scenario(
+            "people-of-a-customer",
+            ("An organization with an employee who is decision maker for it",),
+            ("Read the organization's network at depth 1",),
+            ("The organization at distance 0 and the employee at distance 1", "An employer edge and the relationship"),
+        ),
+    ),
+    examples=(
+        Example(
+            "depth-one",
+            {"contact_id": "{relationship.to_id}"},
+            {"root_id": "{relationship.to_id}", "depth": 1, "truncated": False},
+            setup=("relationship",),
+        ),
+        Example(
+            "limit-one",
+            {"contact_id": "{contact.id}", "limit": 1},
+            {"truncated": True},
+            setup=("employee",),
+        ),
+    ),
+)
+
+CONTRACTS: tuple[Contract, ...] = (CREATE, GET, LIST, UPDATE, DELETE, RESTORE, DEALS, NETWORK)

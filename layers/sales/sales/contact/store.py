@@ -4,7 +4,7 @@ the transaction) and the live-contact counter, and the reads only contacts need.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +19,10 @@ from kernel.settings import settings
 from sales import keys
 from sales.contact.model import Contact, ContactFilter, ContactKind, Lifecycle
 from sales.contact.names import name_key
+from sales.contact.network import Link
 from sales.contact.places import Address
 from sales.keys import Key
+from sales.relationship.model import MAX_PER_CONTACT
 
 
 def _under(contact: Contact) -> str | None:
@@ -121,6 +123,8 @@ def _members(contact: Contact | None) -> dict[tuple[str, str], Item]:
     return found
 
 
+# How a hierarchy link is named as a network edge (from the contact to the one above it).
+_LINK_NAMES = {"parent_id": "parent", "employer_id": "employer", "manager_id": "manager"}
 # The filters every index entry of a contact (its own item or a tag or phone entry) carries as attributes.
 _EQUAL_FILTERS = ("kind", "lifecycle", "owner_id", "parent_id", "employer_id")
 
@@ -196,6 +200,29 @@ class ContactRepository(Repository[Contact]):
         total = contact_counters()["all"] if unfiltered else queries.count(query)
         return contacts, page.next_cursor, total
 
+    def links_of(self, contact: Contact, most: int) -> list[Link]:
+        """`contact`'s relationships (every one: at most MAX_PER_CONTACT), its own hierarchy links up, and up to
+        `most` hierarchy links of contacts under it: one Query of its edge partition, whatever the table holds."""
+        entries = queries.partition_items(keys.contact_edges(contact.id), limit=MAX_PER_CONTACT + most)
+        found = [Link(contact.id, above, _LINK_NAMES[link]) for link, above in contact.links().items()]
+        for entry in entries:
+            if entry["SK"].startswith(keys.EDGE):
+                found.append(Link(entry["from_id"], entry["to_id"], entry["relationship_type"], entry.get("label")))
+            elif entry["SK"].startswith(keys.SUBORDINATE):
+                found.append(Link(entry["contact_id"], contact.id, _LINK_NAMES[entry["link"]]))
+        return found
+
+    def live(self, contact_ids: Iterable[str]) -> list[Contact]:
+        """The live contacts among `contact_ids`, one BatchGetItem per 100."""
+        unique = list(dict.fromkeys(contact_ids))
+        found: list[Contact] = []
+        for start in range(0, len(unique), keys.BATCH_GET_MAX_KEYS):
+            chunk = unique[start : start + keys.BATCH_GET_MAX_KEYS]
+            for item in queries.get_items([keys.contact(contact_id) for contact_id in chunk]):
+                if item is not None and not item.get("deleted_at"):
+                    found.append(contact_from_item(item))
+        return found
+
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]:
         """The contact and how many live deals it has, in one BatchGetItem."""
         item, counter = queries.get_items([keys.contact(contact_id), keys.customer_deal_counter(contact_id)])
@@ -215,6 +242,7 @@ class ContactRepository(Repository[Contact]):
         with self.saving(contact, ctx) as tx:
             self._email_claims(tx, contact, before)
             self._entries(tx, contact, before)
+            self._subordinates(tx, contact, before)
             for guard in guards:
                 live = " AND attribute_not_exists(deleted_at)" if guard.live else ""
                 tx.check(
@@ -243,6 +271,26 @@ class ContactRepository(Repository[Contact]):
                     keys.stats_shard(keys.CONTACT_STATS, pick_shard(settings().stats_shards)),
                     {"all": live_after - live_before},
                 )
+
+    @staticmethod
+    def _subordinates(tx: Transaction, contact: Contact, before: Contact | None) -> None:
+        """Each hierarchy link also has an entry under the contact it points to, for the network's step down.
+        Kept while the contact is deleted (the network leaves deleted contacts out), moved with the link."""
+        old = before.links() if before is not None else {}
+        new = contact.links()
+        for link, above in new.items():
+            if old.get(link) != above:
+                tx.put(
+                    {
+                        **keys.subordinate(above, link, contact.id),
+                        "type": "Subordinate",
+                        "contact_id": contact.id,
+                        "link": link,
+                    }
+                )
+        for link, above in old.items():
+            if new.get(link) != above:
+                tx.delete(keys.subordinate(above, link, contact.id))
 
     @staticmethod
     def _entries(tx: Transaction, contact: Contact, before: Contact | None) -> None:

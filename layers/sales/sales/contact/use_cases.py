@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from kernel.commands import apply_once, create_once
@@ -10,6 +10,7 @@ from kernel.context import RequestContext
 from kernel.errors import Conflict, FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from kernel.listing import ListResult, paginate
 from sales.contact.model import LINKS, UNCHANGED, Contact, ContactFilter
+from sales.contact.network import Link, explore
 from sales.contact.phones import InvalidPhone, to_e164
 from sales.contact.places import InvalidPlace, country_code
 from sales.contact.store import ContactRepository, Guard
@@ -19,6 +20,8 @@ from sales.contact.views import (
     ContactRef,
     ContactView,
     CreateContactInput,
+    NetworkQuery,
+    NetworkView,
     UpdateContactInput,
 )
 from sales.deal.use_cases import DEALS, DealStore, list_customer_deals
@@ -41,6 +44,10 @@ class ContactStore(Protocol):
     ) -> tuple[list[Contact], str | None, int]: ...
 
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]: ...
+
+    def links_of(self, contact: Contact, most: int) -> list[Link]: ...
+
+    def live(self, contact_ids: Iterable[str]) -> list[Contact]: ...
 
 
 # How far a cycle check walks up a hierarchy (parent or manager chain). Each contact walked is guarded in the
@@ -240,3 +247,8 @@ def contact_deals(
     if contact is None or contact.is_deleted:
         raise _not_found(query.contact_id)
     return list_customer_deals(query.contact_id, query.page_size, query.cursor, total=deal_count, deals=deals)
+
+
+def contact_network(query: NetworkQuery, ctx: RequestContext, contacts: ContactStore = CONTACTS) -> NetworkView:
+    root = _load_live(contacts, query.contact_id)
+    return NetworkView.of(explore(root, query.depth, query.limit, contacts))

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from kernel.clock import to_rfc3339
-from kernel.types import Id, Input, ListQuery, LooseId, Output, ShortText, Tag, Text
+from kernel.types import Id, Input, ListQuery, LooseId, Output, QueryInput, ShortText, Tag, Text
 from sales.contact.model import Contact, ContactKind, Lifecycle, normalize_email
+from sales.contact.network import MAX_DEPTH, MAX_LIMIT, Network
 
 # A searched address is normalized as a stored one is (sales.contact.model.normalize_email), so any spelling
 # of a stored address finds it; one that is no email address at all is a 400 on `email`, never echoed.
@@ -145,4 +146,48 @@ class ContactView(Output):
             version=contact.version,
             created_at=to_rfc3339(contact.created_at),
             updated_at=to_rfc3339(contact.updated_at),
+        )
+
+
+class NetworkQuery(QueryInput):
+    contact_id: Id
+    depth: int = Field(default=1, ge=1, le=MAX_DEPTH, description="steps from the contact, 1 to 3")
+    limit: int = Field(default=100, ge=1, le=MAX_LIMIT, description="most contacts returned, the contact included")
+
+
+class NetworkNode(Output):
+    id: str
+    kind: ContactKind
+    display_name: str
+    distance: int
+
+
+class NetworkEdge(Output):
+    from_id: str
+    to_id: str
+    type: str = Field(description="a relationship type, or parent, employer or manager for hierarchy links")
+    label: str | None
+
+
+class NetworkView(Output):
+    root_id: str
+    depth: int
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    truncated: bool
+
+    @classmethod
+    def of(cls, network: Network) -> NetworkView:
+        return cls(
+            root_id=network.root.id,
+            depth=network.depth,
+            nodes=[
+                NetworkNode(id=contact.id, kind=contact.kind, display_name=contact.display_name, distance=distance)
+                for contact, distance in network.nodes.values()
+            ],
+            edges=[
+                NetworkEdge(from_id=link.from_id, to_id=link.to_id, type=link.type, label=link.label)
+                for link in network.links.values()
+            ],
+            truncated=network.truncated,
         )
