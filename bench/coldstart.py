@@ -57,8 +57,9 @@ class Function:
 
     @property
     def sample_event(self) -> Path:
-        kind = "stream" if self.folder == "outbox_relay" else "api"
-        return ROOT / "events" / self.context / kind / f"{self.folder}.json"
+        """Its generated sample: events/<context>/<api|stream|sqs>/<folder>.json, by what feeds it."""
+        [found] = sorted((ROOT / "events" / self.context).glob(f"*/{self.folder}.json"))
+        return found
 
 
 def functions(context: str = "sales") -> list[Function]:

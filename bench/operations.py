@@ -461,6 +461,19 @@ CASES: tuple[Case, ...] = (
         204,
     ),
     Case(
+        "sales.contact.convert",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/contacts/{_pool(w, 'contact-convert', i, _free_contact)}/convert",
+            {"target": "application_user"},
+            None,
+            None,
+        ),
+        202,
+    ),
+    Case(
         "sales.relationship.create",
         "",
         "command",

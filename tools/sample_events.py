@@ -79,6 +79,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "contact_update": {"display_name": "Acme Devices AG", "lifecycle": "active"},
     "relationship_create": {"to_id": PERSON_ID, "type": "partner_of"},
+    "contact_convert": {"target": "tenant"},
 }
 
 # Query strings (API Gateway passes every value as a string), by function folder.
@@ -344,6 +345,81 @@ STREAM_SAMPLES = {
 }
 
 
+# --- Federation events and the SQS batches that carry them to a consumer ---------------------------------------
+FEDERATION_ACCOUNT = "210987654321"
+
+
+def federation_event(detail_type: str, reference_field: str, reference: str) -> dict[str, Any]:
+    """An EventBridge event as Federation publishes it: what it created, for whom (`requested_by`)."""
+    event_id = _stable_uuid7(f"federation:{detail_type}", REQUEST_TIME)
+    return {
+        "version": "0",
+        "id": _stable_uuid(f"bus:{detail_type}"),
+        "detail-type": detail_type,
+        "source": "federation",
+        "account": FEDERATION_ACCOUNT,
+        "time": REQUEST_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "metadata": {
+                "event_id": event_id,
+                "event_type": detail_type,
+                "event_version": "1.0.0",
+                "occurred_at": REQUEST_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "correlation_id": _stable_uuid(f"correlation:{detail_type}"),
+            },
+            "data": {reference_field: reference, "requested_by": {"context": "sales", "contact_id": CONTACT_ID}},
+        },
+    }
+
+
+FEDERATION_EVENTS = {
+    "tenant.created": lambda: federation_event("tenant.created", "tenant_id", "tenant-7f3c2a"),
+    "application_user.created": lambda: federation_event(
+        "application_user.created", "application_user_id", "user-41b9e0"
+    ),
+}
+
+
+def sqs_batch(bodies: list[dict[str, Any]], queue: str) -> dict[str, Any]:
+    """An SQS event source batch whose messages are EventBridge events (a rule targeting the queue)."""
+    return {
+        "Records": [
+            {
+                "messageId": _stable_uuid(f"message:{queue}:{index}"),
+                "receiptHandle": f"sample-receipt-{index}",
+                "body": json.dumps(body),
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": str(int(REQUEST_TIME.timestamp() * 1000)),
+                    "SenderId": "AIDAEVENTBRIDGE",
+                    "ApproximateFirstReceiveTimestamp": str(int(REQUEST_TIME.timestamp() * 1000)),
+                },
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{queue}",
+                "awsRegion": REGION,
+            }
+            for index, body in enumerate(bodies)
+        ]
+    }
+
+
+def queue_consumers(template_path: Path = TEMPLATE) -> list[tuple[str, str]]:
+    """(context, function folder) of every function an SQS queue feeds, in template order."""
+    return [(context, folder) for context, folder, _ in _function_events(template_path, "SQS")]
+
+
+# The SQS sample of each queue-fed consumer, by (context, function folder).
+QUEUE_SAMPLES = {
+    ("sales", "conversion_bridge"): lambda: sqs_batch(
+        [make() for make in FEDERATION_EVENTS.values()], "sales-conversion-bridge"
+    ),
+}
+
+
 # --- files --------------------------------------------------------------------------------------------------
 
 
@@ -365,6 +441,15 @@ def render() -> dict[Path, str]:
         raise SystemExit(f"stream-fed functions without a sample (add one to STREAM_SAMPLES): {missing}")
     for context, folder in consumers:
         files[Path(context, "stream", f"{folder}.json")] = STREAM_SAMPLES[context, folder]()
+    queued = queue_consumers()
+    missing = sorted(f"{context}/{folder}" for context, folder in queued if (context, folder) not in QUEUE_SAMPLES)
+    if missing:
+        raise SystemExit(f"queue-fed functions without a sample (add one to QUEUE_SAMPLES): {missing}")
+    for context, folder in queued:
+        files[Path(context, "sqs", f"{folder}.json")] = QUEUE_SAMPLES[context, folder]()
+    # Events of other contexts this service consumes, as they arrive on the bus (POST them to /_local/events).
+    for detail_type, make in FEDERATION_EVENTS.items():
+        files[Path("federation", f"{detail_type}.json")] = make()
     return {path: json.dumps(content, indent=2) + "\n" for path, content in files.items()}
 
 
@@ -378,7 +463,12 @@ def main(argv: list[str] | None = None) -> int:
     # is stale.
     leftovers = sorted(
         path.relative_to(EVENTS_DIR)
-        for path in [*EVENTS_DIR.glob("*/api/*.json"), *EVENTS_DIR.glob("*/stream/*.json")]
+        for path in [
+            *EVENTS_DIR.glob("*/api/*.json"),
+            *EVENTS_DIR.glob("*/stream/*.json"),
+            *EVENTS_DIR.glob("*/sqs/*.json"),
+            *EVENTS_DIR.glob("federation/*.json"),
+        ]
         if path.relative_to(EVENTS_DIR) not in files
     )
     changed = sorted(

@@ -31,6 +31,7 @@ FIXTURES: dict[str, Any] = {
     "deleted_contact": {"id": "01a1d539-d6e0-7c63-9b4a-1e8d7f2c6a95"},
     "employee": {"id": "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26"},
     "subsidiary": {"id": "01a1d539-d6e0-7e57-b1d4-7c2a8e5f9b38"},
+    "converted_contact": {"id": "01a1d539-d6e0-7f81-9a3c-2d6b8e4f1a57"},
     "relationship": {
         "id": "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19",
         "from_id": "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26",
@@ -104,6 +105,9 @@ _VALUES_BY_EVENT: dict[str, dict[str, Any]] = {
     "deal.won": {"value": 52000000, "actual_value": 52000000},
     "deal.lost": {"value": 50000000},
     "contact.updated": {"lifecycle": "active"},
+    "contact.bridged": {
+        "bridge": {"kind": "tenant", "id": "tenant-7f3c2a", "bridged_at": "2026-11-20T09:30:00Z"},
+    },
 }
 
 

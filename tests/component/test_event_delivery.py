@@ -11,6 +11,7 @@ from sales.registry import EVENTS_BY_KEY as BY_KEY
 from tests.support.api import LambdaContext, function_module
 from tests.support.aws import ROOT, drain, queue_behind_rule, template
 from tests.support.streams import relay_event, stream_records
+from tools import sample_events
 
 
 @pytest.fixture
@@ -86,6 +87,11 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     api.post(f"/sales/contacts/{other['id']}/restore")
     link = api.post(f"/sales/contacts/{other['id']}/relationships", {"to_id": contact["id"], "type": "influences"})
     api.delete(f"/sales/contacts/{other['id']}/relationships/{link.data['id']}")
+    api.post(f"/sales/contacts/{other['id']}/convert", {"target": "application_user"})
+    created = sample_events.federation_event("application_user.created", "application_user_id", "user-1")
+    created["detail"]["data"]["requested_by"]["contact_id"] = other["id"]
+    bridge = function_module("sales/conversion_bridge").lambda_handler
+    assert bridge(sample_events.sqs_batch([created], "bridge"), LambdaContext()) == {"batchItemFailures": []}
     second = api.post(
         "/sales/deals",
         {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from local.template import apply_globals, nested_stacks
-from sales.registry import ALL
+from sales.registry import ALL, CONSUMER_EMITS
 from sales.registry import EVENTS_BY_KEY as EVENTS
 from tests.support.api import function_module
 from tests.support.aws import template
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NON_HTTP_FUNCTIONS = {
     "SalesOutboxRelayFunction": "DynamoDB stream of SalesTable",
     "BillingOutboxRelayFunction": "DynamoDB stream of BillingTable",
+    "SalesConversionBridgeFunction": "SQS queue fed by FederationToConversionBridgeRule",
 }
 
 
@@ -155,6 +156,7 @@ def test_contract_is_complete(contract):
 
 def test_every_catalogued_event_is_emitted_by_some_contract():
     emitted = {event.key for contract in ALL for event in contract.emits}
+    emitted |= {key for keys in CONSUMER_EMITS.values() for key in keys}
     assert set(EVENTS) == emitted
 
 

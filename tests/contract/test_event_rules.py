@@ -22,8 +22,23 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = rules()
 
 
+# Events of other contexts this service consumes, as they arrive on the bus (events/<context>/<detail-type>.json).
+FOREIGN = {
+    path.stem: json.loads(path.read_text(encoding="utf-8")) for path in (ROOT / "events").glob("federation/*.json")
+}
+
+
 def _matched(rule: Rule) -> set[str]:
-    return {spec.key for spec in CATALOGUE if matches(rule.pattern, samples.sample_event(spec))}
+    ours = {spec.key for spec in CATALOGUE if matches(rule.pattern, samples.sample_event(spec))}
+    return ours | {detail_type for detail_type, event in FOREIGN.items() if matches(rule.pattern, event)}
+
+
+def test_the_conversion_bridge_hears_federation_creations_only() -> None:
+    rule = next(rule for rule in RULES if rule.name == "FederationToConversionBridgeRule")
+    assert _matched(rule) == {"tenant.created", "application_user.created"}
+    assert [(target.resource, target.dead_letter) for target in rule.targets] == [
+        ("ConversionBridgeQueue", "ConversionBridgeDeadLetterQueue")
+    ]
 
 
 @pytest.mark.parametrize("spec", CATALOGUE, ids=lambda spec: spec.key)

@@ -111,3 +111,39 @@ def test_the_network_over_http(sales_server: LocalServer) -> None:
     assert data["truncated"] is False
     capped = sales_server.request("GET", f"/sales/contacts/{person['id']}/network?depth=3&limit=2").json["data"]
     assert len(capped["nodes"]) == 2 and capped["truncated"] is True
+
+
+def test_the_conversion_round_trip_over_http(sales_server: LocalServer) -> None:
+    """Sales asks, Federation (played through /_local/events) creates the tenant, the bridge links the contact."""
+    contact = created(sales_server, {"kind": "organization", "display_name": "Round Trip AG"})
+    asked = sales_server.request("POST", f"/sales/contacts/{contact['id']}/convert", {"target": "tenant"})
+    assert asked.status == 202, asked.body
+    wait_for(
+        lambda: [
+            e
+            for e in sales_server.events("contact.conversion_requested")
+            if e["detail"]["data"]["contact_id"] == contact["id"]
+        ]
+    )
+    federation = {
+        "source": "federation",
+        "detail_type": "tenant.created",
+        "detail": {
+            "metadata": {"event_id": f"fed-{contact['id']}"},
+            "data": {"tenant_id": "tenant-e2e", "requested_by": {"context": "sales", "contact_id": contact["id"]}},
+        },
+    }
+    for _delivery in range(3):  # at least once: the bridge applies it once
+        assert sales_server.request("POST", "/_local/events", federation).status in (200, 201, 202)
+    bridged = wait_for(
+        lambda: [
+            e for e in sales_server.events("contact.bridged") if e["detail"]["data"]["contact_id"] == contact["id"]
+        ]
+    )
+    assert bridged[0]["detail"]["data"]["bridge"]["id"] == "tenant-e2e"
+    shown = sales_server.request("GET", f"/sales/contacts/{contact['id']}").json["data"]
+    assert (shown["bridge"]["id"], shown["conversion"]["status"]) == ("tenant-e2e", "done")
+    assert (
+        len([e for e in sales_server.events("contact.bridged") if e["detail"]["data"]["contact_id"] == contact["id"]])
+        == 1
+    )

@@ -100,6 +100,7 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     # The path's contact read (If-Match, 404); the relationship, its outbox row, its (from, to, type) claim, and
     # for each end a liveness check, an edge and the bounded relationship counter.
     "sales.relationship.create": ("GetItem + TransactWriteItems", 1, 3 + 2 * 3),
+    "sales.contact.convert": ("GetItem + TransactWriteItems", 1, 2),
     "sales.relationship.delete": ("GetItem + TransactWriteItems", 1, 3 + 2 * 2),
 }
 

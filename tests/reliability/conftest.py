@@ -92,6 +92,9 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     subsidiary = api.post(
         "/sales/contacts", {"kind": "organization", "display_name": "Seeded Subsidiary", "parent_id": contact["id"]}
     ).data
+    # The subsidiary's conversion is pending: a second request is refused.
+    assert api.post(f"/sales/contacts/{subsidiary['id']}/convert", {"target": "tenant"}).status == 202
+    subsidiary = api.get(f"/sales/contacts/{subsidiary['id']}").data
     relationship = api.post(
         f"/sales/contacts/{person['id']}/relationships", {"to_id": contact["id"], "type": "decision_maker_for"}
     ).data

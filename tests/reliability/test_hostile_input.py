@@ -350,6 +350,18 @@ CASES = [
         code="RELATIONSHIP_NOT_FOUND"),
     Bad("relationship-delete-of-another-contact", "DELETE", "/sales/contacts/{subsidiary}/relationships/{relationship}",
         status=404, code="RELATIONSHIP_NOT_FOUND"),
+    # -- conversion -------------------------------------------------------------------------------------------
+    Bad("convert-target-unknown", "POST", "/sales/contacts/{contact}/convert", body={"target": "customer"},
+        field="target"),
+    Bad("convert-target-missing", "POST", "/sales/contacts/{contact}/convert", body={}, field="target"),
+    Bad("convert-target-list", "POST", "/sales/contacts/{contact}/convert", body={"target": ["tenant"]},
+        field="target"),
+    Bad("convert-bridge-in-body", "POST", "/sales/contacts/{contact}/convert",
+        body={"target": "tenant", "bridge": {"kind": "tenant", "id": "mine"}}),
+    Bad("convert-deleted-contact", "POST", "/sales/contacts/{deleted_contact}/convert", body={"target": "tenant"},
+        status=404, code="CONTACT_NOT_FOUND"),
+    Bad("convert-twice", "POST", "/sales/contacts/{subsidiary}/convert", body={"target": "tenant"}, status=409,
+        code="CONVERSION_ALREADY_REQUESTED"),
     # -- network ----------------------------------------------------------------------------------------------
     Bad("network-depth-zero", "GET", "/sales/contacts/{contact}/network", query={"depth": "0"}, field="depth"),
     Bad("network-depth-four", "GET", "/sales/contacts/{contact}/network", query={"depth": "4"}, field="depth"),

@@ -54,6 +54,7 @@ OTHER_REQUEST: dict[str, Variant] = {
     "sales.contact.create": lambda api, made, path, body: (path, {**body, "display_name": "Another name"}),
     "sales.contact.restore": lambda api, made, path, body: (f"/sales/contacts/{_deleted_contact(api)}/restore", body),
     "sales.relationship.create": lambda api, made, path, body: (path, {**body, "type": "influences"}),
+    "sales.contact.convert": lambda api, made, path, body: (path, {**body, "target": "application_user"}),
 }
 
 

@@ -35,6 +35,7 @@ from tests.support.table import wipe
 
 RELAY = "SalesOutboxRelayFunction"
 BILLING_RELAY = "BillingOutboxRelayFunction"
+BRIDGE = "SalesConversionBridgeFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
     "dynamodb:PutItem",
@@ -85,6 +86,11 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
         },
         "Powertools reads a record back when a conditional put does not return it, and deletes the record of "
         "a command that failed",
+    ),
+    "consumer": (
+        {Access("dynamodb:ConditionCheckItem", "SalesTable", "table")},
+        "a consumer shares SalesWritePolicy with the commands; its own transaction (the event's claim, the "
+        "contact, its outbox row) has no guard check",
     ),
     "relay": (
         {Access("sqs:SendMessage", "OutboxRelayFailureQueue", "queue")},
@@ -308,9 +314,23 @@ def test_the_billing_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> N
     _check(BILLING_RELAY, used, ["billing relay"])
 
 
+def test_the_conversion_bridge_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    """A contact asked for conversion, then Federation's creation event for it, as the queue delivers it."""
+    contact = shared_api.post("/sales/contacts", {"kind": "organization", "display_name": "Bridged AG"}).data
+    assert shared_api.post(f"/sales/contacts/{contact['id']}/convert", {"target": "tenant"}).status == 202
+    event = json.loads((ROOT / "events" / "federation" / "tenant.created.json").read_text(encoding="utf-8"))
+    event["detail"]["data"]["requested_by"]["contact_id"] = contact["id"]
+    batch = {"Records": [{"messageId": "m-1", "body": json.dumps(event)}]}
+    with recording() as recorder:
+        result = function_module("sales/conversion_bridge").lambda_handler(batch, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    assert shared_api.get(f"/sales/contacts/{contact['id']}").data["bridge"]["id"] == "tenant-7f3c2a"
+    _check(BRIDGE, uses(BRIDGE, recorder.calls), ["command", "consumer"])
+
+
 def test_every_function_of_the_template_is_checked() -> None:
     functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
-    assert functions == {contract.logical_id for contract in ALL} | {RELAY, BILLING_RELAY}
+    assert functions == {contract.logical_id for contract in ALL} | {RELAY, BILLING_RELAY, BRIDGE}
 
 
 def test_the_allowance_is_justified() -> None:

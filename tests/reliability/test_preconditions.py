@@ -28,6 +28,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     # A relationship is created under its `from` contact: If-Match names that contact's version.
     "sales.relationship.create": ("contact", {"to_id": "{person}", "type": "influences"}),
     "sales.relationship.delete": ("relationship", None),
+    "sales.contact.convert": ("contact", {"target": "tenant"}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
 STALE: dict[str, str] = {"relationship": '"2"'}

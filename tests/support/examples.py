@@ -62,6 +62,11 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
             reply = api.post(f"/sales/contacts/{made['employee']['id']}/relationships", link)
             assert reply.status == 201, reply.body
             made["relationship"] = reply.data
+        elif name == "converted_contact":
+            converted = api.post("/sales/contacts", {"kind": "organization", "display_name": "Converting AG"}).data
+            reply = api.post(f"/sales/contacts/{converted['id']}/convert", {"target": "tenant"})
+            assert reply.status == 202, reply.body
+            made["converted_contact"] = reply.data
         elif name == "subsidiary":
             body = {"kind": "organization", "display_name": "Acme Devices Austria", "parent_id": contact()["id"]}
             made["subsidiary"] = api.post("/sales/contacts", body).data

@@ -23,3 +23,6 @@ BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
 
 EVENTS: tuple[EventSpec, ...] = (*deal_events.EVENTS, *contact_events.EVENTS, *relationship_events.EVENTS)
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}
+
+# Events a consumer emits rather than an operation: the consumer's name (kernel.consumer), then the events.
+CONSUMER_EMITS: dict[str, tuple[str, ...]] = {"sales.conversion-bridge": ("contact.bridged",)}

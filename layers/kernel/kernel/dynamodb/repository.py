@@ -97,23 +97,33 @@ def _bump(aggregate: AggregateRoot) -> int | None:
 
 @contextmanager
 def saving(
-    aggregate: AggregateRoot, item_of: Callable[[Any], Item], pk: str, kind: str, ctx: RequestContext
+    aggregate: AggregateRoot,
+    item_of: Callable[[Any], Item],
+    pk: str,
+    kind: str,
+    ctx: RequestContext,
+    joining: Transaction | None = None,
 ) -> Iterator[Transaction]:
     """What every save shares: the versioned put, the keyed-command record and the outbox rows, then the
-    caller's own items, then one commit. The version is advanced for the write and restored on failure."""
+    caller's own items, then one commit. The version is advanced for the write and restored on failure.
+
+    `joining`: add all of it to a transaction someone else commits (an event consumer's, which holds the
+    event's claim): nothing is committed here, and whoever commits retries with a freshly loaded aggregate."""
     previous_version = _bump(aggregate)
     try:
-        tx = Transaction(settings().table_name)
+        tx = joining if joining is not None else Transaction(settings().table_name)
         _versioned_put(tx, item_of(aggregate), previous_version)
         _command_guard(tx, aggregate, ctx)
         for row in outbox_items(pk, kind, aggregate.version, aggregate.pending_events, ctx):
             tx.put(row)
         yield tx
-        tx.commit()
+        if joining is None:
+            tx.commit()
     except BaseException:
         aggregate.version -= 1
         raise
-    aggregate.pending_events.clear()
+    if joining is None:
+        aggregate.pending_events.clear()
 
 
 def unchanged(aggregate: AggregateRoot, before: AggregateRoot | None) -> bool:
@@ -140,6 +150,7 @@ class Repository(Generic[A]):
         return self.from_item(item) if item else None
 
     @contextmanager
-    def saving(self, aggregate: A, ctx: RequestContext) -> Iterator[Transaction]:
-        with saving(aggregate, self.to_item, self.key(aggregate.id)["PK"], self.aggregate_type, ctx) as tx:
+    def saving(self, aggregate: A, ctx: RequestContext, joining: Transaction | None = None) -> Iterator[Transaction]:
+        pk = self.key(aggregate.id)["PK"]
+        with saving(aggregate, self.to_item, pk, self.aggregate_type, ctx, joining) as tx:
             yield tx

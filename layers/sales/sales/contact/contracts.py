@@ -355,4 +355,57 @@ NETWORK = Contract(
     ),
 )
 
-CONTRACTS: tuple[Contract, ...] = (CREATE, GET, LIST, UPDATE, DELETE, RESTORE, DEALS, NETWORK)
+CONVERT = Contract(
+    key="sales.contact.convert",
+    version="1.0.0",
+    kind="command",
+    description="Ask for the contact to become a tenant or an application user; Federation creates it and the "
+    "conversion bridge then sets the contact's bridge.",
+    goal="Turn a customer into a tenant, or a person into an application user, without Sales knowing Federation.",
+    context="Accepted (202) with conversion status pending; once Federation reports the creation, the contact "
+    "carries bridge {kind, id, bridged_at} and conversion status done. One conversion per contact.",
+    http=Http("POST", "/sales/contacts/{id}/convert", 202, _ID),
+    use_case=use.convert_contact,
+    input=m.ConvertContactInput,
+    output=m.ContactView,
+    owners=_OWNERS,
+    tags=("contact", "conversion"),
+    emits=(Emits("contact.conversion_requested", "1.0.0", "the conversion is asked for"),),
+    errors=(
+        NOT_FOUND,
+        ErrorCase("CONVERSION_ALREADY_REQUESTED", 409, "a conversion of the contact is pending or done"),
+    ),
+    scenarios=(
+        Scenario(
+            "convert-customer",
+            ("A live organization never converted",),
+            ("A rep asks for it to become a tenant",),
+            ("202 with conversion pending", "contact.conversion_requested is emitted"),
+        ),
+        Scenario(
+            "convert-twice",
+            ("A conversion of the contact is pending",),
+            ("A rep asks again",),
+            ("409 CONVERSION_ALREADY_REQUESTED",),
+        ),
+    ),
+    examples=(
+        Example(
+            "to-tenant",
+            {"contact_id": "{contact.id}", "target": "tenant"},
+            {"conversion": {"target": "tenant", "status": "pending"}, "bridge": None},
+            202,
+            setup=("contact",),
+        ),
+        Example(
+            "twice",
+            {"contact_id": "{converted_contact.id}", "target": "tenant"},
+            None,
+            409,
+            setup=("converted_contact",),
+            error_code="CONVERSION_ALREADY_REQUESTED",
+        ),
+    ),
+)
+
+CONTRACTS: tuple[Contract, ...] = (CREATE, GET, LIST, UPDATE, DELETE, RESTORE, DEALS, NETWORK, CONVERT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kernel.events import DomainEvent, EventSpec, catalogue
+from kernel.events import DomainEvent, EventSpec, EventValue, catalogue
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,4 +48,42 @@ class ContactRestored(DomainEvent):
     contact_id: str
 
 
-EVENTS: tuple[EventSpec, ...] = catalogue("sales", ContactCreated, ContactUpdated, ContactDeleted, ContactRestored)
+@dataclass(frozen=True, kw_only=True)
+class ContactConversionRequested(DomainEvent):
+    KEY = "contact.conversion_requested"
+    DESCRIPTION = "Sales asked for a contact to become a tenant or an application user (Federation acts on it)."
+
+    contact_id: str
+    kind: Literal["organization", "person"]
+    display_name: str
+    emails: list[str]
+    target: Literal["tenant", "application_user"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bridge(EventValue):
+    """The contact's reference on the other side of the conversion bridge."""
+
+    kind: Literal["tenant", "application_user"]
+    id: str
+    bridged_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactBridged(DomainEvent):
+    KEY = "contact.bridged"
+    DESCRIPTION = "A contact was linked to the tenant or application user created for it."
+
+    contact_id: str
+    bridge: Bridge
+
+
+EVENTS: tuple[EventSpec, ...] = catalogue(
+    "sales",
+    ContactCreated,
+    ContactUpdated,
+    ContactDeleted,
+    ContactRestored,
+    ContactConversionRequested,
+    ContactBridged,
+)

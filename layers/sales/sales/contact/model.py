@@ -18,9 +18,19 @@ from enum import StrEnum
 from typing import Any
 
 from kernel.aggregate import AggregateRoot
-from kernel.errors import FieldIssue, ValidationFailed
+from kernel.clock import to_rfc3339
+from kernel.errors import Conflict, FieldIssue, ValidationFailed
 from kernel.ids import new_id
-from sales.contact.events import ContactCreated, ContactDeleted, ContactRestored, ContactSnapshot, ContactUpdated
+from sales.contact.events import (
+    Bridge,
+    ContactBridged,
+    ContactConversionRequested,
+    ContactCreated,
+    ContactDeleted,
+    ContactRestored,
+    ContactSnapshot,
+    ContactUpdated,
+)
 from sales.contact.names import name_key
 from sales.contact.phones import InvalidPhone, to_e164
 from sales.contact.places import Address, InvalidPlace, country_code, website
@@ -51,6 +61,11 @@ UNCHANGED: Any = _Unchanged()
 class ContactKind(StrEnum):
     ORGANIZATION = "organization"
     PERSON = "person"
+
+
+class ConversionTarget(StrEnum):
+    TENANT = "tenant"
+    APPLICATION_USER = "application_user"
 
 
 class Lifecycle(StrEnum):
@@ -183,6 +198,8 @@ class Contact(AggregateRoot):
     parent_id: str | None = None
     employer_id: str | None = None
     manager_id: str | None = None
+    # A conversion asked for: {"target", "status": "pending" | "done", "requested_at"}.
+    conversion: dict[str, Any] | None = None
     # Set by the conversion bridge only: {"kind", "id", "bridged_at"}.
     bridge: dict[str, Any] | None = None
 
@@ -279,6 +296,36 @@ class Contact(AggregateRoot):
             setattr(self, field_name, value)
         self.touch(now)
         self.record(self._snapshot(ContactUpdated))
+
+    def request_conversion(self, target: ConversionTarget, *, now: datetime) -> None:
+        """Ask, once, for this contact to become a tenant or an application user."""
+        if self.bridge is not None or self.conversion is not None:
+            state = "done" if self.bridge is not None else str((self.conversion or {}).get("status", "pending"))
+            raise Conflict(f"a conversion of contact {self.id} is already {state}", "CONVERSION_ALREADY_REQUESTED")
+        self.conversion = {"target": target.value, "status": "pending", "requested_at": to_rfc3339(now)}
+        self.touch(now)
+        self.record(
+            ContactConversionRequested(
+                contact_id=self.id,
+                kind=self.kind.value,
+                display_name=self.display_name,
+                emails=list(self.emails),
+                target=target.value,
+            )
+        )
+
+    def bridge_to(self, kind: ConversionTarget, reference: str, *, now: datetime) -> bool:
+        """Link the contact to what was created for it. False, changing nothing, when it is linked already
+        (to the same reference: a repeat; to another one: not ours to overwrite)."""
+        if self.bridge is not None:
+            return False
+        bridged = Bridge(kind=kind.value, id=reference, bridged_at=to_rfc3339(now))
+        self.bridge = {"kind": bridged.kind, "id": bridged.id, "bridged_at": bridged.bridged_at}
+        target = (self.conversion or {}).get("target", kind.value)
+        self.conversion = {**(self.conversion or {"requested_at": None}), "target": target, "status": "done"}
+        self.touch(now)
+        self.record(ContactBridged(contact_id=self.id, bridge=bridged))
+        return True
 
     def links(self) -> dict[str, str]:
         """The hierarchy links this contact has, by field."""

@@ -56,6 +56,7 @@ def contact_item(contact: Contact) -> Item:
         "parent_id": contact.parent_id,
         "employer_id": contact.employer_id,
         "manager_id": contact.manager_id,
+        "conversion": contact.conversion,
         "bridge": contact.bridge,
     }
     if not contact.is_deleted:
@@ -93,6 +94,7 @@ def contact_from_item(item: Item) -> Contact:
         parent_id=item.get("parent_id"),
         employer_id=item.get("employer_id"),
         manager_id=item.get("manager_id"),
+        conversion=item.get("conversion"),
         bridge=item.get("bridge"),
     )
 
@@ -233,13 +235,21 @@ class ContactRepository(Repository[Contact]):
         item = get_item(keys.email_claim(email))
         return str(item["contact_id"]) if item else None
 
-    def save(self, contact: Contact, before: Contact | None, ctx: RequestContext, guards: Sequence[Guard] = ()) -> None:
+    def save(
+        self,
+        contact: Contact,
+        before: Contact | None,
+        ctx: RequestContext,
+        guards: Sequence[Guard] = (),
+        joining: Transaction | None = None,
+    ) -> None:
         """`guards`: other contacts the command read and relied on (a link's target, the ancestors its cycle
         check walked), each still live at the version read, or the transaction fails as a lost race and the
-        command runs again on what they are now."""
+        command runs again on what they are now. `joining`: a transaction to add to, committed by its owner
+        (an event consumer's)."""
         if unchanged(contact, before):
             return
-        with self.saving(contact, ctx) as tx:
+        with self.saving(contact, ctx, joining) as tx:
             self._email_claims(tx, contact, before)
             self._entries(tx, contact, before)
             self._subordinates(tx, contact, before)

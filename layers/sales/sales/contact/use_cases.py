@@ -19,6 +19,7 @@ from sales.contact.views import (
     ContactListQuery,
     ContactRef,
     ContactView,
+    ConvertContactInput,
     CreateContactInput,
     NetworkQuery,
     NetworkView,
@@ -252,3 +253,10 @@ def contact_deals(
 def contact_network(query: NetworkQuery, ctx: RequestContext, contacts: ContactStore = CONTACTS) -> NetworkView:
     root = _load_live(contacts, query.contact_id)
     return NetworkView.of(explore(root, query.depth, query.limit, contacts))
+
+
+def convert_contact(cmd: ConvertContactInput, ctx: RequestContext, contacts: ContactStore = CONTACTS) -> ContactView:
+    def change(contact: Contact) -> None:
+        contact.request_conversion(cmd.target, now=ctx.now)
+
+    return ContactView.of(_change(contacts, cmd.contact_id, ctx, change))

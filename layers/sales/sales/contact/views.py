@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field
 
 from kernel.clock import to_rfc3339
 from kernel.types import Id, Input, ListQuery, LooseId, Output, QueryInput, ShortText, Tag, Text
-from sales.contact.model import Contact, ContactKind, Lifecycle, normalize_email
+from sales.contact.model import Contact, ContactKind, ConversionTarget, Lifecycle, normalize_email
 from sales.contact.network import MAX_DEPTH, MAX_LIMIT, Network
 
 # A searched address is normalized as a stored one is (sales.contact.model.normalize_email), so any spelling
@@ -92,6 +92,10 @@ class ContactListQuery(ListQuery):
     employer_id: Id | None = Field(default=None, description="persons employed by this organization")
 
 
+class ConvertContactInput(ContactRef):
+    target: ConversionTarget = Field(description="what Federation is asked to create for the contact")
+
+
 class ContactDealsQuery(ListQuery):
     contact_id: Id
 
@@ -120,7 +124,8 @@ class ContactView(Output):
     parent_id: str | None
     employer_id: str | None
     manager_id: str | None
-    bridge: dict[str, Any] | None
+    conversion: dict[str, Any] | None = Field(description="{target, status: pending|done, requested_at} once asked")
+    bridge: dict[str, Any] | None = Field(description="{kind: tenant|application_user, id, bridged_at} once bridged")
     version: int
     created_at: str
     updated_at: str
@@ -142,6 +147,7 @@ class ContactView(Output):
             parent_id=contact.parent_id,
             employer_id=contact.employer_id,
             manager_id=contact.manager_id,
+            conversion=contact.conversion,
             bridge=contact.bridge,
             version=contact.version,
             created_at=to_rfc3339(contact.created_at),
