@@ -399,7 +399,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "sales.deal.win",
         "",
-        "command",
+        "win",
         lambda w, i: (
             "POST",
             f"/sales/deals/{_pool(w, 'win', i, _open_deal)}/win",

@@ -46,6 +46,11 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
         extra = _only(recording, Counter({"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}))
         ok = not extra and reads <= 1 and ops.get("TransactWriteItems", 0) <= 1
         return Verdict(ok, "<= 1 read + 1 TransactWriteItems")
+    if kind == "win":
+        # A win also reads the customer: deal.won carries the customer's bridge as it is at that moment.
+        extra = _only(recording, Counter({"GetItem": 2, "TransactWriteItems": 1}))
+        ok = not extra and reads <= 2 and ops.get("TransactWriteItems", 0) <= 1
+        return Verdict(ok, "the deal + its customer (2 GetItem) + 1 TransactWriteItems")
     if kind == "keyed":
         allowed = Counter({"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}) + IDEMPOTENCY_WRITES
         ok = not _only(recording, allowed) and reads <= 1

@@ -95,3 +95,21 @@ def test_a_body_that_is_no_event_fails_alone(api: Api) -> None:
     reply = handler({"Records": [poison, *batch["Records"]]}, LambdaContext())
     assert reply == {"batchItemFailures": [{"itemIdentifier": "poison"}]}
     assert api.get(f"/sales/contacts/{contact_id}").data["bridge"]["id"] == "tenant-1"
+
+
+def test_deal_won_carries_the_bridge_of_a_customer_bridged_after_the_deal_opened(api: Api, future: str) -> None:
+    contact_id = organization(api)
+    deal = api.post(
+        "/sales/deals",
+        {
+            "customer_id": contact_id,
+            "name": "Later bridged",
+            "value": 100,
+            "currency": "EUR",
+            "expected_close_date": future,
+        },
+    ).data
+    assert bridge(created(contact_id, reference="tenant-late")) == {"batchItemFailures": []}
+    assert api.post(f"/sales/deals/{deal['id']}/win", {}).status == 200
+    [won] = events_of(deal["id"], "deal.won")
+    assert json.loads(won["data"])["bridge"]["id"] == "tenant-late"

@@ -82,7 +82,8 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.deal.update_basic_info": ("GetItem + TransactWriteItems", 1, 1),
     "sales.deal.update_value": ("GetItem + TransactWriteItems", 1, 4),
     "sales.deal.move_stage": ("GetItem + TransactWriteItems", 1, 7),
-    "sales.deal.win": ("GetItem + TransactWriteItems", 1, 7),
+    # + the customer's read: deal.won carries the customer's bridge as it is when the deal is won.
+    "sales.deal.win": ("2 GetItem + TransactWriteItems", 2, 7),
     "sales.deal.lose": ("GetItem + TransactWriteItems", 1, 7),
     "sales.deal.delete": ("GetItem + TransactWriteItems", 1, 6),
     "sales.deal.restore": ("GetItem + TransactWriteItems", 1, 7),

@@ -73,7 +73,7 @@ def create(
 
 
 def move(deals: FakeDeals, deal_id: str, stage: Stage, at: datetime = NOW) -> None:
-    use_cases.move_stage(MoveStageInput(deal_id=deal_id, stage=stage), ctx(at=at), deals)
+    use_cases.move_stage(MoveStageInput(deal_id=deal_id, stage=stage), ctx(at=at), deals, deals.contacts)
 
 
 def ref(deal_id: str) -> DealRef:
@@ -118,10 +118,12 @@ def test_move_stage_records_the_change_and_a_terminal_deal_moves_no_more(deals: 
 
 def test_win_takes_the_closing_price_and_a_won_deal_cannot_be_won_or_lost_again(deals: FakeDeals) -> None:
     deal_id = create(deals)
-    won = use_cases.win_deal(WinDealInput(deal_id=deal_id, actual_value=90_000, note="signed"), ctx(), deals)
+    won = use_cases.win_deal(
+        WinDealInput(deal_id=deal_id, actual_value=90_000, note="signed"), ctx(), deals, deals.contacts
+    )
     assert (won.status, won.value, won.actual_close_date, won.note) == (DealStatus.WON, 90_000, "2026-03-02", "signed")
     with pytest.raises(RuleViolated) as again:
-        use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(), deals)
+        use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(), deals, deals.contacts)
     with pytest.raises(RuleViolated) as lost:
         use_cases.lose_deal(LoseDealInput(deal_id=deal_id), ctx(), deals)
     assert (again.value.code, lost.value.code) == ("MARK_WON_FAILED", "MARK_LOST_FAILED")
@@ -135,7 +137,7 @@ def test_lose_keeps_the_reason_and_a_lost_deal_cannot_be_won(deals: FakeDeals) -
     )
     assert (lost.status, lost.loss_reason, lost.version) == (DealStatus.LOST, "budget cut", 2)
     with pytest.raises(RuleViolated) as refused:
-        use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(), deals)
+        use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(), deals, deals.contacts)
     assert refused.value.code == "MARK_WON_FAILED"
     assert deals.event_types() == ["deal.created", "deal.lost"]
 
@@ -245,8 +247,8 @@ def pipeline(deals: FakeDeals) -> dict[str, str]:
         "acme-won": create(deals, acme, owner=OTHER_REP),
     }
     move(deals, ids["acme-proposal"], Stage.PROPOSAL)
-    use_cases.win_deal(WinDealInput(deal_id=ids["bolt-won"]), ctx(), deals)
-    use_cases.win_deal(WinDealInput(deal_id=ids["acme-won"]), ctx(), deals)
+    use_cases.win_deal(WinDealInput(deal_id=ids["bolt-won"]), ctx(), deals, deals.contacts)
+    use_cases.win_deal(WinDealInput(deal_id=ids["acme-won"]), ctx(), deals, deals.contacts)
     return {"acme": acme, "bolt": bolt, **ids}
 
 
@@ -309,7 +311,7 @@ def test_won_stats_total_one_currency_and_never_add_two(deals: FakeDeals, pipeli
     one = use_cases.won_stats(NoInput(), ctx(), deals)
     assert (one.count, one.total_value, one.currency) == (2, 200_000, "EUR")
     dollars = create(deals, pipeline["bolt"], value=5_000, currency="USD")
-    use_cases.win_deal(WinDealInput(deal_id=dollars), ctx(), deals)
+    use_cases.win_deal(WinDealInput(deal_id=dollars), ctx(), deals, deals.contacts)
     two = use_cases.won_stats(NoInput(), ctx(), deals)
     assert (two.count, two.total_value, two.currency) == (3, None, None)
     assert [(row.currency, row.count, row.total_value) for row in two.by_currency] == [
@@ -334,7 +336,7 @@ def test_forecast_weighs_open_deals_by_month_and_rounds_half_even(deals: FakeDea
     for deal_id in qualified:
         move(deals, deal_id, Stage.QUALIFIED)
     won = create(deals, customer_id, close=date(2026, 4, 1))
-    use_cases.win_deal(WinDealInput(deal_id=won), ctx(), deals)  # a won deal leaves the forecast
+    use_cases.win_deal(WinDealInput(deal_id=won), ctx(), deals, deals.contacts)  # a won deal leaves the forecast
     view = use_cases.forecast(ForecastQuery.model_validate({"from": "2026-03", "to": "2026-05"}), ctx(), deals)
     rows = [(row.month, row.currency, row.count, row.value, row.weighted_value) for row in view.months]
     # The month's weighted sum is rounded once, half to even: 350.5 down to 350, 251.5 up to 252.
@@ -353,7 +355,7 @@ def test_forecast_windows_are_bounded(deals: FakeDeals, first: str, last: str) -
 def test_history_lists_every_stage_with_the_time_spent_before_it(deals: FakeDeals) -> None:
     deal_id = create(deals)
     move(deals, deal_id, Stage.QUALIFIED, NOW + timedelta(hours=1))
-    use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(at=NOW + timedelta(days=1)), deals)
+    use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(at=NOW + timedelta(days=1)), deals, deals.contacts)
     history = use_cases.deal_history(ref(deal_id), ctx(), deals)
     entries = [(e.from_stage, e.to_stage, e.actor, e.at, e.time_in_stage_seconds) for e in history.entries]
     assert history.stage == Stage.CLOSED_WON
@@ -365,3 +367,14 @@ def test_history_lists_every_stage_with_the_time_spent_before_it(deals: FakeDeal
     use_cases.delete_deal(ref(deal_id), ctx(), deals)
     with pytest.raises(NotFound):
         use_cases.deal_history(ref(deal_id), ctx(), deals)
+
+
+def test_deal_won_carries_the_customers_bridge_as_it_is_when_the_deal_is_won(deals: FakeDeals) -> None:
+    """The customer may be bridged after the deal was created: the win reads it again."""
+    deal_id = create(deals)
+    customer_id = next(iter(deals.contacts.stored))
+    bridged = deals.contacts.stored[customer_id]
+    bridged.bridge = {"kind": "tenant", "id": "tenant-9", "bridged_at": "2026-03-01T00:00:00Z"}
+    use_cases.win_deal(WinDealInput(deal_id=deal_id), ctx(), deals, deals.contacts)
+    [won] = [event for event in deals.published if event.event_type == "deal.won"]
+    assert won.data["bridge"] == {"kind": "tenant", "id": "tenant-9", "bridged_at": "2026-03-01T00:00:00Z"}

@@ -312,6 +312,11 @@ class Deal(AggregateRoot):
             )
         )
 
+    def note_customer_bridge(self, bridge: dict[str, Any] | None) -> None:
+        """The customer's bridge as it is now (set by the conversion bridge, maybe after the deal was created),
+        for the `deal.won` the next win records. Not a change of the deal by itself: no event."""
+        self.customer_bridge = bridge
+
     def move_to_stage(self, stage: Stage, *, actor: str, now: datetime) -> None:
         """Move between open stages; a move to a closed stage is a win or a loss with today's date."""
         if self.stage.is_terminal:

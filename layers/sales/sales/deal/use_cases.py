@@ -15,7 +15,7 @@ from kernel.listing import ListResult, paginate
 from kernel.money import Money
 from sales.contact.store import ContactRepository
 from sales.deal.access import can_see_deal
-from sales.deal.model import Deal, DealFilter, StageChange
+from sales.deal.model import Deal, DealFilter, Stage, StageChange
 from sales.deal.stats import MonthCounters, forecast_rows, open_values, stage_counts, won_totals
 from sales.deal.store import DealRepository
 from sales.deal.views import (
@@ -147,16 +147,31 @@ def update_value(cmd: UpdateValueInput, ctx: RequestContext, deals: DealStore = 
     return DealView.of(_change(deals, cmd.deal_id, ctx, lambda deal: deal.update_value(money, now=ctx.now)))
 
 
-def move_stage(cmd: MoveStageInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
-    return DealView.of(
-        _change(deals, cmd.deal_id, ctx, lambda deal: deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now))
-    )
+def _current_bridge(contacts: ContactStore, deal: Deal) -> None:
+    """`deal.won` carries the customer's bridge as it is when the deal is won (one read of the customer)."""
+    customer = contacts.get(deal.customer_id)
+    deal.note_customer_bridge(customer.bridge if customer is not None else deal.customer_bridge)
 
 
-def win_deal(cmd: WinDealInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
+def move_stage(
+    cmd: MoveStageInput, ctx: RequestContext, deals: DealStore = DEALS, contacts: ContactStore = CONTACTS
+) -> DealView:
+    def change(deal: Deal) -> None:
+        if cmd.stage is Stage.CLOSED_WON and not deal.stage.is_terminal:
+            _current_bridge(contacts, deal)
+        deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now)
+
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change))
+
+
+def win_deal(
+    cmd: WinDealInput, ctx: RequestContext, deals: DealStore = DEALS, contacts: ContactStore = CONTACTS
+) -> DealView:
     close_date = cmd.close_date or today(ctx.now)
 
     def change(deal: Deal) -> None:
+        if not deal.stage.is_terminal:
+            _current_bridge(contacts, deal)
         deal.win(close_date=close_date, actual_value=cmd.actual_value, note=cmd.note, actor=ctx.actor, now=ctx.now)
 
     return DealView.of(_change(deals, cmd.deal_id, ctx, change))
