@@ -11,6 +11,7 @@ from kernel.dynamodb.repository import Repository, unchanged
 from kernel.dynamodb.transaction import OnConditionFailed
 from kernel.errors import Conflict, FieldIssue, ReferenceNotFound
 from sales import keys
+from sales.contact.store import ContactRepository
 from sales.keys import Key
 from sales.relationship.model import MAX_PER_CONTACT, Relationship, RelationshipType
 
@@ -101,14 +102,7 @@ class RelationshipRepository(Repository[Relationship]):
 
     def live_contacts(self, contact_ids: list[str]) -> set[str]:
         """Which of `contact_ids` are live contacts (BatchGetItem, 100 keys a request)."""
-        live: set[str] = set()
-        unique = list(dict.fromkeys(contact_ids))
-        for start in range(0, len(unique), keys.BATCH_GET_MAX_KEYS):
-            chunk = unique[start : start + keys.BATCH_GET_MAX_KEYS]
-            for item in queries.get_items([keys.contact(contact_id) for contact_id in chunk]):
-                if item is not None and not item.get("deleted_at"):
-                    live.add(str(item["id"]))
-        return live
+        return {contact.id for contact in ContactRepository().live(contact_ids)}
 
     def list_position(self, contact_id: str, cursor: str | None) -> str | None:
         """Where a page of the contact's relationship list starts: after the relationship id its cursor holds."""
