@@ -312,6 +312,13 @@ CASES: tuple[Case, ...] = (
         size_free=True,
     ),
     Case(
+        "sales.contact.duplicates",
+        "",
+        "duplicates",
+        lambda w, i: ("GET", f"/sales/contacts/{w.seeded.contacts[7]}/duplicates", None, None, None),
+        size_free=True,
+    ),
+    Case(
         "sales.relationship.list",
         "",
         "list",

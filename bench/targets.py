@@ -84,6 +84,16 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
             and ops.get("BatchGetItem", 0) <= batches
         )
         return Verdict(ok, f"1 GetItem + <= 1 Query per contact shown + <= {batches} BatchGetItem")
+    if kind == "duplicates":
+        # The contact, one Query per phone (at most 10), business domain (at most 11) and its name, then the
+        # look-alikes (at most 25 each) in BatchGetItems of 100: bounded by the contact's own data.
+        ok = (
+            reads == recording.requests
+            and ops.get("GetItem", 0) == 1
+            and ops.get("Query", 0) <= 22
+            and ops.get("BatchGetItem", 0) <= 6
+        )
+        return Verdict(ok, "1 GetItem + <= 22 Query + <= 6 BatchGetItem")
     if kind == "stats":
         # Two, not one: the forecast reads 4 small items per month of its window, and its longest window
         # (36 months, 144 keys) needs two BatchGetItems of at most 100 keys. Still set by the window alone,

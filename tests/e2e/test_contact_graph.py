@@ -147,3 +147,12 @@ def test_the_conversion_round_trip_over_http(sales_server: LocalServer) -> None:
         len([e for e in sales_server.events("contact.bridged") if e["detail"]["data"]["contact_id"] == contact["id"]])
         == 1
     )
+
+
+def test_duplicates_over_http(sales_server: LocalServer) -> None:
+    first = created(sales_server, {"kind": "organization", "display_name": "Dup Devices", "emails": ["a@dup.example"]})
+    second = created(sales_server, {"kind": "organization", "display_name": "dup devices", "website": "dup.example"})
+    reply = sales_server.request("GET", f"/sales/contacts/{first['id']}/duplicates")
+    assert reply.status == 200, reply.body
+    [candidate] = reply.json["data"]["candidates"]
+    assert (candidate["contact"]["id"], candidate["reasons"]) == (second["id"], ["same_domain", "same_name"])

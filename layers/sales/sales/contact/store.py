@@ -20,7 +20,7 @@ from sales import keys
 from sales.contact.model import Contact, ContactFilter, ContactKind, Lifecycle
 from sales.contact.names import name_key
 from sales.contact.network import Link
-from sales.contact.places import Address
+from sales.contact.places import Address, business_domains
 from sales.keys import Key
 from sales.relationship.model import MAX_PER_CONTACT
 
@@ -115,7 +115,12 @@ def _members(contact: Contact | None) -> dict[tuple[str, str], Item]:
         "tags": list(contact.tags),
     }
     found: dict[tuple[str, str], Item] = {}
-    for family, values in ((keys.TAG_MEMBER, contact.tags), (keys.PHONE_MEMBER, contact.phones)):
+    domains = business_domains(contact.emails, contact.website)
+    for family, values in (
+        (keys.TAG_MEMBER, contact.tags),
+        (keys.PHONE_MEMBER, contact.phones),
+        (keys.DOMAIN_MEMBER, domains),
+    ):
         for value in values:
             found[(family, value)] = {
                 **keys.contact_member(contact.id, family, value),
@@ -223,6 +228,31 @@ class ContactRepository(Repository[Contact]):
             for item in queries.get_items([keys.contact(contact_id) for contact_id in chunk]):
                 if item is not None and not item.get("deleted_at"):
                     found.append(contact_from_item(item))
+        return found
+
+    def look_alikes(self, contact: Contact, most: int) -> dict[str, set[str]]:
+        """Other contacts sharing one of `contact`'s phones, business domains or its casefolded name, with the
+        reasons, at most `most` per phone, domain and name: one Query each, bounded by `contact`'s own data."""
+        found: dict[str, set[str]] = {}
+
+        def collect(query: queries.IndexQuery, reason: str) -> None:
+            for entry in queries.query_page(query, most).items:
+                other = str(entry.get("contact_id") or entry["id"])
+                if other != contact.id:
+                    found.setdefault(other, set()).add(reason)
+
+        for phone in contact.phones:
+            collect(
+                queries.IndexQuery("GSI1", keys.contact_member_list(keys.PHONE_MEMBER, phone), newest_first=False),
+                "same_phone",
+            )
+        for domain in business_domains(contact.emails, contact.website):
+            collect(
+                queries.IndexQuery("GSI1", keys.contact_member_list(keys.DOMAIN_MEMBER, domain), newest_first=False),
+                "same_domain",
+            )
+        same_name = f"{name_key(contact.display_name)}#"
+        collect(queries.IndexQuery("GSI1", keys.CONTACT, same_name, newest_first=False), "same_name")
         return found
 
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]:

@@ -10,6 +10,7 @@ from kernel.context import RequestContext
 from kernel.errors import Conflict, FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from kernel.listing import ListResult, paginate
 from sales.contact.model import LINKS, UNCHANGED, Contact, ContactFilter
+from sales.contact.names import name_key
 from sales.contact.network import Link, explore
 from sales.contact.phones import InvalidPhone, to_e164
 from sales.contact.places import InvalidPlace, country_code
@@ -21,6 +22,8 @@ from sales.contact.views import (
     ContactView,
     ConvertContactInput,
     CreateContactInput,
+    DuplicatesView,
+    LookAlike,
     NetworkQuery,
     NetworkView,
     UpdateContactInput,
@@ -47,6 +50,8 @@ class ContactStore(Protocol):
     def with_deal_count(self, contact_id: str) -> tuple[Contact | None, int]: ...
 
     def links_of(self, contact: Contact, most: int) -> list[Link]: ...
+
+    def look_alikes(self, contact: Contact, most: int) -> dict[str, set[str]]: ...
 
     def live(self, contact_ids: Iterable[str]) -> list[Contact]: ...
 
@@ -260,3 +265,20 @@ def convert_contact(cmd: ConvertContactInput, ctx: RequestContext, contacts: Con
         contact.request_conversion(cmd.target, now=ctx.now)
 
     return ContactView.of(_change(contacts, cmd.contact_id, ctx, change))
+
+
+# How many contacts one phone, domain or name may bring up: a shared switchboard number or a big company's
+# domain is no sign of a duplicate beyond this many.
+LOOK_ALIKES_PER_SIGNAL = 25
+
+
+def contact_duplicates(query: ContactRef, ctx: RequestContext, contacts: ContactStore = CONTACTS) -> DuplicatesView:
+    """Likely duplicates of a live contact: same phone, same business domain, or same casefolded name."""
+    contact = _load_live(contacts, query.contact_id)
+    found = contacts.look_alikes(contact, LOOK_ALIKES_PER_SIGNAL)
+    live = {other.id: other for other in contacts.live(found)}
+    ranked = sorted(live.values(), key=lambda other: (-len(found[other.id]), name_key(other.display_name), other.id))
+    return DuplicatesView(
+        contact_id=contact.id,
+        candidates=[LookAlike(contact=ContactView.of(other), reasons=sorted(found[other.id])) for other in ranked],
+    )

@@ -197,3 +197,13 @@ class NetworkView(Output):
             ],
             truncated=network.truncated,
         )
+
+
+class LookAlike(Output):
+    contact: ContactView
+    reasons: list[str] = Field(description="same_phone, same_domain (of an email or the website), same_name")
+
+
+class DuplicatesView(Output):
+    contact_id: str
+    candidates: list[LookAlike] = Field(description="most reasons first, then by name")
