@@ -94,6 +94,19 @@ def _free_contact(world: World, number: int) -> str:
     return str(reply.data["id"])
 
 
+def _merge_pair(world: World, number: int) -> str:
+    """A fresh survivor and duplicate (the duplicate with an email, whose claim changes hands), as
+    `<survivor>/<duplicate>`."""
+    survivor = _free_contact(world, 30_000 + number)
+    reply = world.invoke(
+        "POST",
+        "/sales/contacts",
+        {"kind": "person", "display_name": f"Zz Bench {number}", "emails": [f"merge{number}@bench.example"]},
+    )
+    assert reply.status == 201, reply.body
+    return f"{survivor}/{reply.data['id']}"
+
+
 def _deleted_contact(world: World, number: int) -> str:
     contact = _free_contact(world, 10_000 + number)
     assert world.invoke("DELETE", f"/sales/contacts/{contact}").status == 204
@@ -479,6 +492,18 @@ CASES: tuple[Case, ...] = (
             None,
         ),
         202,
+    ),
+    Case(
+        "sales.contact.merge",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/contacts/{_pool(w, 'contact-merge', i, _merge_pair).split('/')[0]}/merge",
+            {"duplicate_id": _pool(w, "contact-merge", i, _merge_pair).split("/")[1]},
+            None,
+            None,
+        ),
     ),
     Case(
         "sales.relationship.create",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from local.template import load_template
+from tools.samples import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS_DIR = ROOT / "events"
@@ -80,6 +81,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "contact_update": {"display_name": "Acme Devices AG", "lifecycle": "active"},
     "relationship_create": {"to_id": PERSON_ID, "type": "partner_of"},
     "contact_convert": {"target": "tenant"},
+    "contact_merge": {"duplicate_id": FIXTURES["duplicate_contact"]["id"]},
 }
 
 # Query strings (API Gateway passes every value as a string), by function folder.
@@ -412,8 +414,45 @@ def queue_consumers(template_path: Path = TEMPLATE) -> list[tuple[str, str]]:
     return [(context, folder) for context, folder, _ in _function_events(template_path, "SQS")]
 
 
+def contact_merged_event() -> dict[str, Any]:
+    """`contact.merged` as the relay publishes it: the duplicate fixture merged into the contact fixture."""
+    occurred = REQUEST_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "version": "0",
+        "id": _stable_uuid("bus:contact.merged"),
+        "detail-type": "contact.merged",
+        "source": "sales",
+        "account": ACCOUNT_ID,
+        "time": occurred,
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "metadata": {
+                "event_id": _stable_uuid7("event:contact.merged", REQUEST_TIME),
+                "event_type": "contact.merged",
+                "event_version": "1.0.0",
+                "occurred_at": occurred,
+                "actor": CLAIMS["sub"],
+                "correlation_id": _stable_uuid("request:contact_merge"),
+                "aggregate_id": CONTACT_ID,
+                "aggregate_version": 2,
+            },
+            "data": {
+                "contact_id": CONTACT_ID,
+                "duplicate_id": FIXTURES["duplicate_contact"]["id"],
+                "kind": "organization",
+                "display_name": "Acme Devices GmbH",
+                "owner_id": CLAIMS["sub"],
+                "emails": ["sales@acme.example", *FIXTURES["duplicate_contact"]["emails"]],
+                "lifecycle": "prospect",
+            },
+        },
+    }
+
+
 # The SQS sample of each queue-fed consumer, by (context, function folder).
 QUEUE_SAMPLES = {
+    ("sales", "contact_merge_worker"): lambda: sqs_batch([contact_merged_event()], "sales-contact-merge"),
     ("sales", "conversion_bridge"): lambda: sqs_batch(
         [make() for make in FEDERATION_EVENTS.values()], "sales-conversion-bridge"
     ),

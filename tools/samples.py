@@ -32,6 +32,8 @@ FIXTURES: dict[str, Any] = {
     "employee": {"id": "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26"},
     "subsidiary": {"id": "01a1d539-d6e0-7e57-b1d4-7c2a8e5f9b38"},
     "converted_contact": {"id": "01a1d539-d6e0-7f81-9a3c-2d6b8e4f1a57"},
+    "duplicate_contact": {"id": "01a1d539-d6e0-7a26-8e5b-9c3f1d7a4b62", "emails": ["info@acme-devices.example"]},
+    "merged_contact": {"id": "01a1d539-d6e0-7b93-a7c1-6e2d4f8b3a15", "merged_into": CONTACT_ID},
     "relationship": {
         "id": "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19",
         "from_id": "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26",

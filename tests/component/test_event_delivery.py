@@ -88,6 +88,8 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     link = api.post(f"/sales/contacts/{other['id']}/relationships", {"to_id": contact["id"], "type": "influences"})
     api.delete(f"/sales/contacts/{other['id']}/relationships/{link.data['id']}")
     api.post(f"/sales/contacts/{other['id']}/convert", {"target": "application_user"})
+    twin = api.post("/sales/contacts", {"kind": "person", "display_name": "Ada L.", "emails": ["ada@l.example"]})
+    assert api.post(f"/sales/contacts/{other['id']}/merge", {"duplicate_id": twin.data["id"]}).status == 200
     created = sample_events.federation_event("application_user.created", "application_user_id", "user-1")
     created["detail"]["data"]["requested_by"]["contact_id"] = other["id"]
     bridge = function_module("sales/conversion_bridge").lambda_handler

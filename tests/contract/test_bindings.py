@@ -19,6 +19,7 @@ NON_HTTP_FUNCTIONS = {
     "SalesOutboxRelayFunction": "DynamoDB stream of SalesTable",
     "BillingOutboxRelayFunction": "DynamoDB stream of BillingTable",
     "SalesConversionBridgeFunction": "SQS queue fed by FederationToConversionBridgeRule",
+    "SalesContactMergeWorkerFunction": "SQS queue fed by ContactMergedToMergeWorkerRule",
 }
 
 

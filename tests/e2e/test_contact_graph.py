@@ -156,3 +156,31 @@ def test_duplicates_over_http(sales_server: LocalServer) -> None:
     assert reply.status == 200, reply.body
     [candidate] = reply.json["data"]["candidates"]
     assert (candidate["contact"]["id"], candidate["reasons"]) == (second["id"], ["same_domain", "same_name"])
+
+
+def test_a_merge_over_http_re_points_the_duplicate_records_in_the_background(sales_server: LocalServer) -> None:
+    """The merge answers at once; the worker, fed contact.merged through its rule and queue, moves the deal."""
+    survivor = created(sales_server, {"kind": "organization", "display_name": "Merge Keep AG"})
+    duplicate = created(
+        sales_server, {"kind": "organization", "display_name": "Merge Keep", "emails": ["hello@merge-keep.example"]}
+    )
+    deal = {"customer_id": duplicate["id"], "name": "Moving deal", "value": 1000, "currency": "EUR"}
+    reply = sales_server.request("POST", "/sales/deals", {**deal, "expected_close_date": "2099-01-31"})
+    assert reply.status == 201, reply.body
+    deal_id = reply.json["data"]["id"]
+    merged = sales_server.request("POST", f"/sales/contacts/{survivor['id']}/merge", {"duplicate_id": duplicate["id"]})
+    assert merged.status == 200, merged.body
+    assert merged.json["data"]["emails"] == ["hello@merge-keep.example"]
+    gone = sales_server.request("GET", f"/sales/contacts/{duplicate['id']}")
+    assert gone.status == 404 and gone.json["error"]["code"] == "CONTACT_MERGED"
+    assert gone.json["error"]["details"] == [{"field": "merged_into", "message": survivor["id"]}]
+
+    def done() -> bool:
+        shown = sales_server.request("GET", f"/sales/contacts/{survivor['id']}").json["data"]
+        return bool(shown["merge_status"] == "done")
+
+    wait_for(done)
+    moved = sales_server.request("GET", f"/sales/deals/{deal_id}").json["data"]
+    assert moved["customer_id"] == survivor["id"]
+    deals = sales_server.request("GET", f"/sales/contacts/{survivor['id']}/deals").json["data"]
+    assert [item["id"] for item in deals] == [deal_id]

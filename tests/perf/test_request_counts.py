@@ -106,6 +106,10 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     # for each end a liveness check, an edge and the bounded relationship counter.
     "sales.relationship.create": ("GetItem + TransactWriteItems", 1, 3 + 2 * 3),
     "sales.contact.convert": ("GetItem + TransactWriteItems", 1, 2),
+    # Both contacts and their relationship counters in one BatchGetItem (4 keys); then the
+    # survivor and its outbox row, the duplicate, the email claim changing hands, the survivor's new
+    # business-domain entry and the duplicate's removed one, and the live-contact counter.
+    "sales.contact.merge": ("BatchGetItem + TransactWriteItems", 4, 7),
     "sales.relationship.delete": ("GetItem + TransactWriteItems", 1, 3 + 2 * 2),
 }
 

@@ -44,6 +44,10 @@ def _deleted_contact(api: Api) -> str:
     return str(contact["id"])
 
 
+def _organization(api: Api) -> str:
+    return str(api.post("/sales/contacts", {"kind": "organization", "display_name": "Other Org"}).data["id"])
+
+
 # For each POST contract: another request for the same key (same operation, different input).
 Variant = Callable[[Api, dict[str, Any], str, dict[str, Any]], tuple[str, dict[str, Any]]]
 OTHER_REQUEST: dict[str, Variant] = {
@@ -55,6 +59,7 @@ OTHER_REQUEST: dict[str, Variant] = {
     "sales.contact.restore": lambda api, made, path, body: (f"/sales/contacts/{_deleted_contact(api)}/restore", body),
     "sales.relationship.create": lambda api, made, path, body: (path, {**body, "type": "influences"}),
     "sales.contact.convert": lambda api, made, path, body: (path, {**body, "target": "application_user"}),
+    "sales.contact.merge": lambda api, made, path, body: (path, {"duplicate_id": _organization(api)}),
 }
 
 

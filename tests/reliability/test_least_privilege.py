@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -30,12 +31,13 @@ from tests.support.api import Api, LambdaContext, function_module
 from tests.support.aws import ROOT, template
 from tests.support.examples import example_request, fill, setup_records
 from tests.support.faults import recording
-from tests.support.streams import relay_event, stream_records
+from tests.support.streams import bus_event, events_of, relay_event, stream_records
 from tests.support.table import wipe
 
 RELAY = "SalesOutboxRelayFunction"
 BILLING_RELAY = "BillingOutboxRelayFunction"
 BRIDGE = "SalesConversionBridgeFunction"
+MERGE_WORKER = "SalesContactMergeWorkerFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
     "dynamodb:PutItem",
@@ -328,9 +330,30 @@ def test_the_conversion_bridge_is_granted_exactly_what_it_uses(shared_api: Api) 
     _check(BRIDGE, uses(BRIDGE, recorder.calls), ["command", "consumer"])
 
 
+def test_the_merge_worker_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    """A merge whose duplicate has a deal, a relationship and an employee, as the queue delivers contact.merged."""
+    api = shared_api
+    survivor = api.post("/sales/contacts", {"kind": "organization", "display_name": "Keeper AG"}).data
+    duplicate = api.post("/sales/contacts", {"kind": "organization", "display_name": "Keeper"}).data
+    other = api.post("/sales/contacts", {"kind": "person", "display_name": "Linked", "employer_id": duplicate["id"]})
+    link = {"to_id": duplicate["id"], "type": "influences"}
+    assert api.post(f"/sales/contacts/{other.data['id']}/relationships", link).status == 201
+    deal = {"customer_id": duplicate["id"], "name": "Moves", "value": 100, "currency": "EUR"}
+    deal["expected_close_date"] = (date.today() + timedelta(days=30)).isoformat()
+    assert api.post("/sales/deals", deal).status == 201
+    assert api.post(f"/sales/contacts/{survivor['id']}/merge", {"duplicate_id": duplicate["id"]}).status == 200
+    [merged] = [row for row in events_of(survivor["id"], "contact.merged")]
+    batch = {"Records": [{"messageId": "m-1", "body": json.dumps(bus_event(merged))}]}
+    with recording() as recorder:
+        result = function_module("sales/contact_merge_worker").lambda_handler(batch, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    assert api.get(f"/sales/contacts/{survivor['id']}").data["merge_status"] == "done"
+    _check(MERGE_WORKER, uses(MERGE_WORKER, recorder.calls), ["query", "command", "consumer"])
+
+
 def test_every_function_of_the_template_is_checked() -> None:
     functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
-    assert functions == {contract.logical_id for contract in ALL} | {RELAY, BILLING_RELAY, BRIDGE}
+    assert functions == {contract.logical_id for contract in ALL} | {RELAY, BILLING_RELAY, BRIDGE, MERGE_WORKER}
 
 
 def test_the_allowance_is_justified() -> None:

@@ -29,6 +29,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.relationship.create": ("contact", {"to_id": "{person}", "type": "influences"}),
     "sales.relationship.delete": ("relationship", None),
     "sales.contact.convert": ("contact", {"target": "tenant"}),
+    "sales.contact.merge": ("contact", {"duplicate_id": "{subsidiary}"}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
 STALE: dict[str, str] = {"relationship": '"2"'}
@@ -48,7 +49,11 @@ def test_a_stale_if_match_is_refused_with_412_and_writes_nothing(
     path = contract.http.path.replace("{id}", record.get("from_id", record["id"]))
     path = path.replace("{relationship_id}", record["id"])
     if body is not None:
-        body = {name: seeded["person"]["id"] if value == "{person}" else value for name, value in body.items()}
+        # "{name}": the id of that seeded record.
+        body = {
+            name: seeded[value[1:-1]]["id"] if isinstance(value, str) and value.startswith("{") else value
+            for name, value in body.items()
+        }
     before = Snapshot.take()
     reply = shared_api.call(contract.http.method, path, body, headers={"If-Match": STALE.get(target, '"1"')})
     assert reply.status == 412 and reply.error_code == "PRECONDITION_FAILED", reply.body

@@ -70,6 +70,14 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
         elif name == "subsidiary":
             body = {"kind": "organization", "display_name": "Acme Devices Austria", "parent_id": contact()["id"]}
             made["subsidiary"] = api.post("/sales/contacts", body).data
+        elif name in ("duplicate_contact", "merged_contact"):
+            email = "info@acme-devices.example" if name == "duplicate_contact" else "office@acme-devices.example"
+            body = {"kind": "organization", "display_name": "ACME Devices", "emails": [email]}
+            made[name] = api.post("/sales/contacts", body).data
+            if name == "merged_contact":
+                reply = api.post(f"/sales/contacts/{contact()['id']}/merge", {"duplicate_id": made[name]["id"]})
+                assert reply.status == 200, reply.body
+                made[name]["merged_into"] = contact()["id"]
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204

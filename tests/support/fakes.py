@@ -27,6 +27,7 @@ class FakeContacts:
         self.published: list[RecordedEvent] = []
         self.saves = 0
         self.guarded: list[list[str]] = []  # the contacts each save relied on
+        self.relationship_counts: dict[str, int] = {}
 
     def get(self, aggregate_id: str) -> Contact | None:
         found = self.stored.get(aggregate_id)
@@ -62,6 +63,30 @@ class FakeContacts:
 
     def owner_of_email(self, email: str) -> str | None:
         return next((c.id for c in self.stored.values() if not c.is_deleted and email in c.emails), None)
+
+    def merge_pair(self, survivor_id: str, duplicate_id: str) -> tuple[Contact | None, Contact | None, int]:
+        return (
+            self.get(survivor_id),
+            self.get(duplicate_id),
+            self.relationship_counts.get(survivor_id, 0) + self.relationship_counts.get(duplicate_id, 0),
+        )
+
+    def merge(
+        self,
+        survivor: Contact,
+        survivor_before: Contact,
+        duplicate: Contact,
+        duplicate_before: Contact,
+        ctx: RequestContext,
+        guards: Sequence[Guard] = (),
+    ) -> None:
+        # The duplicate lets go of its emails first, as the claims change hands in the one transaction.
+        for contact in (duplicate, survivor):
+            current = self.stored.get(contact.id)
+            if (current.version if current else 0) != contact.version:
+                raise StaleVersion()
+        self.save(duplicate, duplicate_before, ctx)
+        self.save(survivor, survivor_before, ctx, guards)
 
     def page(self, filters: ContactFilter, page_size: int, cursor: str | None) -> tuple[list[Contact], str | None, int]:
         live = sorted(

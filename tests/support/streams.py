@@ -12,6 +12,7 @@ from typing import Any
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
+from kernel.dynamodb.outbox import envelope
 from tests.support.aws import TABLE, template
 from tests.support.table import plain
 
@@ -66,3 +67,15 @@ def outbox_filter_matches(record: dict[str, Any]) -> bool:
 
 def relay_event(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Records": [record for record in records if outbox_filter_matches(record)]}
+
+
+def bus_event(row: dict[str, Any]) -> dict[str, Any]:
+    """The EventBridge event a rule delivers for an outbox row, as the relay publishes it."""
+    return {
+        "version": "0",
+        "id": f"bus-{row['event_id']}",
+        "source": row["source"],
+        "detail-type": row["event_type"],
+        "time": row["occurred_at"],
+        "detail": envelope(row),
+    }

@@ -40,8 +40,8 @@ class RuleViolated(DomainError):
 class NotFound(DomainError):
     """The addressed record does not exist, is soft-deleted, or the caller may not see it (404)."""
 
-    def __init__(self, message: str, code: str = "NOT_FOUND"):
-        super().__init__(message, code)
+    def __init__(self, message: str, code: str = "NOT_FOUND", details: list[FieldIssue] | None = None):
+        super().__init__(message, code, details or [])
 
 
 class ReferenceNotFound(DomainError):

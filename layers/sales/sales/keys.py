@@ -88,9 +88,24 @@ def deal_indexes(deal_id: str, status: str, stage: str, owner: str, customer: st
         "GSI2SK": f"{stage}#{deal_id}",
         "GSI3PK": f"DEAL#OWNER#{owner}",
         "GSI3SK": f"{status}#{stage}#{deal_id}",
-        "GSI4PK": f"DEAL#CUSTOMER#{customer}",
+        "GSI4PK": customer_deals(customer),
         "GSI4SK": f"{status}#{stage}#{deal_id}",
     }
+
+
+def customer_deals(customer: str) -> str:
+    """GSI4 partition of a customer's live deals, by status, stage, then id."""
+    return f"DEAL#CUSTOMER#{customer}"
+
+
+def customer_deleted_deals(customer: str) -> str:
+    """GSI4 partition of a customer's soft-deleted deals: listed nowhere, but a merge of the customer must find
+    them too, so that no deal is left naming a merged contact."""
+    return f"DEAL#CUSTOMER#{customer}#DELETED"
+
+
+def deleted_deal_indexes(deal_id: str, customer: str) -> dict[str, str]:
+    return {"GSI4PK": customer_deleted_deals(customer), "GSI4SK": deal_id}
 
 
 # Every contact list is in name order: each of its index entries sorts by `<name key>#<id>`, so `q` (a name

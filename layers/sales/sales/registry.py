@@ -25,4 +25,8 @@ EVENTS: tuple[EventSpec, ...] = (*deal_events.EVENTS, *contact_events.EVENTS, *r
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}
 
 # Events a consumer emits rather than an operation: the consumer's name (kernel.consumer), then the events.
-CONSUMER_EMITS: dict[str, tuple[str, ...]] = {"sales.conversion-bridge": ("contact.bridged",)}
+CONSUMER_EMITS: dict[str, tuple[str, ...]] = {
+    "sales.conversion-bridge": ("contact.bridged",),
+    # Contacts put under the survivor change; relationships the survivor already had are deleted.
+    "sales.contact-merge": ("contact.updated", "relationship.deleted"),
+}

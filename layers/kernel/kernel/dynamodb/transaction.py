@@ -40,6 +40,16 @@ class Transaction:
     table: str
     operations: list[_Operation] = field(default_factory=list)
 
+    @property
+    def size(self) -> int:
+        """How many items the transaction touches so far."""
+        return len(self.operations)
+
+    def truncate(self, size: int) -> None:
+        """Forget every operation added after the transaction had `size`: a caller filling a transaction up to
+        DynamoDB's limit takes back the record that did not fit."""
+        del self.operations[size:]
+
     def put(
         self,
         item: Item,

@@ -34,6 +34,8 @@ CREATED: dict[str, tuple[ConversionTarget, str]] = {
     "application_user.created": (ConversionTarget.APPLICATION_USER, "application_user_id"),
 }
 REFERENCE_MAX = 256
+# A contact merged into one merged in turn, and so on: followed this far to the contact that stands for it.
+MAX_MERGE_HOPS = 5
 CONTACTS = ContactRepository()
 
 
@@ -72,7 +74,11 @@ def on_federation_event(envelope: Envelope, tx: Transaction) -> None:
         return
     target, reference, contact_id = request
     contact = CONTACTS.get(contact_id)
-    if contact is None:
+    for _hop in range(MAX_MERGE_HOPS):
+        if contact is None or contact.merged_into is None:
+            break
+        contact = CONTACTS.get(contact.merged_into)  # merged since it asked: the survivor took its conversion
+    if contact is None or contact.is_merged:
         _unbridged(envelope, "no such contact", contact_id=contact_id)
         return
     before = copy.deepcopy(contact)

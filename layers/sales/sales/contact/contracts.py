@@ -10,6 +10,7 @@ from sales.deal.views import DealView
 _OWNERS = ("@sales-contacts",)
 _ID = {"id": "contact_id"}
 NOT_FOUND = ErrorCase("CONTACT_NOT_FOUND", 404, "no live contact has this id")
+MERGED = ErrorCase("CONTACT_MERGED", 404, "the contact was merged into another; details name it (merged_into)")
 DUPLICATE = ErrorCase("DUPLICATE_CONTACT", 409, "a live contact already has one of the emails")
 INVALID_REFERENCE = ErrorCase(
     "INVALID_REFERENCE", 422, "a hierarchy link names no live contact of the kind it points to"
@@ -117,17 +118,34 @@ GET = Contract(
     kind="query",
     description="Read one live contact.",
     goal="Show a contact.",
-    context="ETag carries the version.",
+    context="ETag carries the version. A contact merged into another answers 404 CONTACT_MERGED, the other's id "
+    "in details (merged_into).",
     http=Http("GET", "/sales/contacts/{id}", 200, _ID),
     use_case=use.get_contact,
     input=m.ContactRef,
     output=m.ContactView,
     owners=_OWNERS,
     tags=("contact",),
-    errors=(NOT_FOUND,),
-    scenarios=(Scenario("get-contact", ("A contact",), ("Read it",), ("Its fields",)),),
+    errors=(NOT_FOUND, MERGED),
+    scenarios=(
+        Scenario("get-contact", ("A contact",), ("Read it",), ("Its fields",)),
+        Scenario(
+            "get-merged",
+            ("A contact merged into another",),
+            ("Read it",),
+            ("404 CONTACT_MERGED with details [{field: merged_into, message: <the survivor's id>}]",),
+        ),
+    ),
     examples=(
         Example("get", {"contact_id": "{contact.id}"}, {"id": "{contact.id}"}, setup=("contact",)),
+        Example(
+            "get-merged",
+            {"contact_id": "{merged_contact.id}"},
+            None,
+            404,
+            setup=("contact", "merged_contact"),
+            error_code="CONTACT_MERGED",
+        ),
         Example("get-bad-id", {"contact_id": "not-a-uuid"}, None, 400, error_code="VALIDATION_ERROR"),
     ),
 )
@@ -408,6 +426,85 @@ CONVERT = Contract(
     ),
 )
 
+MERGE = Contract(
+    key="sales.contact.merge",
+    version="1.0.0",
+    kind="command",
+    description="Merge a duplicate into this contact: it absorbs the duplicate's emails, phones, tags and the "
+    "fields it leaves empty; the duplicate's deals, relationships and linked contacts are re-pointed to it in "
+    "the background.",
+    goal="Keep one record per customer when the same organization or person was entered twice.",
+    context="Both contacts are live and of the same kind, and neither is absorbing another merge. The duplicate "
+    "answers 404 CONTACT_MERGED (details: merged_into) from then on; the survivor shows merge_status pending "
+    "until every record naming the duplicate names it instead, then done. At most one of the two may have a "
+    "conversion. Merging the same duplicate again answers as the first merge did.",
+    http=Http("POST", "/sales/contacts/{id}/merge", 200, _ID),
+    use_case=use.merge_contacts,
+    input=m.MergeContactsInput,
+    output=m.ContactView,
+    owners=_OWNERS,
+    tags=("contact", "merge"),
+    emits=(Emits("contact.merged", "1.0.0", "the duplicate is merged; its records are re-pointed next"),),
+    errors=(
+        NOT_FOUND,
+        MERGED,
+        ErrorCase("INVALID_REFERENCE", 422, "duplicate_id names no live contact"),
+        ErrorCase("KIND_MISMATCH", 409, "the two contacts are of different kinds"),
+        ErrorCase("MERGE_PENDING", 409, "one of the contacts is still absorbing an earlier merge"),
+        ErrorCase("MERGE_TOO_LARGE", 409, "together they would have more emails, phones or tags than one may"),
+        ErrorCase("TOO_MANY_RELATIONSHIPS", 409, "together they would have more than 200 relationships"),
+        ErrorCase("CONVERSION_CONFLICT", 409, "both contacts have a conversion"),
+        ErrorCase("DUPLICATE_CONTACT", 409, "an email of the survivor's is taken in the meantime"),
+    ),
+    scenarios=(
+        Scenario(
+            "merge-duplicate",
+            ("Two live organizations for the same company, the duplicate with its own email and deals",),
+            ("A rep merges the duplicate into the other",),
+            (
+                "200 with the survivor holding both emails and merge_status pending",
+                "contact.merged is emitted",
+                "The duplicate answers 404 CONTACT_MERGED naming the survivor",
+                "The merge worker re-points the duplicate's deals and relationships, then merge_status is done",
+            ),
+        ),
+        Scenario(
+            "merge-person-into-organization",
+            ("A live organization and a live person",),
+            ("A rep merges the person into the organization",),
+            ("409 KIND_MISMATCH and nothing changes",),
+        ),
+    ),
+    examples=(
+        Example(
+            "merge",
+            {"contact_id": "{contact.id}", "duplicate_id": "{duplicate_contact.id}"},
+            {
+                "id": "{contact.id}",
+                "emails": ["sales@acme.example", "info@acme-devices.example"],
+                "merge_status": "pending",
+            },
+            setup=("contact", "duplicate_contact"),
+        ),
+        Example(
+            "into-a-person",
+            {"contact_id": "{contact.id}", "duplicate_id": "{employee.id}"},
+            None,
+            409,
+            setup=("contact", "employee"),
+            error_code="KIND_MISMATCH",
+        ),
+        Example(
+            "merged-already-elsewhere",
+            {"contact_id": "{merged_contact.id}", "duplicate_id": "{contact.id}"},
+            None,
+            404,
+            setup=("contact", "merged_contact"),
+            error_code="CONTACT_MERGED",
+        ),
+    ),
+)
+
 DUPLICATES = Contract(
     key="sales.contact.duplicates",
     version="1.0.0",
@@ -452,4 +549,5 @@ CONTRACTS: tuple[Contract, ...] = (
     NETWORK,
     CONVERT,
     DUPLICATES,
+    MERGE,
 )

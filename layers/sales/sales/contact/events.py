@@ -49,6 +49,17 @@ class ContactRestored(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ContactMerged(ContactSnapshot):
+    KEY = "contact.merged"
+    DESCRIPTION = (
+        "A duplicate contact was merged into this one, which absorbed its emails, phones, tags and empty fields; "
+        "the duplicate's records are re-pointed to this contact next, in the background."
+    )
+
+    duplicate_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ContactConversionRequested(DomainEvent):
     KEY = "contact.conversion_requested"
     DESCRIPTION = "Sales asked for a contact to become a tenant or an application user (Federation acts on it)."
@@ -84,6 +95,7 @@ EVENTS: tuple[EventSpec, ...] = catalogue(
     ContactUpdated,
     ContactDeleted,
     ContactRestored,
+    ContactMerged,
     ContactConversionRequested,
     ContactBridged,
 )

@@ -11,6 +11,7 @@ is the use case's to check, since it needs the other contacts.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ from sales.contact.events import (
     ContactConversionRequested,
     ContactCreated,
     ContactDeleted,
+    ContactMerged,
     ContactRestored,
     ContactSnapshot,
     ContactUpdated,
@@ -176,6 +178,17 @@ def _address(values: dict[str, Any] | None) -> Address | None:
     return None if found.is_empty else found
 
 
+def _absorbed(field_name: str, mine: list[str], theirs: list[str], most: int) -> list[str]:
+    together = list(dict.fromkeys([*mine, *theirs]))
+    if len(together) > most:
+        raise Conflict(
+            f"together the two contacts have {len(together)} {field_name}, more than the {most} a contact may",
+            "MERGE_TOO_LARGE",
+            [FieldIssue(field_name, f"at most {most} together; remove some first")],
+        )
+    return together
+
+
 def _tags(tags: list[str]) -> list[str]:
     cleaned = list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
     if len(cleaned) > TAGS_MAX:
@@ -202,6 +215,12 @@ class Contact(AggregateRoot):
     conversion: dict[str, Any] | None = None
     # Set by the conversion bridge only: {"kind", "id", "bridged_at"}.
     bridge: dict[str, Any] | None = None
+    # On a merged duplicate: the contact it was merged into. A merged contact is gone for good (deleted too,
+    # so it leaves every list and index) and never comes back.
+    merged_into: str | None = None
+    # On a survivor: duplicates absorbed whose records the merge worker is still re-pointing, then those done.
+    pending_merges: list[str] = field(default_factory=list)
+    merged_from: list[str] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -327,6 +346,86 @@ class Contact(AggregateRoot):
         self.record(ContactBridged(contact_id=self.id, bridge=bridged))
         return True
 
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into is not None
+
+    @property
+    def merge_status(self) -> str | None:
+        """`pending` while the records of a duplicate it absorbed are being re-pointed, then `done`."""
+        if self.pending_merges:
+            return "pending"
+        return "done" if self.merged_from else None
+
+    def absorb(self, duplicate: Contact, *, now: datetime) -> None:
+        """Merge `duplicate` into this contact: take its emails, phones and tags, and each field this contact
+        leaves empty; the duplicate is marked merged. Re-pointing the records that name the duplicate (deals,
+        relationships, contacts linked to it) is the merge worker's, after `contact.merged`."""
+        if duplicate.id == self.id:
+            raise ValidationFailed(
+                "a contact cannot be merged into itself", [FieldIssue("duplicate_id", "must be another contact")]
+            )
+        if duplicate.kind != self.kind:
+            raise Conflict(
+                f"contact {duplicate.id} is a {duplicate.kind.value}, {self.id} a {self.kind.value}: only contacts "
+                "of the same kind merge",
+                "KIND_MISMATCH",
+                [FieldIssue("duplicate_id", f"must be a {self.kind.value}")],
+            )
+        for busy in (self, duplicate):
+            if busy.pending_merges:
+                raise Conflict(
+                    f"contact {busy.id} is still absorbing an earlier merge; retry when its merge_status is done",
+                    "MERGE_PENDING",
+                )
+        if (self.conversion or self.bridge) and (duplicate.conversion or duplicate.bridge):
+            raise Conflict(
+                f"contacts {self.id} and {duplicate.id} both have a conversion; only one of two merged contacts may",
+                "CONVERSION_CONFLICT",
+            )
+        emails = _absorbed("emails", self.emails, duplicate.emails, EMAILS_MAX)
+        phones = _absorbed("phones", self.phones, duplicate.phones, PHONES_MAX)
+        tags = _absorbed("tags", self.tags, duplicate.tags, TAGS_MAX)
+        self.emails, self.phones, self.tags = emails, phones, tags
+        for name in ("website", "country", "address", "conversion", "bridge"):
+            if getattr(self, name) is None:
+                setattr(self, name, copy.deepcopy(getattr(duplicate, name)))
+        for link in LINKS:
+            mine, theirs = getattr(self, link), getattr(duplicate, link)
+            if mine == duplicate.id or mine is None:
+                # A link up to the duplicate now goes where the duplicate's went; never to this contact itself.
+                setattr(self, link, theirs if theirs not in (None, self.id) else None)
+        self.pending_merges.append(duplicate.id)
+        self.merged_from.append(duplicate.id)
+        self.touch(now)
+        duplicate.merged_into = self.id
+        duplicate.deleted_at = now
+        for link in LINKS:
+            setattr(duplicate, link, None)  # a merged contact hangs under nothing
+        duplicate.touch(now)
+        self.record(self._snapshot(ContactMerged, duplicate_id=duplicate.id))
+
+    def finish_merge(self, duplicate_id: str, *, now: datetime) -> bool:
+        """Every record of `duplicate_id` points here now. False, changing nothing, if that was noted before."""
+        if duplicate_id not in self.pending_merges:
+            return False
+        self.pending_merges.remove(duplicate_id)
+        self.touch(now)
+        return True
+
+    def relink(self, link: str, target: str | None, *, now: datetime) -> None:
+        """Point hierarchy link `link` at `target` (None clears it), as an update of that field alone."""
+        links: dict[str, Any] = {name: target if name == link else UNCHANGED for name in LINKS}
+        self.update(
+            now=now, parent_id=links["parent_id"], employer_id=links["employer_id"], manager_id=links["manager_id"]
+        )
+
+    def drop_absorbed_link(self, link: str, before: Contact) -> None:
+        """Give up a hierarchy link the merge took from the duplicate (its target is gone, of the wrong kind, or
+        would close a cycle): the link is what it was before, or none if it pointed at the duplicate."""
+        previous = getattr(before, link)
+        setattr(self, link, None if previous in self.merged_from else previous)
+
     def links(self) -> dict[str, str]:
         """The hierarchy links this contact has, by field."""
         found = {"parent_id": self.parent_id, "employer_id": self.employer_id, "manager_id": self.manager_id}
@@ -357,8 +456,9 @@ class Contact(AggregateRoot):
         self.touch(now)
         self.record(ContactRestored(contact_id=self.id))
 
-    def _snapshot(self, event: type[ContactSnapshot]) -> ContactSnapshot:
+    def _snapshot(self, event: type[ContactSnapshot], **extra: Any) -> ContactSnapshot:
         return event(
+            **extra,
             contact_id=self.id,
             kind=self.kind.value,
             display_name=self.display_name,

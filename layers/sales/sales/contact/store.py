@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kernel.clock import from_rfc3339
@@ -13,7 +13,7 @@ from kernel.context import RequestContext
 from kernel.dynamodb import queries
 from kernel.dynamodb.codec import Item, audit_fields, instant_of
 from kernel.dynamodb.repository import Repository, get_item, unchanged
-from kernel.dynamodb.transaction import Transaction, pick_shard
+from kernel.dynamodb.transaction import MAX_ITEMS, Transaction, pick_shard
 from kernel.errors import Conflict, DomainError, FieldIssue, StaleVersion
 from kernel.settings import settings
 from sales import keys
@@ -58,6 +58,9 @@ def contact_item(contact: Contact) -> Item:
         "manager_id": contact.manager_id,
         "conversion": contact.conversion,
         "bridge": contact.bridge,
+        "merged_into": contact.merged_into,
+        "pending_merges": list(contact.pending_merges),
+        "merged_from": list(contact.merged_from),
     }
     if not contact.is_deleted:
         item.update(
@@ -96,6 +99,9 @@ def contact_from_item(item: Item) -> Contact:
         manager_id=item.get("manager_id"),
         conversion=item.get("conversion"),
         bridge=item.get("bridge"),
+        merged_into=item.get("merged_into"),
+        pending_merges=list(item.get("pending_merges") or []),
+        merged_from=list(item.get("merged_from") or []),
     )
 
 
@@ -260,6 +266,56 @@ class ContactRepository(Repository[Contact]):
         item, counter = queries.get_items([keys.contact(contact_id), keys.customer_deal_counter(contact_id)])
         return (contact_from_item(item) if item else None), queries.counters_of(counter)["all"]
 
+    def many(self, contact_ids: list[str]) -> dict[str, Contact]:
+        """The contacts stored under these ids, deleted or not, by id (one consistent BatchGetItem, at most 100)."""
+        items = queries.get_items([keys.contact(contact_id) for contact_id in contact_ids])
+        return {item["id"]: contact_from_item(item) for item in items if item}
+
+    def linked_under(self, contact_id: str, most: int) -> list[tuple[str, str]]:
+        """Up to `most` (contact, link) pairs of contacts whose hierarchy link names `contact_id`, from its
+        subordinate entries (one Query)."""
+        entries = queries.partition_items(keys.contact_edges(contact_id), keys.SUBORDINATE, limit=most)
+        return [(str(entry["contact_id"]), str(entry["link"])) for entry in entries]
+
+    def save_link_moves(
+        self, moves: list[tuple[Contact, Contact]], stray: list[tuple[str, str, str]], ctx: RequestContext
+    ) -> int:
+        """As many of `moves` (contacts whose link changed, each with its state before) as one transaction
+        holds, in order, with the subordinate entries in `stray` ((above, link, contact) naming a link that is
+        no longer there) deleted: how many moves were written. Each contact is written at the version read."""
+        tx = Transaction(settings().table_name)
+        for above, link, contact_id in stray:
+            tx.delete(keys.subordinate(above, link, contact_id))
+        written = 0
+        for contact, before in moves:
+            size = tx.size
+            with self.saving(contact, ctx, joining=tx):
+                self._write(tx, contact, before, ())
+            if tx.size > MAX_ITEMS:
+                tx.truncate(size)
+                contact.version -= 1
+                break
+            written += 1
+        tx.commit()
+        return written
+
+    def merge_pair(self, survivor_id: str, duplicate_id: str) -> tuple[Contact | None, Contact | None, int]:
+        """Both contacts of a merge and how many live relationships they have together, in one BatchGetItem."""
+        survivor, duplicate, *counters = queries.get_items(
+            [
+                keys.contact(survivor_id),
+                keys.contact(duplicate_id),
+                keys.relationship_counter(survivor_id),
+                keys.relationship_counter(duplicate_id),
+            ]
+        )
+        relationships = sum(queries.counters_of(counter)["all"] for counter in counters)
+        return (
+            contact_from_item(survivor) if survivor else None,
+            contact_from_item(duplicate) if duplicate else None,
+            relationships,
+        )
+
     def owner_of_email(self, email: str) -> str | None:
         """The live holder of a normalized address (normalize_email), as its claim item names it."""
         item = get_item(keys.email_claim(email))
@@ -280,37 +336,68 @@ class ContactRepository(Repository[Contact]):
         if unchanged(contact, before):
             return
         with self.saving(contact, ctx, joining) as tx:
-            self._email_claims(tx, contact, before)
-            self._entries(tx, contact, before)
-            self._subordinates(tx, contact, before)
-            for guard in guards:
-                live = " AND attribute_not_exists(deleted_at)" if guard.live else ""
-                tx.check(
-                    keys.contact(guard.contact_id),
-                    "#version = :version" + live,
-                    names={"#version": "version"},
-                    values={":version": guard.version},
-                    on_condition_failed=lambda _old: StaleVersion(),
-                )
-            if contact.is_deleted and (before is None or not before.is_deleted):
-                tx.check(
-                    keys.customer_deal_counter(contact.id),
-                    "attribute_not_exists(#all) OR #all = :zero",
-                    names={"#all": "all"},
-                    values={":zero": 0},
-                    on_condition_failed=lambda old: Conflict(
-                        f"contact {contact.id} still has {int((old or {}).get('all', 0))} live deal(s); "
-                        "delete or reassign them first",
-                        "CONTACT_HAS_DEALS",
-                    ),
-                )
-            live_before = 0 if before is None or before.is_deleted else 1
-            live_after = 0 if contact.is_deleted else 1
-            if live_after != live_before:
-                tx.add_counters(
-                    keys.stats_shard(keys.CONTACT_STATS, pick_shard(settings().stats_shards)),
-                    {"all": live_after - live_before},
-                )
+            self._write(tx, contact, before, guards)
+
+    def merge(
+        self,
+        survivor: Contact,
+        survivor_before: Contact,
+        duplicate: Contact,
+        duplicate_before: Contact,
+        ctx: RequestContext,
+        guards: Sequence[Guard] = (),
+    ) -> None:
+        """Both contacts of a merge in one transaction: each at the version read, the duplicate's email claims
+        handed to the survivor (never released in between, so no one else can take an address meanwhile)."""
+        handed = frozenset(duplicate_before.emails)
+        with self.saving(survivor, ctx) as tx:
+            self._write(tx, survivor, survivor_before, guards, taken_from=duplicate.id, handed=handed)
+            # The command's key is recorded once, with the survivor.
+            with self.saving(duplicate, replace(ctx, command_key=None), joining=tx):
+                self._write(tx, duplicate, duplicate_before, (), handed=handed)
+
+    def _write(
+        self,
+        tx: Transaction,
+        contact: Contact,
+        before: Contact | None,
+        guards: Sequence[Guard],
+        *,
+        taken_from: str | None = None,
+        handed: frozenset[str] = frozenset(),
+    ) -> None:
+        self._email_claims(tx, contact, before, taken_from, handed)
+        self._entries(tx, contact, before)
+        self._subordinates(tx, contact, before)
+        for guard in guards:
+            live = " AND attribute_not_exists(deleted_at)" if guard.live else ""
+            tx.check(
+                keys.contact(guard.contact_id),
+                "#version = :version" + live,
+                names={"#version": "version"},
+                values={":version": guard.version},
+                on_condition_failed=lambda _old: StaleVersion(),
+            )
+        if contact.is_deleted and not contact.is_merged and (before is None or not before.is_deleted):
+            # A merged contact's deals are the survivor's now (the merge worker re-points them).
+            tx.check(
+                keys.customer_deal_counter(contact.id),
+                "attribute_not_exists(#all) OR #all = :zero",
+                names={"#all": "all"},
+                values={":zero": 0},
+                on_condition_failed=lambda old: Conflict(
+                    f"contact {contact.id} still has {int((old or {}).get('all', 0))} live deal(s); "
+                    "delete or reassign them first",
+                    "CONTACT_HAS_DEALS",
+                ),
+            )
+        live_before = 0 if before is None or before.is_deleted else 1
+        live_after = 0 if contact.is_deleted else 1
+        if live_after != live_before:
+            tx.add_counters(
+                keys.stats_shard(keys.CONTACT_STATS, pick_shard(settings().stats_shards)),
+                {"all": live_after - live_before},
+            )
 
     @staticmethod
     def _subordinates(tx: Transaction, contact: Contact, before: Contact | None) -> None:
@@ -343,18 +430,27 @@ class ContactRepository(Repository[Contact]):
             tx.delete(keys.contact_member(contact.id, family, value))
 
     @staticmethod
-    def _email_claims(tx: Transaction, contact: Contact, before: Contact | None) -> None:
-        """One claim item per address of a live contact: uniqueness enforced by the transaction."""
+    def _email_claims(
+        tx: Transaction, contact: Contact, before: Contact | None, taken_from: str | None, handed: frozenset[str]
+    ) -> None:
+        """One claim item per address of a live contact: uniqueness enforced by the transaction. In a merge, the
+        `handed` addresses change hands: the survivor takes over the claims the duplicate (`taken_from`) holds,
+        and the duplicate leaves them alone."""
         held = set() if before is None or before.is_deleted else set(before.emails)
         wanted = set() if contact.is_deleted else set(contact.emails)
         for email in sorted(wanted - held):
+            condition, values = "attribute_not_exists(PK) OR contact_id = :me", {":me": contact.id}
+            failed: Any = _duplicate(email)
+            if taken_from is not None and email in handed:
+                # The duplicate let go of it since it was read: a lost race, run again on what is there now.
+                condition, values, failed = "contact_id = :them", {":them": taken_from}, lambda _old: StaleVersion()
             tx.put(
                 {**keys.email_claim(email), "type": "EmailClaim", "contact_id": contact.id, "email": email},
-                condition="attribute_not_exists(PK) OR contact_id = :me",
-                values={":me": contact.id},
-                on_condition_failed=_duplicate(email),
+                condition=condition,
+                values=values,
+                on_condition_failed=failed,
             )
-        for email in sorted(held - wanted):
+        for email in sorted(held - wanted - handed):
             tx.delete(keys.email_claim(email))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
@@ -24,12 +25,14 @@ from sales.contact.views import (
     CreateContactInput,
     DuplicatesView,
     LookAlike,
+    MergeContactsInput,
     NetworkQuery,
     NetworkView,
     UpdateContactInput,
 )
 from sales.deal.use_cases import DEALS, DealStore, list_customer_deals
 from sales.deal.views import DealView
+from sales.relationship.model import MAX_PER_CONTACT as MAX_RELATIONSHIPS
 
 
 class ContactStore(Protocol):
@@ -55,6 +58,18 @@ class ContactStore(Protocol):
 
     def live(self, contact_ids: Iterable[str]) -> list[Contact]: ...
 
+    def merge_pair(self, survivor_id: str, duplicate_id: str) -> tuple[Contact | None, Contact | None, int]: ...
+
+    def merge(
+        self,
+        survivor: Contact,
+        survivor_before: Contact,
+        duplicate: Contact,
+        duplicate_before: Contact,
+        ctx: RequestContext,
+        guards: Sequence[Guard] = (),
+    ) -> None: ...
+
 
 # How far a cycle check walks up a hierarchy (parent or manager chain). Each contact walked is guarded in the
 # command's transaction, which holds at most 100 items, so the walk is bounded; deeper chains are refused.
@@ -70,8 +85,22 @@ def _not_found(contact_id: str) -> NotFound:
     return NotFound(f"contact {contact_id} not found", "CONTACT_NOT_FOUND")
 
 
+def _merged(contact: Contact) -> NotFound:
+    return NotFound(
+        f"contact {contact.id} was merged into {contact.merged_into}",
+        "CONTACT_MERGED",
+        [FieldIssue("merged_into", str(contact.merged_into))],
+    )
+
+
 def _load_live(contacts: ContactStore, contact_id: str) -> Contact:
-    contact = contacts.get(contact_id)
+    return _live(contacts.get(contact_id), contact_id)
+
+
+def _live(contact: Contact | None, contact_id: str) -> Contact:
+    """`contact` if it is live; a merged one answers with where it went."""
+    if contact is not None and contact.is_merged:
+        raise _merged(contact)
     if contact is None or contact.is_deleted:
         raise _not_found(contact_id)
     return contact
@@ -135,6 +164,8 @@ def _change(
         contact = _load_live(contacts, contact_id) if live else contacts.get(contact_id)
         if contact is None:
             raise _not_found(contact_id)
+        if contact.is_merged:
+            raise _merged(contact)  # gone for good: never restored
         return contact
 
     def save(contact: Contact, before: Contact) -> None:
@@ -250,8 +281,7 @@ def contact_deals(
     query: ContactDealsQuery, ctx: RequestContext, contacts: ContactStore = CONTACTS, deals: DealStore = DEALS
 ) -> ListResult[DealView]:
     contact, deal_count = contacts.with_deal_count(query.contact_id)
-    if contact is None or contact.is_deleted:
-        raise _not_found(query.contact_id)
+    _live(contact, query.contact_id)
     return list_customer_deals(query.contact_id, query.page_size, query.cursor, total=deal_count, deals=deals)
 
 
@@ -265,6 +295,61 @@ def convert_contact(cmd: ConvertContactInput, ctx: RequestContext, contacts: Con
         contact.request_conversion(cmd.target, now=ctx.now)
 
     return ContactView.of(_change(contacts, cmd.contact_id, ctx, change))
+
+
+def merge_contacts(cmd: MergeContactsInput, ctx: RequestContext, contacts: ContactStore = CONTACTS) -> ContactView:
+    """The contact absorbs the duplicate (sales.contact.model.Contact.absorb), both written in one transaction;
+    the duplicate's records follow in the background (sales.contact.merge_worker). Merging again a duplicate
+    already merged into this contact answers as the first merge did."""
+    if cmd.duplicate_id == cmd.contact_id:
+        raise ValidationFailed(
+            "a contact cannot be merged into itself", [FieldIssue("duplicate_id", "must be another contact")]
+        )
+    found: dict[str, Contact] = {}
+
+    def load() -> Contact:
+        survivor, duplicate, relationships = contacts.merge_pair(cmd.contact_id, cmd.duplicate_id)
+        survivor = _live(survivor, cmd.contact_id)
+        if duplicate is None or (duplicate.is_deleted and duplicate.merged_into != survivor.id):
+            raise ReferenceNotFound(
+                f"duplicate_id {cmd.duplicate_id} is not a live contact", "INVALID_REFERENCE", "duplicate_id"
+            )
+        if duplicate.merged_into != survivor.id and relationships > MAX_RELATIONSHIPS:
+            raise Conflict(
+                f"together the two contacts have {relationships} relationships, more than the "
+                f"{MAX_RELATIONSHIPS} a contact may; delete some first",
+                "TOO_MANY_RELATIONSHIPS",
+            )
+        found["duplicate"] = duplicate
+        return survivor
+
+    def change(survivor: Contact) -> None:
+        duplicate = found["duplicate"]
+        if duplicate.merged_into != survivor.id:
+            found["duplicate_before"] = copy.deepcopy(duplicate)
+            survivor.absorb(duplicate, now=ctx.now)
+
+    def save(survivor: Contact, before: Contact) -> None:
+        if "duplicate_before" not in found:
+            return  # merged before
+        guards = _absorbed_links_hold(contacts, survivor, before)
+        contacts.merge(survivor, before, found["duplicate"], found.pop("duplicate_before"), ctx, guards)
+
+    return ContactView.of(apply_once(ctx, cmd.contact_id, load, change, save, lambda: contacts.get(cmd.contact_id)))
+
+
+def _absorbed_links_hold(contacts: ContactStore, survivor: Contact, before: Contact) -> list[Guard]:
+    """The hierarchy links the survivor took over, checked like links a rep sets; one that no longer holds (its
+    target gone or of the wrong kind, or closing a cycle) is given up rather than failing the merge."""
+    for _link in range(len(LINKS) + 1):
+        try:
+            return _links_hold(contacts, survivor, before)
+        except (ReferenceNotFound, Conflict) as error:
+            link = error.details[0].field if error.details else ""
+            if link not in LINKS:
+                raise
+            survivor.drop_absorbed_link(link, before)
+    raise AssertionError("every absorbed link given up, and still failing")
 
 
 # How many contacts one phone, domain or name may bring up: a shared switchboard number or a big company's

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -96,6 +96,10 @@ class ConvertContactInput(ContactRef):
     target: ConversionTarget = Field(description="what Federation is asked to create for the contact")
 
 
+class MergeContactsInput(ContactRef):
+    duplicate_id: Id = Field(description="the contact merged into this one; it answers 404 CONTACT_MERGED after")
+
+
 class ContactDealsQuery(ListQuery):
     contact_id: Id
 
@@ -126,6 +130,9 @@ class ContactView(Output):
     manager_id: str | None
     conversion: dict[str, Any] | None = Field(description="{target, status: pending|done, requested_at} once asked")
     bridge: dict[str, Any] | None = Field(description="{kind: tenant|application_user, id, bridged_at} once bridged")
+    merge_status: Literal["pending", "done"] | None = Field(
+        description="after a merge into this contact: pending while the duplicate's records are re-pointed here"
+    )
     version: int
     created_at: str
     updated_at: str
@@ -149,6 +156,7 @@ class ContactView(Output):
             manager_id=contact.manager_id,
             conversion=contact.conversion,
             bridge=contact.bridge,
+            merge_status=contact.merge_status,
             version=contact.version,
             created_at=to_rfc3339(contact.created_at),
             updated_at=to_rfc3339(contact.updated_at),

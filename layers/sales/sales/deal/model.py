@@ -317,6 +317,13 @@ class Deal(AggregateRoot):
         for the `deal.won` the next win records. Not a change of the deal by itself: no event."""
         self.customer_bridge = bridge
 
+    def change_customer(self, customer_id: str, bridge: dict[str, Any] | None, *, now: datetime) -> None:
+        """The customer was merged into `customer_id`: the deal is that contact's now, whatever its status.
+        No event: `contact.merged` tells subscribers which contact absorbed which."""
+        self.customer_id = customer_id
+        self.customer_bridge = bridge
+        self.touch(now)
+
     def move_to_stage(self, stage: Stage, *, actor: str, now: datetime) -> None:
         """Move between open stages; a move to a closed stage is a win or a loss with today's date."""
         if self.stage.is_terminal:

@@ -62,6 +62,8 @@ def deal_item(deal: Deal) -> Item:
     }
     if not deal.is_deleted:
         item.update(keys.deal_indexes(deal.id, deal.status.value, deal.stage.value, deal.assigned_to, deal.customer_id))
+    else:
+        item.update(keys.deleted_deal_indexes(deal.id, deal.customer_id))
     return item
 
 
@@ -171,6 +173,37 @@ class DealRepository(Repository[Deal]):
         history = [_stage_change(item) for item in items if item["SK"].startswith(keys.HISTORY)]
         return deal, history
 
+    def of_customer(self, customer_id: str, most: int) -> list[Deal]:
+        """Up to `most` deals naming `customer_id`, live ones first, then soft-deleted ones: a Query of each of
+        its two index partitions (the second only when the first leaves room), then one consistent
+        BatchGetItem, since an index may still show a deal that has just changed."""
+        ids: list[str] = []
+        for partition in (keys.customer_deals(customer_id), keys.customer_deleted_deals(customer_id)):
+            if len(ids) < most:
+                page = queries.query_page(queries.IndexQuery("GSI4", partition), most - len(ids))
+                ids.extend(str(item["id"]) for item in page.items)
+        return [deal_from_item(item) for item in queries.get_items([keys.deal(deal_id) for deal_id in ids]) if item]
+
+    def save_customer_moves(self, moves: list[tuple[Deal, Deal]], ctx: RequestContext) -> None:
+        """Deals given to another customer (each with its state before), in one transaction: each at the version
+        read, and the customer counters moved once for all of them."""
+        if not moves:
+            return
+        tx = Transaction(settings().table_name)
+        lost: dict[str, Counter[str]] = {}
+        gained: dict[str, Counter[str]] = {}
+        for deal, before in moves:
+            with self.saving(deal, ctx, joining=tx):
+                pass
+            lost.setdefault(before.customer_id, Counter()).update(scope_counters(before))
+            gained.setdefault(deal.customer_id, Counter()).update(scope_counters(deal))
+        for customer in sorted({*lost, *gained}):
+            tx.add_counters(
+                keys.customer_deal_counter(customer),
+                delta(lost.get(customer, Counter()), gained.get(customer, Counter())),
+            )
+        tx.commit()
+
     # -- the one save path ---------------------------------------------------------------------------
     def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
         """Persist `deal` as changed from `before` (None when new), with everything it implies."""
@@ -242,7 +275,7 @@ def _index(filters: DealFilter) -> queries.IndexQuery:
         prefix = f"{status.value}#" + (f"{stage.value}#" if stage is not None else "")
     if filters.customer_id is not None:
         owner = () if filters.assigned_to is None else (("assigned_to", filters.assigned_to),)
-        return queries.IndexQuery("GSI4", f"DEAL#CUSTOMER#{filters.customer_id}", prefix, filters=owner)
+        return queries.IndexQuery("GSI4", keys.customer_deals(filters.customer_id), prefix, filters=owner)
     if filters.assigned_to is not None:
         return queries.IndexQuery("GSI3", f"DEAL#OWNER#{filters.assigned_to}", prefix)
     if status is not None:

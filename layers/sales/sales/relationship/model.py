@@ -83,6 +83,13 @@ class Relationship(AggregateRoot):
     def other_end(self, contact_id: str) -> str:
         return self.to_id if contact_id == self.from_id else self.from_id
 
+    def replace_end(self, old_id: str, new_id: str, *, now: datetime) -> None:
+        """A contact it links was merged into `new_id`: that end is `new_id` now. No event: `contact.merged`
+        tells subscribers which contact absorbed which."""
+        self.from_id = new_id if self.from_id == old_id else self.from_id
+        self.to_id = new_id if self.to_id == old_id else self.to_id
+        self.touch(now)
+
     def delete(self, *, now: datetime) -> None:
         self.deleted_at = now
         self.touch(now)

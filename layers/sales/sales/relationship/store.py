@@ -3,13 +3,16 @@ edge partition, and each end's relationship counter, all written in the relation
 
 from __future__ import annotations
 
+from collections import Counter
+
 from kernel.clock import from_rfc3339, to_rfc3339
 from kernel.context import RequestContext
 from kernel.dynamodb import queries
 from kernel.dynamodb.codec import Item, audit_fields, instant_of
 from kernel.dynamodb.repository import Repository, unchanged
-from kernel.dynamodb.transaction import OnConditionFailed
-from kernel.errors import Conflict, FieldIssue, ReferenceNotFound
+from kernel.dynamodb.transaction import OnConditionFailed, Transaction
+from kernel.errors import Conflict, FieldIssue, ReferenceNotFound, StaleVersion
+from kernel.settings import settings
 from sales import keys
 from sales.contact.store import ContactRepository
 from sales.keys import Key
@@ -110,6 +113,68 @@ class RelationshipRepository(Repository[Relationship]):
 
     def list_cursor(self, contact_id: str, after: str) -> str:
         return queries.position_cursor(after, keys.contact_edges(contact_id))
+
+    def edge_ids(self, contact_id: str, most: int) -> list[str]:
+        """The ids of up to `most` relationships in `contact_id`'s edge partition (one Query)."""
+        edges = queries.partition_items(keys.contact_edges(contact_id), keys.EDGE, limit=most)
+        return [str(edge["relationship_id"]) for edge in edges]
+
+    def many(self, relationship_ids: list[str]) -> dict[str, Relationship]:
+        """The relationships stored under these ids, by id (one consistent BatchGetItem, at most 100 ids)."""
+        items = queries.get_items([keys.relationship(relationship_id) for relationship_id in relationship_ids])
+        return {item["id"]: relationship_from_item(item) for item in items if item}
+
+    def claimed(self, ends: list[tuple[str, str, RelationshipType]]) -> set[tuple[str, str, RelationshipType]]:
+        """Which (from, to, type) already have a live relationship (one consistent BatchGetItem)."""
+        unique = list(dict.fromkeys(ends))
+        items = queries.get_items([keys.relationship_claim(a, b, kind.value) for a, b, kind in unique])
+        return {end for end, item in zip(unique, items, strict=True) if item}
+
+    def save_end_moves(
+        self,
+        moved_from: str,
+        moved_to: str,
+        moves: list[tuple[Relationship, Relationship]],
+        dropped: list[tuple[Relationship, Relationship]],
+        stray_edges: list[str],
+        ctx: RequestContext,
+    ) -> None:
+        """One transaction for a merge's batch of the relationships of `moved_from`, each with its state before:
+        `moves` now link `moved_to` instead (claim and edges follow), `dropped` were deleted because the
+        survivor has the same relationship already (or they linked the two merged contacts), and
+        `stray_edges` are edges of `moved_from` whose relationship no longer links it."""
+        tx = Transaction(settings().table_name)
+        counts: Counter[str] = Counter()
+        for relationship, before in moves:
+            with self.saving(relationship, ctx, joining=tx):
+                tx.delete(keys.relationship_claim(before.from_id, before.to_id, before.type.value))
+                tx.put(
+                    {
+                        **keys.relationship_claim(relationship.from_id, relationship.to_id, relationship.type.value),
+                        "type": "RelationshipClaim",
+                        "relationship_id": relationship.id,
+                    },
+                    condition="attribute_not_exists(PK)",
+                    # Claimed since the batch looked: decide again on what is there now.
+                    on_condition_failed=lambda _old: StaleVersion(),
+                )
+                tx.delete(keys.contact_edge(moved_from, relationship.id))
+                for end in (relationship.from_id, relationship.to_id):
+                    tx.put(_edge(relationship, end))
+            counts[moved_from] -= 1
+            counts[moved_to] += 1
+        for relationship, before in dropped:
+            with self.saving(relationship, ctx, joining=tx):
+                tx.delete(keys.relationship_claim(before.from_id, before.to_id, before.type.value))
+                for end in (before.from_id, before.to_id):
+                    tx.delete(keys.contact_edge(end, relationship.id))
+                    counts[end] -= 1
+        for relationship_id in stray_edges:
+            tx.delete(keys.contact_edge(moved_from, relationship_id))
+        for contact_id, change in sorted(counts.items()):
+            if change:
+                tx.add_counters(keys.relationship_counter(contact_id), {"all": change})
+        tx.commit()
 
     def save(self, relationship: Relationship, before: Relationship | None, ctx: RequestContext) -> None:
         if unchanged(relationship, before):
