@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from kernel.dynamodb.transaction import Transaction
+from sales.repointers import REPOINTERS
 from tests.support.api import Api, LambdaContext, function_module
 from tests.support.streams import bus_event, events_of
 from tests.support.table import scan
@@ -133,6 +134,11 @@ def test_two_conversions_and_pending_merges_are_refused(api: Api) -> None:
     assert run_worker(one["id"]) == {"batchItemFailures": []}
     assert api.get(f"/sales/contacts/{one['id']}").data["merge_status"] == "done"
     assert merge(api, four["id"], one["id"]).status == 200  # done: it may be merged in turn
+
+
+def test_this_file_covers_every_registered_re_pointer() -> None:
+    """An aggregate joining sales.repointers adds its records to the merge test below, then its name here."""
+    assert [repointer.name for repointer in REPOINTERS] == ["hierarchy_links", "relationships", "deals"]
 
 
 def test_the_worker_re_points_deals_relationships_and_linked_contacts(api: Api, future: str) -> None:
