@@ -107,6 +107,23 @@ def _merge_pair(world: World, number: int) -> str:
     return f"{survivor}/{reply.data['id']}"
 
 
+def _campaign(world: World, number: int, *steps: str) -> str:
+    """A fresh campaign (then activated, or cancelled, as `steps` say), made through the API."""
+    reply = world.invoke(
+        "POST",
+        "/sales/campaigns",
+        {"name": f"Bench launch {number}", "type": "email", "budget": {"amount": 100_000, "currency": "EUR"}},
+    )
+    assert reply.status == 201, reply.body
+    for step in steps:
+        assert world.invoke("POST", f"/sales/campaigns/{reply.data['id']}/{step}").status == 200
+    return str(reply.data["id"])
+
+
+def _active_campaign(world: World, number: int) -> str:
+    return _campaign(world, number, "activate")
+
+
 def _deleted_contact(world: World, number: int) -> str:
     contact = _free_contact(world, 10_000 + number)
     assert world.invoke("DELETE", f"/sales/contacts/{contact}").status == 204
@@ -504,6 +521,74 @@ CASES: tuple[Case, ...] = (
             None,
             None,
         ),
+    ),
+    # -- campaigns ---------------------------------------------------------------------------------
+    Case(
+        "sales.campaign.create",
+        "",
+        "command",
+        lambda w, i: ("POST", "/sales/campaigns", {"name": f"Launch {i}", "type": "webinar"}, None, None),
+        201,
+    ),
+    Case(
+        "sales.campaign.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/campaigns/{_pool(w, 'campaign', 0, _campaign)}", None, None, None),
+    ),
+    Case(
+        "sales.campaign.list",
+        "?status=",
+        "list",
+        lambda w, i: ("GET", "/sales/campaigns", None, {"status": "planned"}, None),
+    ),
+    Case(
+        "sales.campaign.update",
+        "",
+        "command",
+        lambda w, i: (
+            "PATCH",
+            f"/sales/campaigns/{_pool(w, 'campaign', 0, _campaign)}",
+            {"budget": {"amount": 200_000 + i, "currency": "EUR"}},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.campaign.activate",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/campaigns/{_pool(w, 'campaign-activate', i, _campaign)}/activate",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.campaign.complete",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/campaigns/{_pool(w, 'campaign-complete', i, _active_campaign)}/complete",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.campaign.cancel",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/campaigns/{_pool(w, 'campaign-cancel', i, _campaign)}/cancel", {}, None, None),
+    ),
+    Case(
+        "sales.campaign.stats",
+        "",
+        "stats",
+        lambda w, i: ("GET", f"/sales/campaigns/{_pool(w, 'campaign', 0, _campaign)}/stats", None, None, None),
     ),
     Case(
         "sales.relationship.create",

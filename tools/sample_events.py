@@ -82,6 +82,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "relationship_create": {"to_id": PERSON_ID, "type": "partner_of"},
     "contact_convert": {"target": "tenant"},
     "contact_merge": {"duplicate_id": FIXTURES["duplicate_contact"]["id"]},
+    "campaign_create": {
+        "name": "Spring device launch",
+        "type": "webinar",
+        "budget": {"amount": 1500000, "currency": "EUR"},
+    },
+    "campaign_update": {"budget": {"amount": 2000000, "currency": "EUR"}},
 }
 
 # Query strings (API Gateway passes every value as a string), by function folder.

@@ -19,6 +19,7 @@ from kernel.events import EventSpec
 # UUIDv7s whose timestamps tell one story: the contact exists a week before its deals.
 CONTACT_ID = "01a1d539-d6e0-7b41-8a2f-6c3e9d0b5a14"
 DEAL_ID = "01a1f84a-95c0-7d3a-9c5e-2b8f4a6d1e07"
+CAMPAIGN_ID = "01a1e2b4-3c50-7c07-8d59-3e1a7b0c6d24"
 USER_ID = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
 FUTURE_DATE = "2027-03-31"
 OCCURRED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -40,6 +41,9 @@ FIXTURES: dict[str, Any] = {
         "to_id": CONTACT_ID,
     },
     "deal": {"id": DEAL_ID},
+    "campaign": {"id": CAMPAIGN_ID},
+    "active_campaign": {"id": "01a1e2b4-3c50-7d18-9e6a-4f2b8c1d7e35"},
+    "cancelled_campaign": {"id": "01a1e2b4-3c50-7e29-a4c7-5d3e9f2a8b46"},
     "won_deal": {"id": "01a1f84a-95c0-7e12-a4b7-5d2c8e1f3a60"},
     "lost_deal": {"id": "01a1f84a-95c0-7f45-b3c9-8e6a2d4f1b72"},
     "deleted_deal": {"id": "01a1f84a-95c0-7a98-8d1e-3f7b5c9a2e84"},

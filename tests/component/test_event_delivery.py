@@ -88,6 +88,11 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     link = api.post(f"/sales/contacts/{other['id']}/relationships", {"to_id": contact["id"], "type": "influences"})
     api.delete(f"/sales/contacts/{other['id']}/relationships/{link.data['id']}")
     api.post(f"/sales/contacts/{other['id']}/convert", {"target": "application_user"})
+    launch = api.post("/sales/campaigns", {"name": "Launch", "type": "event"}).data
+    api.patch(f"/sales/campaigns/{launch['id']}", {"name": "Launch event"})
+    api.post(f"/sales/campaigns/{launch['id']}/activate")
+    api.post(f"/sales/campaigns/{launch['id']}/complete")
+    api.post(f"/sales/campaigns/{api.post('/sales/campaigns', {'name': 'Off', 'type': 'ads'}).data['id']}/cancel")
     twin = api.post("/sales/contacts", {"kind": "person", "display_name": "Ada L.", "emails": ["ada@l.example"]})
     assert api.post(f"/sales/contacts/{other['id']}/merge", {"duplicate_id": twin.data["id"]}).status == 200
     created = sample_events.federation_event("application_user.created", "application_user_id", "user-1")

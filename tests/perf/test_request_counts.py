@@ -110,6 +110,16 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     # survivor and its outbox row, the duplicate, the email claim changing hands, the survivor's new
     # business-domain entry and the duplicate's removed one, and the live-contact counter.
     "sales.contact.merge": ("BatchGetItem + TransactWriteItems", 4, 7),
+    # Campaigns: the item and its outbox row; a list page and its counting Query of the same partition
+    # (campaigns are few); the figures are the campaign and its two counter items in one BatchGetItem.
+    "sales.campaign.create": ("TransactWriteItems", 0, 2),
+    "sales.campaign.get": ("GetItem", 1, 0),
+    "sales.campaign.list ?status=": ("2 Query", 4, 0),
+    "sales.campaign.update": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.campaign.activate": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.campaign.complete": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.campaign.cancel": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.campaign.stats": ("BatchGetItem", 3, 0),
     "sales.relationship.delete": ("GetItem + TransactWriteItems", 1, 3 + 2 * 2),
 }
 

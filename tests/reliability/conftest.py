@@ -74,7 +74,7 @@ def shared_api() -> Iterator[Api]:
 def seeded(shared_api: Api) -> dict[str, Any]:
     """Records in the shared account: a contact and a live deal, each at version 2 (so If-Match "1" is stale),
     a person employed by the contact and an organization under it, the person's relationship to the contact (version
-    1), a deleted deal and a deleted contact."""
+    1), a deleted deal and a deleted contact, an active campaign (version 2) and a cancelled one."""
     api = shared_api
     future = days_ahead(90)
     contact = api.post(
@@ -100,8 +100,15 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     ).data
     deleted_contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
     assert api.delete(f"/sales/contacts/{deleted_contact['id']}").status == 204
-    assert contact["version"] == deal["version"] == 2
+    launch = {"name": "Seeded launch", "type": "webinar", "budget": {"amount": 100000, "currency": "EUR"}}
+    campaign = api.post("/sales/campaigns", launch).data
+    campaign = api.post(f"/sales/campaigns/{campaign['id']}/activate").data
+    cancelled_campaign = api.post("/sales/campaigns", {**launch, "name": "Seeded cancelled launch"}).data
+    cancelled_campaign = api.post(f"/sales/campaigns/{cancelled_campaign['id']}/cancel").data
+    assert contact["version"] == deal["version"] == campaign["version"] == 2
     return {
+        "campaign": campaign,
+        "cancelled_campaign": cancelled_campaign,
         "contact": contact,
         "deal": deal,
         "deleted_deal": deleted_deal,

@@ -48,6 +48,13 @@ def _organization(api: Api) -> str:
     return str(api.post("/sales/contacts", {"kind": "organization", "display_name": "Other Org"}).data["id"])
 
 
+def _campaign(api: Api, *steps: str) -> str:
+    campaign = api.post("/sales/campaigns", {"name": "Other launch", "type": "email"}).data
+    for step in steps:
+        assert api.post(f"/sales/campaigns/{campaign['id']}/{step}").status == 200
+    return str(campaign["id"])
+
+
 # For each POST contract: another request for the same key (same operation, different input).
 Variant = Callable[[Api, dict[str, Any], str, dict[str, Any]], tuple[str, dict[str, Any]]]
 OTHER_REQUEST: dict[str, Variant] = {
@@ -60,6 +67,14 @@ OTHER_REQUEST: dict[str, Variant] = {
     "sales.relationship.create": lambda api, made, path, body: (path, {**body, "type": "influences"}),
     "sales.contact.convert": lambda api, made, path, body: (path, {**body, "target": "application_user"}),
     "sales.contact.merge": lambda api, made, path, body: (path, {"duplicate_id": _organization(api)}),
+    "sales.campaign.create": lambda api, made, path, body: (path, {**body, "name": "Another launch"}),
+    # The same key on another campaign's transition: a different request.
+    "sales.campaign.activate": lambda api, made, path, body: (f"/sales/campaigns/{_campaign(api)}/activate", body),
+    "sales.campaign.complete": lambda api, made, path, body: (
+        f"/sales/campaigns/{_campaign(api, 'activate')}/complete",
+        body,
+    ),
+    "sales.campaign.cancel": lambda api, made, path, body: (f"/sales/campaigns/{_campaign(api)}/cancel", body),
 }
 
 

@@ -30,6 +30,10 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.relationship.delete": ("relationship", None),
     "sales.contact.convert": ("contact", {"target": "tenant"}),
     "sales.contact.merge": ("contact", {"duplicate_id": "{subsidiary}"}),
+    "sales.campaign.update": ("campaign", {"name": "Renamed launch"}),
+    "sales.campaign.activate": ("campaign", {}),
+    "sales.campaign.complete": ("campaign", {}),
+    "sales.campaign.cancel": ("campaign", {}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
 STALE: dict[str, str] = {"relationship": '"2"'}

@@ -78,6 +78,15 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
                 reply = api.post(f"/sales/contacts/{contact()['id']}/merge", {"duplicate_id": made[name]["id"]})
                 assert reply.status == 200, reply.body
                 made[name]["merged_into"] = contact()["id"]
+        elif name in ("campaign", "active_campaign", "cancelled_campaign"):
+            body = {"name": "Spring device launch", "type": "webinar", "budget": {"amount": 1500000, "currency": "EUR"}}
+            reply = api.post("/sales/campaigns", body)
+            assert reply.status == 201, reply.body
+            made[name] = reply.data
+            for step in {"active_campaign": ("activate",), "cancelled_campaign": ("cancel",)}.get(name, ()):
+                reply = api.post(f"/sales/campaigns/{made[name]['id']}/{step}")
+                assert reply.status == 200, reply.body
+                made[name] = reply.data
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204

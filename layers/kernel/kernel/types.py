@@ -126,3 +126,15 @@ class Pagination(Output):
 class ListQuery(QueryInput):
     page_size: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2048)
+
+
+class MoneyInput(Input):
+    """An amount of money in a request: integer minor units and its ISO 4217 currency."""
+
+    amount: Amount
+    currency: Currency
+
+
+class MoneyView(Output):
+    amount: int = Field(description="minor units (cents for USD)")
+    currency: str

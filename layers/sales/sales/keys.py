@@ -203,3 +203,42 @@ def subordinate(above_id: str, link: str, contact_id: str) -> Key:
 def relationship_counter(contact_id: str) -> Key:
     """How many live relationships a contact is an end of (bounded: sales.relationship.model)."""
     return {"PK": f"CONTACT#{contact_id}", "SK": "COUNTER#RELATIONSHIPS"}
+
+
+# -- campaigns -------------------------------------------------------------------------------------------
+# Campaigns are few (a marketing team runs dozens a year): one index partition each for all of them, one per
+# status and one per type, newest first by their time-ordered ids, never sharded.
+CAMPAIGN = "CAMPAIGN"
+
+
+def campaign(campaign_id: str) -> Key:
+    return {"PK": f"CAMPAIGN#{campaign_id}", "SK": CAMPAIGN}
+
+
+def campaign_status_list(status: str) -> str:
+    return f"CAMPAIGN#STATUS#{status}"
+
+
+def campaign_type_list(type_: str) -> str:
+    return f"CAMPAIGN#TYPE#{type_}"
+
+
+def campaign_indexes(campaign_id: str, status: str, type_: str) -> dict[str, str]:
+    return {
+        "GSI1PK": CAMPAIGN,
+        "GSI1SK": campaign_id,
+        "GSI2PK": campaign_status_list(status),
+        "GSI2SK": campaign_id,
+        "GSI3PK": campaign_type_list(type_),
+        "GSI3SK": campaign_id,
+    }
+
+
+def campaign_lead_counter(campaign_id: str) -> Key:
+    """The campaign's lead counters (sales.campaign.stats), added to by every lead command."""
+    return {"PK": f"CAMPAIGN#{campaign_id}", "SK": "COUNTER#LEADS"}
+
+
+def campaign_won_counter(campaign_id: str) -> Key:
+    """The campaign's won-deal counters, added to by the consumer of deal.won."""
+    return {"PK": f"CAMPAIGN#{campaign_id}", "SK": "COUNTER#WON"}

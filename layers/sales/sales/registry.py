@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from kernel.contract import Contract
 from kernel.events import EventSpec
+from sales.campaign import contracts as campaign_contracts
+from sales.campaign import events as campaign_events
 from sales.contact import contracts as contact_contracts
 from sales.contact import events as contact_events
 from sales.deal import contracts as deal_contracts
@@ -18,10 +20,16 @@ ALL: tuple[Contract, ...] = (
     *deal_contracts.CONTRACTS,
     *contact_contracts.CONTRACTS,
     *relationship_contracts.CONTRACTS,
+    *campaign_contracts.CONTRACTS,
 )
 BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
 
-EVENTS: tuple[EventSpec, ...] = (*deal_events.EVENTS, *contact_events.EVENTS, *relationship_events.EVENTS)
+EVENTS: tuple[EventSpec, ...] = (
+    *deal_events.EVENTS,
+    *contact_events.EVENTS,
+    *relationship_events.EVENTS,
+    *campaign_events.EVENTS,
+)
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}
 
 # Events a consumer emits rather than an operation: the consumer's name (kernel.consumer), then the events.
