@@ -124,6 +124,49 @@ def _active_campaign(world: World, number: int) -> str:
     return _campaign(world, number, "activate")
 
 
+def _lead(world: World, number: int, *steps: str) -> str:
+    """A fresh lead of a seeded customer, taken through `steps` (start, qualify...), made through the API."""
+    body = {"contact_id": world.seeded.contacts[number % 5], "source": "web_form", "title": f"Bench lead {number}"}
+    reply = world.invoke("POST", "/sales/leads", body)
+    assert reply.status == 201, reply.body
+    for step in steps:
+        step_body = {"reason": "No budget"} if step == "disqualify" else {}
+        assert world.invoke("POST", f"/sales/leads/{reply.data['id']}/{step}", step_body).status == 200
+    return str(reply.data["id"])
+
+
+_BENCH_LINE = {"description": "Device", "product_code": "DEV-1", "quantity": 4, "unit_price": 19_900}
+
+
+def _opportunity(world: World, number: int, *steps: str) -> str:
+    """A fresh opportunity of a seeded customer as `<opportunity>/<variant>` (the variant once one is added):
+    steps are "variant" (add one), "validate"."""
+    body = {"customer_id": world.seeded.contacts[number % 5], "name": f"Bench offer {number}"}
+    reply = world.invoke("POST", "/sales/opportunities", body)
+    assert reply.status == 201, reply.body
+    opportunity, variant = str(reply.data["id"]), ""
+    for step in steps:
+        if step == "variant":
+            added = world.invoke(
+                "POST",
+                f"/sales/opportunities/{opportunity}/variants",
+                {"name": "Standard", "currency": "EUR", "lines": [_BENCH_LINE]},
+            )
+            assert added.status == 201, added.body
+            variant = str(added.data["variants"][-1]["id"])
+        else:
+            done = world.invoke("POST", f"/sales/opportunities/{opportunity}/{step}", {"variant_id": variant})
+            assert done.status == 200, done.body
+    return f"{opportunity}/{variant}"
+
+
+def _offer(world: World, pool: str, index: int, *steps: str) -> tuple[str, str]:
+    """(opportunity, variant) of the index-th fresh opportunity of `pool`, taken through `steps`."""
+    made = _pool(world, pool, index, lambda w, n: _opportunity(w, n, *steps))
+    opportunity, _slash, variant = made.partition("/")
+    return opportunity, variant
+
+
 def _deleted_contact(world: World, number: int) -> str:
     contact = _free_contact(world, 10_000 + number)
     assert world.invoke("DELETE", f"/sales/contacts/{contact}").status == 204
@@ -518,6 +561,219 @@ CASES: tuple[Case, ...] = (
             "POST",
             f"/sales/contacts/{_pool(w, 'contact-merge', i, _merge_pair).split('/')[0]}/merge",
             {"duplicate_id": _pool(w, "contact-merge", i, _merge_pair).split("/")[1]},
+            None,
+            None,
+        ),
+    ),
+    # -- leads -------------------------------------------------------------------------------------
+    Case(
+        "sales.lead.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/leads",
+            {"contact_id": w.seeded.contacts[1], "source": "phone", "title": f"Lead {i}"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.lead.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/leads/{_pool(w, 'lead', 0, _lead)}", None, None, None),
+    ),
+    Case("sales.lead.list", "?status=", "list", lambda w, i: ("GET", "/sales/leads", None, {"status": "new"}, None)),
+    Case(
+        "sales.lead.of_contact",
+        "",
+        "list",
+        lambda w, i: ("GET", f"/sales/contacts/{w.seeded.contacts[0]}/leads", None, None, None),
+    ),
+    Case(
+        "sales.lead.update",
+        "",
+        "command",
+        lambda w, i: ("PATCH", f"/sales/leads/{_pool(w, 'lead', 0, _lead)}", {"title": f"Lead {i}"}, None, None),
+    ),
+    Case(
+        "sales.lead.start",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/leads/{_pool(w, 'lead-start', i, _lead)}/start", {}, None, None),
+    ),
+    Case(
+        "sales.lead.qualify",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/leads/{_pool(w, 'lead-qualify', i, _lead)}/qualify", {}, None, None),
+    ),
+    Case(
+        "sales.lead.disqualify",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/leads/{_pool(w, 'lead-disqualify', i, _lead)}/disqualify",
+            {"reason": "No budget"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.lead.reopen",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/leads/{_pool(w, 'lead-reopen', i, lambda w2, n: _lead(w2, n, 'disqualify'))}/reopen",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.lead.convert",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/leads/{_pool(w, 'lead-convert', i, lambda w2, n: _lead(w2, n, 'qualify'))}/convert",
+            {},
+            None,
+            None,
+        ),
+        201,
+    ),
+    # -- opportunities -----------------------------------------------------------------------------
+    Case(
+        "sales.opportunity.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/opportunities",
+            {"customer_id": w.seeded.contacts[2], "name": f"O {i}"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.opportunity.get",
+        "",
+        "get",
+        lambda w, i: (
+            "GET",
+            f"/sales/opportunities/{_offer(w, 'opp', 0, 'variant')[0]}",
+            None,
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.opportunity.list",
+        "?status=",
+        "list",
+        lambda w, i: ("GET", "/sales/opportunities", None, {"status": "exploring"}, None),
+    ),
+    Case(
+        "sales.opportunity.update",
+        "",
+        "command",
+        lambda w, i: (
+            "PATCH",
+            f"/sales/opportunities/{_offer(w, 'opp', 0, 'variant')[0]}",
+            {"name": f"Offer {i}"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.opportunity.add_variant",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/opportunities/{_offer(w, 'opp-add', i)[0]}/variants",
+            {"name": "Standard", "currency": "EUR", "lines": [_BENCH_LINE]},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.opportunity.replace_variant",
+        "",
+        "command",
+        lambda w, i: (
+            "PUT",
+            "/sales/opportunities/{}/variants/{}".format(*_offer(w, "opp", 0, "variant")),
+            {"name": "Standard", "currency": "EUR", "lines": [{**_BENCH_LINE, "quantity": 5 + i}]},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.opportunity.remove_variant",
+        "",
+        "command",
+        lambda w, i: (
+            "DELETE",
+            "/sales/opportunities/{}/variants/{}".format(*_offer(w, "opp-remove", i, "variant")),
+            None,
+            None,
+            None,
+        ),
+        204,
+    ),
+    Case(
+        "sales.opportunity.compare",
+        "",
+        "get",
+        lambda w, i: (
+            "GET",
+            f"/sales/opportunities/{_offer(w, 'opp', 0, 'variant')[0]}/compare",
+            None,
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.opportunity.validate",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/opportunities/{_offer(w, 'opp-validate', i, 'variant')[0]}/validate",
+            {"variant_id": _offer(w, "opp-validate", i, "variant")[1]},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.opportunity.confirm",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/opportunities/{_offer(w, 'opp-confirm', i, 'variant', 'validate')[0]}/confirm",
+            {"expected_close_date": _future(60)},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.opportunity.decline",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/opportunities/{_offer(w, 'opp-decline', i)[0]}/decline",
+            {"reason": "No"},
             None,
             None,
         ),

@@ -58,6 +58,7 @@ RELATIONSHIP_ID = "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19"
 PATH_VALUES = {"stage": "proposal", "relationship_id": RELATIONSHIP_ID}  # `{id}`: the deal or the contact, by route
 
 # Request bodies (snake_case, valid for the operation), by function folder.
+_DEVICES = {"description": "Device", "product_code": "DEV-1", "quantity": 40, "unit_price": 19900}
 BODIES: dict[str, dict[str, Any]] = {
     "deal_create": {
         "customer_id": CONTACT_ID,
@@ -88,6 +89,17 @@ BODIES: dict[str, dict[str, Any]] = {
         "budget": {"amount": 1500000, "currency": "EUR"},
     },
     "campaign_update": {"budget": {"amount": 2000000, "currency": "EUR"}},
+    "lead_create": {"contact_id": CONTACT_ID, "source": "web_form", "title": "Fleet of 40 devices"},
+    "lead_update": {"estimated_value": {"amount": 4800000, "currency": "EUR"}},
+    "lead_disqualify": {"reason": "No budget this year"},
+    "lead_convert": {"opportunity_name": "Fleet renewal 2027"},
+    "opportunity_create": {"customer_id": CONTACT_ID, "name": "Fleet renewal"},
+    "opportunity_update": {"name": "Fleet renewal 2027"},
+    "opportunity_add_variant": {"name": "Standard", "currency": "EUR", "lines": [_DEVICES]},
+    "opportunity_replace_variant": {"name": "Standard", "currency": "EUR", "lines": [{**_DEVICES, "quantity": 50}]},
+    "opportunity_validate": {"variant_id": FIXTURES["solutioning_opportunity_variant"]["id"]},
+    "opportunity_confirm": {"expected_close_date": "2027-03-31"},
+    "opportunity_decline": {"reason": "Budget frozen"},
 }
 
 # Query strings (API Gateway passes every value as a string), by function folder.
@@ -456,9 +468,32 @@ def contact_merged_event() -> dict[str, Any]:
     }
 
 
+def deal_won_event() -> dict[str, Any]:
+    """`deal.won` as the relay publishes it, for a deal confirmed from the sample opportunity."""
+    event = contact_merged_event()
+    event["id"] = _stable_uuid("bus:deal.won")
+    event["detail-type"] = "deal.won"
+    event["detail"]["metadata"].update(
+        event_id=_stable_uuid7("event:deal.won", REQUEST_TIME),
+        event_type="deal.won",
+        correlation_id=_stable_uuid("request:deal_win"),
+        aggregate_id=DEAL_ID,
+    )
+    event["detail"]["data"] = {
+        "deal_id": DEAL_ID,
+        "customer_id": CONTACT_ID,
+        "value": 796000,
+        "currency": "EUR",
+        "opportunity_id": FIXTURES["opportunity"]["id"],
+        "variant_id": FIXTURES["solutioning_opportunity_variant"]["id"],
+    }
+    return event
+
+
 # The SQS sample of each queue-fed consumer, by (context, function folder).
 QUEUE_SAMPLES = {
     ("sales", "contact_merge_worker"): lambda: sqs_batch([contact_merged_event()], "sales-contact-merge"),
+    ("sales", "campaign_won_projection"): lambda: sqs_batch([deal_won_event()], "sales-campaign-won"),
     ("sales", "conversion_bridge"): lambda: sqs_batch(
         [make() for make in FEDERATION_EVENTS.values()], "sales-conversion-bridge"
     ),

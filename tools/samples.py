@@ -20,6 +20,9 @@ from kernel.events import EventSpec
 CONTACT_ID = "01a1d539-d6e0-7b41-8a2f-6c3e9d0b5a14"
 DEAL_ID = "01a1f84a-95c0-7d3a-9c5e-2b8f4a6d1e07"
 CAMPAIGN_ID = "01a1e2b4-3c50-7c07-8d59-3e1a7b0c6d24"
+LEAD_ID = "01a1e7c3-52d0-7903-8a2d-5b8e1c0f3d46"
+OPPORTUNITY_ID = "01a1e9d5-64e0-7a07-9e19-2b6c0d8a4f31"
+VARIANT_ID = "01a1e9d6-0a10-7c29-903b-4d8e2f0c6b53"
 USER_ID = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
 FUTURE_DATE = "2027-03-31"
 OCCURRED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -42,6 +45,17 @@ FIXTURES: dict[str, Any] = {
     },
     "deal": {"id": DEAL_ID},
     "campaign": {"id": CAMPAIGN_ID},
+    "lead": {"id": LEAD_ID},
+    "qualified_lead": {"id": "01a1e7c3-52d0-7a14-8b3e-6c9f2d1a4e57"},
+    "converted_lead": {"id": "01a1e7c3-52d0-7b25-9c4f-7d0a3e2b5f68"},
+    "disqualified_lead": {"id": "01a1e7c3-52d0-7c36-ad50-8e1b4f3c6a79"},
+    "opportunity": {"id": OPPORTUNITY_ID},
+    "solutioning_opportunity": {"id": "01a1e9d5-64e0-7b18-8f2a-3c7d1e9b5a42"},
+    "solutioning_opportunity_variant": {"id": VARIANT_ID},
+    "validated_opportunity": {"id": "01a1e9d5-64e0-7c29-903b-4d8e2f0c6b53"},
+    "validated_opportunity_variant": {"id": "01a1e9d6-0a10-7d3a-a14c-5e9f3a1d7c64"},
+    "confirmed_opportunity": {"id": "01a1e9d5-64e0-7d3a-a14c-5e9f3a1d7c64"},
+    "declined_opportunity": {"id": "01a1e9d5-64e0-7e4b-b25d-6f0a4b2e8d75"},
     "active_campaign": {"id": "01a1e2b4-3c50-7d18-9e6a-4f2b8c1d7e35"},
     "cancelled_campaign": {"id": "01a1e2b4-3c50-7e29-a4c7-5d3e9f2a8b46"},
     "won_deal": {"id": "01a1f84a-95c0-7e12-a4b7-5d2c8e1f3a60"},
@@ -111,6 +125,25 @@ _VALUES_BY_EVENT: dict[str, dict[str, Any]] = {
     "deal.won": {"value": 52000000, "actual_value": 52000000},
     "deal.lost": {"value": 50000000},
     "contact.updated": {"lifecycle": "active"},
+    "lead.created": {"source": "web_form", "title": "Fleet of 40 devices", "campaign_id": None, "partner_id": None},
+    "lead.converted": {"opportunity_id": OPPORTUNITY_ID, "campaign_id": None},
+    "lead.qualified": {"campaign_id": None},
+    "lead.disqualified": {"campaign_id": None, "reason": "No budget this year"},
+    "lead.reopened": {"campaign_id": None},
+    "opportunity.created": {"opportunity_id": OPPORTUNITY_ID, "name": "Fleet renewal", "lead_id": LEAD_ID},
+    "opportunity.validated": {
+        "opportunity_id": OPPORTUNITY_ID,
+        "variant_id": VARIANT_ID,
+        "total": 796000,
+        "currency": "EUR",
+    },
+    "opportunity.confirmed": {
+        "opportunity_id": OPPORTUNITY_ID,
+        "variant_id": VARIANT_ID,
+        "total": 796000,
+        "currency": "EUR",
+    },
+    "opportunity.declined": {"opportunity_id": OPPORTUNITY_ID, "reason": "Budget frozen"},
     "contact.bridged": {
         "bridge": {"kind": "tenant", "id": "tenant-7f3c2a", "bridged_at": "2026-11-20T09:30:00Z"},
     },

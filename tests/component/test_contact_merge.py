@@ -138,7 +138,13 @@ def test_two_conversions_and_pending_merges_are_refused(api: Api) -> None:
 
 def test_this_file_covers_every_registered_re_pointer() -> None:
     """An aggregate joining sales.repointers adds its records to the merge test below, then its name here."""
-    assert [repointer.name for repointer in REPOINTERS] == ["hierarchy_links", "relationships", "deals"]
+    assert [repointer.name for repointer in REPOINTERS] == [
+        "hierarchy_links",
+        "relationships",
+        "leads",
+        "opportunities",
+        "deals",
+    ]
 
 
 def test_the_worker_re_points_deals_relationships_and_linked_contacts(api: Api, future: str) -> None:
@@ -166,6 +172,11 @@ def test_the_worker_re_points_deals_relationships_and_linked_contacts(api: Api, 
     between = relate(duplicate["id"], survivor["id"], "supplier_of")
     relate(survivor["id"], partner["id"], "customer_of")
     twin = relate(duplicate["id"], partner["id"], "customer_of")  # the survivor has this one already
+    launch = api.post("/sales/campaigns", {"name": "Launch", "type": "email"}).data
+    assert api.post(f"/sales/campaigns/{launch['id']}/activate").status == 200
+    lead_body = {"contact_id": duplicate["id"], "source": "campaign", "campaign_id": launch["id"], "title": "Fleet"}
+    lead = api.post("/sales/leads", lead_body).data
+    offer = api.post("/sales/opportunities", {"customer_id": duplicate["id"], "name": "Offer"}).data
 
     assert merge(api, survivor["id"], duplicate["id"]).status == 200
     assert api.get(f"/sales/contacts/{survivor['id']}").data["parent_id"] == group["id"]
@@ -193,6 +204,12 @@ def test_the_worker_re_points_deals_relationships_and_linked_contacts(api: Api, 
     assert {event["aggregate_id"] for event in events_of_type("relationship.deleted")} >= {between, twin}
     again = api.post(f"/sales/contacts/{survivor['id']}/relationships", {"to_id": partner["id"], "type": "partner_of"})
     assert again.status == 409 and again.error_code == "DUPLICATE_RELATIONSHIP"
+    assert api.get(f"/sales/leads/{lead['id']}").data["contact_id"] == survivor["id"]
+    leads = api.get(f"/sales/contacts/{survivor['id']}/leads").data
+    assert [item["id"] for item in leads] == [lead["id"]]
+    by_campaign = api.get("/sales/leads", query={"campaign_id": launch["id"], "contact_id": survivor["id"]}).data
+    assert [item["id"] for item in by_campaign] == [lead["id"]]
+    assert api.get(f"/sales/opportunities/{offer['id']}").data["customer_id"] == survivor["id"]
     assert naming(duplicate["id"]) == []
     # Delivered again after it finished: acknowledged as a duplicate, nothing changes.
     assert run_worker(survivor["id"]) == {"batchItemFailures": []}

@@ -93,6 +93,18 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     api.post(f"/sales/campaigns/{launch['id']}/activate")
     api.post(f"/sales/campaigns/{launch['id']}/complete")
     api.post(f"/sales/campaigns/{api.post('/sales/campaigns', {'name': 'Off', 'type': 'ads'}).data['id']}/cancel")
+    lead = api.post("/sales/leads", {"contact_id": contact["id"], "source": "email", "title": "Interest"}).data
+    api.post(f"/sales/leads/{lead['id']}/disqualify", {"reason": "Too early"})
+    api.post(f"/sales/leads/{lead['id']}/reopen")
+    api.post(f"/sales/leads/{lead['id']}/qualify")
+    offer = api.post(f"/sales/leads/{lead['id']}/convert").data
+    line = {"description": "Device", "quantity": 2, "unit_price": 500}
+    offer = api.post(f"/sales/opportunities/{offer['id']}/variants", {"name": "A", "currency": "EUR", "lines": [line]})
+    variant = offer.data["variants"][0]["id"]
+    api.post(f"/sales/opportunities/{offer.data['id']}/validate", {"variant_id": variant})
+    api.post(f"/sales/opportunities/{offer.data['id']}/confirm", {"expected_close_date": future})
+    other_offer = api.post("/sales/opportunities", {"customer_id": contact["id"], "name": "No"}).data
+    api.post(f"/sales/opportunities/{other_offer['id']}/decline", {"reason": "Not now"})
     twin = api.post("/sales/contacts", {"kind": "person", "display_name": "Ada L.", "emails": ["ada@l.example"]})
     assert api.post(f"/sales/contacts/{other['id']}/merge", {"duplicate_id": twin.data["id"]}).status == 200
     created = sample_events.federation_event("application_user.created", "application_user_id", "user-1")

@@ -20,6 +20,7 @@ NON_HTTP_FUNCTIONS = {
     "BillingOutboxRelayFunction": "DynamoDB stream of BillingTable",
     "SalesConversionBridgeFunction": "SQS queue fed by FederationToConversionBridgeRule",
     "SalesContactMergeWorkerFunction": "SQS queue fed by ContactMergedToMergeWorkerRule",
+    "SalesCampaignWonProjectionFunction": "SQS queue fed by DealWonToCampaignFiguresRule",
 }
 
 

@@ -120,6 +120,36 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.campaign.complete": ("GetItem + TransactWriteItems", 1, 2),
     "sales.campaign.cancel": ("GetItem + TransactWriteItems", 1, 2),
     "sales.campaign.stats": ("BatchGetItem", 3, 0),
+    # Leads: a new lead with its outbox row, the lead-counter shard and the contact's liveness check (+ the
+    # campaign's status check, its entry and its lead counters for a campaign lead). The all-leads and status
+    # lists are write-sharded like the deals' (4 Queries merged) with the total from the counter shards.
+    "sales.lead.create": ("TransactWriteItems", 0, 4),
+    "sales.lead.get": ("GetItem", 1, 0),
+    "sales.lead.list ?status=": ("4 Query + BatchGetItem", 12, 0),
+    "sales.lead.of_contact": ("GetItem + 2 Query", 3, 0),
+    # No event and no counter moves: the lead item alone.
+    "sales.lead.update": ("GetItem + TransactWriteItems", 1, 1),
+    # + the lead-counter shard (status counts); qualify, disqualify and reopen add their outbox row.
+    "sales.lead.start": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.lead.qualify": ("GetItem + TransactWriteItems", 1, 3),
+    "sales.lead.disqualify": ("GetItem + TransactWriteItems", 1, 3),
+    "sales.lead.reopen": ("GetItem + TransactWriteItems", 1, 3),
+    # The lead, its outbox row and counter shard, and the opportunity it becomes with its own three.
+    "sales.lead.convert": ("GetItem + TransactWriteItems", 1, 6),
+    # Opportunities: the item, its outbox row, its counter shard and the customer's liveness check.
+    "sales.opportunity.create": ("TransactWriteItems", 0, 4),
+    "sales.opportunity.get": ("GetItem", 1, 0),
+    "sales.opportunity.list ?status=": ("4 Query + BatchGetItem", 12, 0),
+    "sales.opportunity.update": ("GetItem + TransactWriteItems", 1, 1),
+    # The first variant moves the opportunity to solutioning: + its counter shard.
+    "sales.opportunity.add_variant": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.opportunity.replace_variant": ("GetItem + TransactWriteItems", 1, 1),
+    "sales.opportunity.remove_variant": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.opportunity.compare": ("GetItem", 1, 0),
+    "sales.opportunity.validate": ("GetItem + TransactWriteItems", 1, 3),
+    # The opportunity (+ outbox row, counter shard) and the deal it opens with all a deal create writes.
+    "sales.opportunity.confirm": ("GetItem + TransactWriteItems", 1, 11),
+    "sales.opportunity.decline": ("GetItem + TransactWriteItems", 1, 3),
     "sales.relationship.delete": ("GetItem + TransactWriteItems", 1, 3 + 2 * 2),
 }
 

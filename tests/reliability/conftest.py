@@ -73,8 +73,10 @@ def shared_api() -> Iterator[Api]:
 @pytest.fixture(scope="module")
 def seeded(shared_api: Api) -> dict[str, Any]:
     """Records in the shared account: a contact and a live deal, each at version 2 (so If-Match "1" is stale),
-    a person employed by the contact and an organization under it, the person's relationship to the contact (version
-    1), a deleted deal and a deleted contact, an active campaign (version 2) and a cancelled one."""
+    a person employed by the contact and an organization under it, the person's relationship to the contact
+    (version 1), a deleted deal and a deleted contact, an active campaign (version 2) and a cancelled one, a
+    working lead (version 2) and a converted one, a solutioning opportunity with one variant (version 2) and a
+    validated one."""
     api = shared_api
     future = days_ahead(90)
     contact = api.post(
@@ -105,8 +107,32 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     campaign = api.post(f"/sales/campaigns/{campaign['id']}/activate").data
     cancelled_campaign = api.post("/sales/campaigns", {**launch, "name": "Seeded cancelled launch"}).data
     cancelled_campaign = api.post(f"/sales/campaigns/{cancelled_campaign['id']}/cancel").data
-    assert contact["version"] == deal["version"] == campaign["version"] == 2
+    lead = api.post("/sales/leads", {"contact_id": contact["id"], "source": "web_form", "title": "Seeded lead"}).data
+    lead = api.post(f"/sales/leads/{lead['id']}/start").data
+    converted_lead = api.post("/sales/leads", {"contact_id": contact["id"], "source": "phone", "title": "Done"}).data
+    assert api.post(f"/sales/leads/{converted_lead['id']}/qualify").status == 200
+    assert api.post(f"/sales/leads/{converted_lead['id']}/convert").status == 201
+    converted_lead = api.get(f"/sales/leads/{converted_lead['id']}").data
+    opportunity = api.post("/sales/opportunities", {"customer_id": contact["id"], "name": "Seeded offer"}).data
+    line = {"description": "Device", "product_code": "DEV-1", "quantity": 2, "unit_price": 19900}
+    opportunity = api.post(
+        f"/sales/opportunities/{opportunity['id']}/variants", {"name": "Standard", "currency": "EUR", "lines": [line]}
+    ).data
+    validated = api.post("/sales/opportunities", {"customer_id": contact["id"], "name": "Seeded validated"}).data
+    validated = api.post(
+        f"/sales/opportunities/{validated['id']}/variants", {"name": "Only", "currency": "EUR", "lines": [line]}
+    ).data
+    validated = api.post(
+        f"/sales/opportunities/{validated['id']}/validate", {"variant_id": validated["variants"][0]["id"]}
+    ).data
+    assert contact["version"] == deal["version"] == campaign["version"] == lead["version"] == 2
+    assert opportunity["version"] == 2 and opportunity["status"] == "solutioning"
     return {
+        "lead": lead,
+        "converted_lead": converted_lead,
+        "opportunity": opportunity,
+        "variant": opportunity["variants"][0],
+        "validated_opportunity": validated,
         "campaign": campaign,
         "cancelled_campaign": cancelled_campaign,
         "contact": contact,

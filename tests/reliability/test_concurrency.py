@@ -349,3 +349,35 @@ def test_threads_creating_the_same_relationship_store_it_once(atomic_calls: None
         assert all(reply.error_code == "DUPLICATE_RELATIONSHIP" for reply in replies if reply.status == 409)
         listed = api.get(f"/sales/contacts/{ada}/relationships").body
         assert listed["pagination"]["total"] == 1 and len(listed["data"]) == 1
+
+
+# -- confirming an opportunity ---------------------------------------------------------------------------------
+def test_twenty_concurrent_confirmations_open_exactly_one_deal(
+    atomic_calls: None, api: Api, contact: dict, no_backoff: list[float]
+) -> None:
+    """The opportunity and its deal are one transaction on the opportunity's version: whoever commits first
+    opens the deal, every other confirmation reloads a confirmed opportunity and is refused."""
+    offer = api.post("/sales/opportunities", {"customer_id": contact["id"], "name": "Raced offer"}).data
+    line = {"description": "Device", "quantity": 3, "unit_price": 12345, "discount_percent": "10"}
+    variant = {"name": "Only", "currency": "EUR", "lines": [line]}
+    offer = api.post(f"/sales/opportunities/{offer['id']}/variants", variant).data
+    path = f"/sales/opportunities/{offer['id']}"
+    assert api.post(f"{path}/validate", {"variant_id": offer["variants"][0]["id"]}).status == 200
+    close = days_ahead(30)
+    confirmers = [Lambdas() for _ in range(20)]
+    replies = _race(
+        [
+            lambda client=client: client.call("POST", f"{path}/confirm", {"expected_close_date": close})
+            for client in confirmers
+        ]
+    )
+    statuses = sorted(reply.status for reply in replies)
+    assert statuses == [201] + [409] * 19, [reply.body for reply in replies if reply.status not in (201, 409)]
+    assert {reply.error_code for reply in replies if reply.status == 409} == {"INVALID_TRANSITION"}
+    [deal] = [reply.data for reply in replies if reply.status == 201]
+    deals = api.get("/sales/deals", query={"customer_id": contact["id"]}).data
+    assert [item["id"] for item in deals if item["opportunity_id"] == offer["id"]] == [deal["id"]]
+    # 3 x 123.45 = 370.35 EUR; 10 % of it is 37.035, half to even 37.04, so 333.31.
+    assert (deal["value"], deal["currency"]) == (33331, "EUR")
+    assert api.get(path).data["deal_id"] == deal["id"]
+    assert len(events_of(offer["id"], "opportunity.confirmed")) == 1

@@ -55,6 +55,27 @@ def _campaign(api: Api, *steps: str) -> str:
     return str(campaign["id"])
 
 
+OTHER_REP = "0192f1c4-7d3e-7a10-8b55-00000000a0a0"
+
+
+def _lead(api: Api, made: dict[str, Any], *steps: str) -> str:
+    body = {"contact_id": made["contact"]["id"], "source": "phone", "title": "Other lead"}
+    lead = api.post("/sales/leads", body).data
+    for step in steps:
+        step_body = {"reason": "No budget"} if step == "disqualify" else {}
+        assert api.post(f"/sales/leads/{lead['id']}/{step}", step_body).status == 200
+    return str(lead["id"])
+
+
+def _opportunity(api: Api, made: dict[str, Any]) -> str:
+    opportunity = api.post("/sales/opportunities", {"customer_id": made["contact"]["id"], "name": "Other"}).data
+    line = {"description": "Device", "quantity": 1, "unit_price": 100}
+    variant = {"name": "Only", "currency": "EUR", "lines": [line]}
+    opportunity = api.post(f"/sales/opportunities/{opportunity['id']}/variants", variant).data
+    made["_variant"] = opportunity["variants"][0]["id"]
+    return str(opportunity["id"])
+
+
 # For each POST contract: another request for the same key (same operation, different input).
 Variant = Callable[[Api, dict[str, Any], str, dict[str, Any]], tuple[str, dict[str, Any]]]
 OTHER_REQUEST: dict[str, Variant] = {
@@ -75,6 +96,20 @@ OTHER_REQUEST: dict[str, Variant] = {
         body,
     ),
     "sales.campaign.cancel": lambda api, made, path, body: (f"/sales/campaigns/{_campaign(api)}/cancel", body),
+    "sales.lead.create": lambda api, made, path, body: (path, {**body, "title": "Another lead"}),
+    "sales.lead.start": lambda api, made, path, body: (f"/sales/leads/{_lead(api, made)}/start", body),
+    "sales.lead.qualify": lambda api, made, path, body: (f"/sales/leads/{_lead(api, made)}/qualify", body),
+    "sales.lead.disqualify": lambda api, made, path, body: (path, {"reason": "Another reason"}),
+    "sales.lead.reopen": lambda api, made, path, body: (f"/sales/leads/{_lead(api, made, 'disqualify')}/reopen", body),
+    "sales.lead.convert": lambda api, made, path, body: (path, {"opportunity_name": "Another name"}),
+    "sales.opportunity.create": lambda api, made, path, body: (path, {**body, "name": "Another offer"}),
+    "sales.opportunity.add_variant": lambda api, made, path, body: (path, {**body, "name": "Another variant"}),
+    "sales.opportunity.validate": lambda api, made, path, body: (
+        f"/sales/opportunities/{_opportunity(api, made)}/validate",
+        {"variant_id": made["_variant"]},
+    ),
+    "sales.opportunity.confirm": lambda api, made, path, body: (path, {**body, "assigned_to": OTHER_REP}),
+    "sales.opportunity.decline": lambda api, made, path, body: (path, {"reason": "Another reason"}),
 }
 
 

@@ -38,6 +38,7 @@ RELAY = "SalesOutboxRelayFunction"
 BILLING_RELAY = "BillingOutboxRelayFunction"
 BRIDGE = "SalesConversionBridgeFunction"
 MERGE_WORKER = "SalesContactMergeWorkerFunction"
+CAMPAIGN_WON = "SalesCampaignWonProjectionFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
     "dynamodb:PutItem",
@@ -351,9 +352,36 @@ def test_the_merge_worker_is_granted_exactly_what_it_uses(shared_api: Api) -> No
     _check(MERGE_WORKER, uses(MERGE_WORKER, recorder.calls), ["query", "command", "consumer"])
 
 
+def test_the_campaign_won_projection_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    """A campaign lead converted, its opportunity confirmed and the deal won, as the queue delivers deal.won."""
+    api = shared_api
+    contact = api.post("/sales/contacts", {"kind": "organization", "display_name": "Won via campaign"}).data
+    launch = api.post("/sales/campaigns", {"name": "Won launch", "type": "event"}).data
+    assert api.post(f"/sales/campaigns/{launch['id']}/activate").status == 200
+    body = {"contact_id": contact["id"], "source": "campaign", "campaign_id": launch["id"], "title": "Fleet"}
+    lead = api.post("/sales/leads", body).data
+    assert api.post(f"/sales/leads/{lead['id']}/qualify").status == 200
+    offer = api.post(f"/sales/leads/{lead['id']}/convert").data
+    line = {"description": "Device", "quantity": 1, "unit_price": 1000}
+    offer = api.post(f"/sales/opportunities/{offer['id']}/variants", {"name": "A", "currency": "EUR", "lines": [line]})
+    variant = offer.data["variants"][0]["id"]
+    assert api.post(f"/sales/opportunities/{offer.data['id']}/validate", {"variant_id": variant}).status == 200
+    close = (date.today() + timedelta(days=30)).isoformat()
+    deal = api.post(f"/sales/opportunities/{offer.data['id']}/confirm", {"expected_close_date": close}).data
+    assert api.post(f"/sales/deals/{deal['id']}/win").status == 200
+    [won] = events_of(deal["id"], "deal.won")
+    batch = {"Records": [{"messageId": "m-1", "body": json.dumps(bus_event(won))}]}
+    with recording() as recorder:
+        result = function_module("sales/campaign_won_projection").lambda_handler(batch, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    assert api.get(f"/sales/campaigns/{launch['id']}/stats").data["won_deals"] == 1
+    _check(CAMPAIGN_WON, uses(CAMPAIGN_WON, recorder.calls), ["command", "consumer"])
+
+
 def test_every_function_of_the_template_is_checked() -> None:
     functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
-    assert functions == {contract.logical_id for contract in ALL} | {RELAY, BILLING_RELAY, BRIDGE, MERGE_WORKER}
+    consumers = {RELAY, BILLING_RELAY, BRIDGE, MERGE_WORKER, CAMPAIGN_WON}
+    assert functions == {contract.logical_id for contract in ALL} | consumers
 
 
 def test_the_allowance_is_justified() -> None:

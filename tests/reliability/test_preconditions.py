@@ -13,6 +13,7 @@ from sales.registry import ALL
 from tests.support.api import Api
 from tests.support.table import Snapshot
 
+_LINE = {"description": "Device", "quantity": 1, "unit_price": 100}
 # Every command on an existing record, the record it targets in `seeded`, and a body it would accept.
 MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.deal.update_basic_info": ("deal", {"name": "Renamed again"}),
@@ -34,6 +35,19 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.campaign.activate": ("campaign", {}),
     "sales.campaign.complete": ("campaign", {}),
     "sales.campaign.cancel": ("campaign", {}),
+    "sales.lead.update": ("lead", {"title": "Renamed lead"}),
+    "sales.lead.start": ("lead", {}),
+    "sales.lead.qualify": ("lead", {}),
+    "sales.lead.disqualify": ("lead", {"reason": "No budget"}),
+    "sales.lead.reopen": ("lead", {}),
+    "sales.lead.convert": ("lead", {}),
+    "sales.opportunity.update": ("opportunity", {"name": "Renamed offer"}),
+    "sales.opportunity.add_variant": ("opportunity", {"name": "Plus", "currency": "EUR", "lines": [_LINE]}),
+    "sales.opportunity.replace_variant": ("opportunity", {"name": "Plus", "currency": "EUR", "lines": [_LINE]}),
+    "sales.opportunity.remove_variant": ("opportunity", None),
+    "sales.opportunity.validate": ("opportunity", {"variant_id": "{variant}"}),
+    "sales.opportunity.confirm": ("opportunity", {"expected_close_date": "2099-01-31"}),
+    "sales.opportunity.decline": ("opportunity", {"reason": "No"}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
 STALE: dict[str, str] = {"relationship": '"2"'}
@@ -52,6 +66,8 @@ def test_a_stale_if_match_is_refused_with_412_and_writes_nothing(
     record = seeded[target]
     path = contract.http.path.replace("{id}", record.get("from_id", record["id"]))
     path = path.replace("{relationship_id}", record["id"])
+    if "{variant_id}" in path:
+        path = path.replace("{variant_id}", seeded["variant"]["id"])
     if body is not None:
         # "{name}": the id of that seeded record.
         body = {

@@ -87,6 +87,52 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
                 reply = api.post(f"/sales/campaigns/{made[name]['id']}/{step}")
                 assert reply.status == 200, reply.body
                 made[name] = reply.data
+        elif name in ("lead", "qualified_lead", "converted_lead", "disqualified_lead"):
+            body = {"contact_id": contact()["id"], "source": "web_form", "title": "Fleet of 40 devices"}
+            reply = api.post("/sales/leads", body)
+            assert reply.status == 201, reply.body
+            made[name] = reply.data
+            steps = {
+                "qualified_lead": [("qualify", {})],
+                "converted_lead": [("qualify", {}), ("convert", {})],
+                "disqualified_lead": [("disqualify", {"reason": "No budget"})],
+            }.get(name, [])
+            for step, step_body in steps:
+                reply = api.post(f"/sales/leads/{made[name]['id']}/{step}", step_body)
+                assert reply.status in (200, 201), reply.body
+            made[name] = api.get(f"/sales/leads/{made[name]['id']}").data
+        elif name in (
+            "opportunity",
+            "solutioning_opportunity",
+            "validated_opportunity",
+            "confirmed_opportunity",
+            "declined_opportunity",
+        ):
+            reply = api.post("/sales/opportunities", {"customer_id": contact()["id"], "name": "Fleet renewal"})
+            assert reply.status == 201, reply.body
+            opportunity = reply.data["id"]
+            if name != "opportunity":
+                line = {"description": "Device", "product_code": "DEV-1", "quantity": 40, "unit_price": 19900}
+                variant = {"name": "Standard", "currency": "EUR", "lines": [line]}
+                reply = api.post(f"/sales/opportunities/{opportunity}/variants", variant)
+                assert reply.status == 201, reply.body
+                made[f"{name}_variant"] = reply.data["variants"][-1]
+            steps: list[tuple[str, dict[str, Any]]] = {
+                "validated_opportunity": [("validate", {"variant_id": "{variant}"})],
+                "confirmed_opportunity": [
+                    ("validate", {"variant_id": "{variant}"}),
+                    ("confirm", {"expected_close_date": future}),
+                ],
+                "declined_opportunity": [("decline", {"reason": "Went elsewhere"})],
+            }.get(name, [])
+            for step, step_body in steps:
+                filled = {
+                    key: made[f"{name}_variant"]["id"] if value == "{variant}" else value
+                    for key, value in step_body.items()
+                }
+                reply = api.post(f"/sales/opportunities/{opportunity}/{step}", filled)
+                assert reply.status in (200, 201), reply.body
+            made[name] = api.get(f"/sales/opportunities/{opportunity}").data
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204

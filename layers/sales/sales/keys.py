@@ -242,3 +242,91 @@ def campaign_lead_counter(campaign_id: str) -> Key:
 def campaign_won_counter(campaign_id: str) -> Key:
     """The campaign's won-deal counters, added to by the consumer of deal.won."""
     return {"PK": f"CAMPAIGN#{campaign_id}", "SK": "COUNTER#WON"}
+
+
+# -- leads -----------------------------------------------------------------------------------------------
+# Leads come in at deal-like rates (every form fill, every campaign response): the all-leads and per-status
+# partitions are write-sharded like the deals' (a page queries every shard, merged), owner and contact
+# partitions are one key each. A campaign lead also has an entry item listed under its campaign (the lead item
+# has no index left for it), carrying copies of the attributes the other filters read.
+LEAD = "LEAD"
+LEAD_STATS = "LEAD"
+LEAD_INDEX_SHARDS = 4
+
+
+def lead(lead_id: str) -> Key:
+    return {"PK": f"LEAD#{lead_id}", "SK": LEAD}
+
+
+def lead_status_list(status: str) -> str:
+    return f"LEAD#STATUS#{status}"
+
+
+def lead_owner_list(owner_id: str) -> str:
+    return f"LEAD#OWNER#{owner_id}"
+
+
+def lead_contact_list(contact_id: str) -> str:
+    return f"LEAD#CONTACT#{contact_id}"
+
+
+def lead_campaign_list(campaign_id: str) -> str:
+    return f"LEAD#CAMPAIGN#{campaign_id}"
+
+
+def lead_indexes(lead_id: str, status: str, owner_id: str, contact_id: str) -> dict[str, str]:
+    shard = index_shard(lead_id, LEAD_INDEX_SHARDS)
+    return {
+        "GSI1PK": sharded_partition(LEAD, shard),
+        "GSI1SK": lead_id,
+        "GSI2PK": sharded_partition(lead_status_list(status), shard),
+        "GSI2SK": lead_id,
+        "GSI3PK": lead_owner_list(owner_id),
+        "GSI3SK": f"{status}#{lead_id}",
+        "GSI4PK": lead_contact_list(contact_id),
+        "GSI4SK": f"{status}#{lead_id}",
+    }
+
+
+def lead_campaign_entry(lead_id: str) -> Key:
+    return {"PK": f"ENTRY#LEAD#{lead_id}", "SK": "CAMPAIGN"}
+
+
+def lead_campaign_entry_indexes(campaign_id: str, lead_id: str) -> dict[str, str]:
+    return {"GSI1PK": lead_campaign_list(campaign_id), "GSI1SK": lead_id}
+
+
+# -- opportunities ---------------------------------------------------------------------------------------
+OPPORTUNITY = "OPPORTUNITY"
+OPPORTUNITY_STATS = "OPPORTUNITY"
+OPPORTUNITY_INDEX_SHARDS = 4
+
+
+def opportunity(opportunity_id: str) -> Key:
+    return {"PK": f"OPPORTUNITY#{opportunity_id}", "SK": OPPORTUNITY}
+
+
+def opportunity_status_list(status: str) -> str:
+    return f"OPPORTUNITY#STATUS#{status}"
+
+
+def opportunity_owner_list(owner_id: str) -> str:
+    return f"OPPORTUNITY#OWNER#{owner_id}"
+
+
+def opportunity_customer_list(customer_id: str) -> str:
+    return f"OPPORTUNITY#CUSTOMER#{customer_id}"
+
+
+def opportunity_indexes(opportunity_id: str, status: str, owner_id: str, customer_id: str) -> dict[str, str]:
+    shard = index_shard(opportunity_id, OPPORTUNITY_INDEX_SHARDS)
+    return {
+        "GSI1PK": sharded_partition(OPPORTUNITY, shard),
+        "GSI1SK": opportunity_id,
+        "GSI2PK": sharded_partition(opportunity_status_list(status), shard),
+        "GSI2SK": opportunity_id,
+        "GSI3PK": opportunity_owner_list(owner_id),
+        "GSI3SK": f"{status}#{opportunity_id}",
+        "GSI4PK": opportunity_customer_list(customer_id),
+        "GSI4SK": f"{status}#{opportunity_id}",
+    }

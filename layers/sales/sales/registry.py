@@ -13,6 +13,10 @@ from sales.contact import contracts as contact_contracts
 from sales.contact import events as contact_events
 from sales.deal import contracts as deal_contracts
 from sales.deal import events as deal_events
+from sales.lead import contracts as lead_contracts
+from sales.lead import events as lead_events
+from sales.opportunity import contracts as opportunity_contracts
+from sales.opportunity import events as opportunity_events
 from sales.relationship import contracts as relationship_contracts
 from sales.relationship import events as relationship_events
 
@@ -21,6 +25,8 @@ ALL: tuple[Contract, ...] = (
     *contact_contracts.CONTRACTS,
     *relationship_contracts.CONTRACTS,
     *campaign_contracts.CONTRACTS,
+    *lead_contracts.CONTRACTS,
+    *opportunity_contracts.CONTRACTS,
 )
 BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
 
@@ -29,6 +35,8 @@ EVENTS: tuple[EventSpec, ...] = (
     *contact_events.EVENTS,
     *relationship_events.EVENTS,
     *campaign_events.EVENTS,
+    *lead_events.EVENTS,
+    *opportunity_events.EVENTS,
 )
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}
 

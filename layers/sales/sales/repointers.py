@@ -9,6 +9,14 @@ from __future__ import annotations
 from sales.contact.merging import Repointer
 from sales.contact.repoint import LinkRepointer
 from sales.deal.repoint import DealRepointer
+from sales.lead.repoint import LeadRepointer
+from sales.opportunity.repoint import OpportunityRepointer
 from sales.relationship.repoint import RelationshipRepointer
 
-REPOINTERS: tuple[Repointer, ...] = (LinkRepointer(), RelationshipRepointer(), DealRepointer())
+REPOINTERS: tuple[Repointer, ...] = (
+    LinkRepointer(),
+    RelationshipRepointer(),
+    LeadRepointer(),
+    OpportunityRepointer(),
+    DealRepointer(),
+)

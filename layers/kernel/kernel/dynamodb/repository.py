@@ -113,7 +113,10 @@ def saving(
     try:
         tx = joining if joining is not None else Transaction(settings().table_name)
         _versioned_put(tx, item_of(aggregate), previous_version)
-        _command_guard(tx, aggregate, ctx)
+        if joining is None:
+            # A keyed command is recorded once, by the transaction's owner: an aggregate joining another's
+            # command (the opportunity a lead's conversion creates) is part of that one command.
+            _command_guard(tx, aggregate, ctx)
         for row in outbox_items(pk, kind, aggregate.version, aggregate.pending_events, ctx):
             tx.put(row)
         yield tx

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from kernel.clock import from_rfc3339
@@ -352,8 +352,7 @@ class ContactRepository(Repository[Contact]):
         handed = frozenset(duplicate_before.emails)
         with self.saving(survivor, ctx) as tx:
             self._write(tx, survivor, survivor_before, guards, taken_from=duplicate.id, handed=handed)
-            # The command's key is recorded once, with the survivor.
-            with self.saving(duplicate, replace(ctx, command_key=None), joining=tx):
+            with self.saving(duplicate, ctx, joining=tx):
                 self._write(tx, duplicate, duplicate_before, (), handed=handed)
 
     def _write(

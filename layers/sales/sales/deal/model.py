@@ -228,6 +228,9 @@ class Deal(AggregateRoot):
         stage: Stage = Stage.LEAD,
         deal_id: str | None = None,
         customer_bridge: dict[str, Any] | None = None,
+        opportunity_id: str | None = None,
+        variant_id: str | None = None,
+        lines: list[dict[str, Any]] | None = None,
     ) -> Deal:
         if stage not in (Stage.LEAD, Stage.INTAKE):
             raise ValidationFailed("a deal starts in stage lead (intake for partner registrations)")
@@ -245,6 +248,9 @@ class Deal(AggregateRoot):
             updated_at=now,
             stage_entered_at=now,
             customer_bridge=customer_bridge,
+            opportunity_id=opportunity_id,
+            variant_id=variant_id,
+            lines=list(lines or []),
         )
         deal.pending_stage_changes.append(StageChange(None, stage, actor, now))
         deal.record(

@@ -205,11 +205,20 @@ class DealRepository(Repository[Deal]):
         tx.commit()
 
     # -- the one save path ---------------------------------------------------------------------------
-    def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
-        """Persist `deal` as changed from `before` (None when new), with everything it implies."""
+    def save(
+        self,
+        deal: Deal,
+        before: Deal | None,
+        ctx: RequestContext,
+        *,
+        check_customer: bool = False,
+        joining: Transaction | None = None,
+    ) -> None:
+        """Persist `deal` as changed from `before` (None when new), with everything it implies. `joining`: the
+        transaction of the command that creates it (an opportunity's confirmation), committed by its owner."""
         if unchanged(deal, before) and not deal.pending_stage_changes:
             return
-        with self.saving(deal, ctx) as tx:
+        with self.saving(deal, ctx, joining) as tx:
             for index, change in enumerate(deal.pending_stage_changes):
                 tx.put(
                     {

@@ -243,11 +243,18 @@ class Opportunity(AggregateRoot):
         return compare(self.variants)
 
     # -- internals ------------------------------------------------------------------------------
+    def change_customer(self, customer_id: str, *, now: datetime) -> None:
+        """The customer was merged into `customer_id`: the opportunity is that contact's now, whatever its
+        status. No event: `contact.merged` tells subscribers which contact absorbed which."""
+        self.customer_id = customer_id
+        self.touch(now)
+
     def _require(self, action: str, allowed: Sequence[OpportunityStatus]) -> None:
         if self.status not in allowed:
             raise Conflict(
                 f"opportunity {self.id} is {self.status.value}; {action} needs {_listed(allowed)}",
                 "INVALID_TRANSITION",
+                [FieldIssue("status", self.status.value)],
             )
 
     def _variant(self, variant_id: str) -> Variant:
@@ -263,3 +270,17 @@ class Opportunity(AggregateRoot):
         variant = self.validated_variant
         assert variant is not None  # validate() sets it, and variants cannot change afterwards
         return variant
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpportunityFilter:
+    status: OpportunityStatus | None = None
+    owner_id: str | None = None
+    customer_id: str | None = None
+
+    def matches(self, opportunity: Opportunity) -> bool:
+        return (
+            (self.status is None or opportunity.status is self.status)
+            and (self.owner_id is None or opportunity.owner_id == self.owner_id)
+            and (self.customer_id is None or opportunity.customer_id == self.customer_id)
+        )
