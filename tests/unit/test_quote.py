@@ -12,9 +12,9 @@ import pytest
 
 from kernel.errors import Conflict, FieldIssue, ValidationFailed
 from kernel.money import MAX_AMOUNT
+from sales.opportunity.pricing import NOTES_MAX
 from sales.quote.events import EVENTS, QuoteAccepted, QuoteCreated, QuoteRejected, QuoteSent
 from sales.quote.model import (
-    NOTES_MAX,
     REASON_MAX,
     SEQUENCE_MAX,
     Quote,

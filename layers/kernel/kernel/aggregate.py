@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from kernel.events import DomainEvent, RecordedEvent
+
+
+class _Unchanged:
+    """A PATCH field that was absent: distinct from an explicit null, which clears it."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
 
 
 @dataclass(kw_only=True)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from kernel.aggregate import AggregateRoot
+from kernel.aggregate import UNCHANGED, AggregateRoot
 from kernel.errors import Conflict, FieldIssue, ValidationFailed
 from kernel.ids import new_id
 from kernel.money import Money
@@ -66,15 +66,6 @@ def _name(text: str) -> str:
 def _dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise ValidationFailed("ends_on is before starts_on", [FieldIssue("ends_on", "must be on or after starts_on")])
-
-
-class _Unchanged:
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-# A PATCH field that was absent, as opposed to an explicit null that clears it.
-UNCHANGED: Any = _Unchanged()
 
 
 @dataclass(kw_only=True)

@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Protocol
 
+from kernel.aggregate import UNCHANGED
 from kernel.commands import apply_once, create_once
 from kernel.context import RequestContext
 from kernel.errors import NotFound
 from kernel.listing import ListResult, paginate
 from kernel.money import Money
 from kernel.types import MoneyInput
-from sales.campaign.model import UNCHANGED, Campaign, CampaignFilter
+from sales.campaign.model import Campaign, CampaignFilter
 from sales.campaign.stats import figures
 from sales.campaign.store import CampaignRepository
 from sales.campaign.views import (

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from kernel.aggregate import AggregateRoot
+from kernel.aggregate import UNCHANGED, AggregateRoot
 from kernel.clock import to_rfc3339
 from kernel.errors import Conflict, FieldIssue, ValidationFailed
 from kernel.ids import new_id
@@ -48,16 +48,6 @@ LINKS: dict[str, tuple[str, str]] = {
     "employer_id": ("person", "organization"),
     "manager_id": ("person", "person"),
 }
-
-
-class _Unchanged:
-    """A PATCH field that was absent: distinct from an explicit null, which clears it."""
-
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-UNCHANGED: Any = _Unchanged()
 
 
 class ContactKind(StrEnum):

@@ -6,11 +6,12 @@ import copy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
+from kernel.aggregate import UNCHANGED
 from kernel.commands import apply_once, create_once
 from kernel.context import RequestContext
 from kernel.errors import Conflict, FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from kernel.listing import ListResult, paginate
-from sales.contact.model import LINKS, UNCHANGED, Contact, ContactFilter
+from sales.contact.model import LINKS, Contact, ContactFilter
 from sales.contact.names import name_key
 from sales.contact.network import Link, explore
 from sales.contact.phones import InvalidPhone, to_e164

@@ -72,11 +72,18 @@ def _load(leads: LeadStore, lead_id: str) -> Lead:
     return lead
 
 
-def _change(leads: LeadStore, lead_id: str, ctx: RequestContext, change: Callable[[Lead], None]) -> Lead:
-    def save(lead: Lead, before: Lead) -> None:
+def _change(
+    leads: LeadStore,
+    lead_id: str,
+    ctx: RequestContext,
+    change: Callable[[Lead], None],
+    save: Callable[[Lead, Lead], None] | None = None,
+) -> Lead:
+    def save_lead(lead: Lead, before: Lead) -> None:
         leads.save(lead, before, ctx)
 
-    return apply_once(ctx, lead_id, lambda: _load(leads, lead_id), change, save, lambda: leads.get(lead_id))
+    load, current = (lambda: _load(leads, lead_id)), (lambda: leads.get(lead_id))
+    return apply_once(ctx, lead_id, load, change, save or save_lead, current)
 
 
 def create_lead(cmd: CreateLeadInput, ctx: RequestContext, leads: LeadStore = LEADS) -> LeadView:
@@ -180,7 +187,7 @@ def convert_lead(
     def save(lead: Lead, before: Lead) -> None:
         leads.save(lead, before, ctx, opportunity=made["opportunity"])
 
-    lead = _change_with(leads, cmd.lead_id, ctx, change, save)
+    lead = _change(leads, cmd.lead_id, ctx, change, save)
     created = made.get("opportunity")
     if created is not None and created.id == lead.opportunity_id:
         return OpportunityView.of(created)
@@ -189,13 +196,3 @@ def convert_lead(
     if stored is None:
         raise _not_found(cmd.lead_id)
     return OpportunityView.of(stored)
-
-
-def _change_with(
-    leads: LeadStore,
-    lead_id: str,
-    ctx: RequestContext,
-    change: Callable[[Lead], None],
-    save: Callable[[Lead, Lead], None],
-) -> Lead:
-    return apply_once(ctx, lead_id, lambda: _load(leads, lead_id), change, save, lambda: leads.get(lead_id))

@@ -115,7 +115,7 @@ class Variant:
         if not 1 <= len(lines) <= LINES_MAX:
             issues.append(FieldIssue("lines", f"must hold 1-{LINES_MAX} lines"))
         cleaned_lines = tuple(_clean_line(line, f"lines[{index}]", issues) for index, line in enumerate(lines))
-        cleaned_notes = _notes(notes, issues)
+        cleaned_notes = clean_notes(notes, issues)
         if issues:
             raise ValidationFailed(_summary(issues), issues)
         variant = cls(id=variant_id, name=cleaned_name, currency=currency, lines=cleaned_lines, notes=cleaned_notes)
@@ -241,7 +241,8 @@ def _text(value: str, where: str, most: int, issues: list[FieldIssue]) -> str:
     return cleaned
 
 
-def _notes(notes: str | None, issues: list[FieldIssue]) -> str | None:
+def clean_notes(notes: str | None, issues: list[FieldIssue]) -> str | None:
+    """Free-text notes stripped, None when blank; too long is noted in `issues` (a quote's notes too)."""
     if notes is None:
         return None
     cleaned = notes.strip()

@@ -29,14 +29,13 @@ from kernel.clock import today as today_of
 from kernel.errors import Conflict, FieldIssue, ValidationFailed
 from kernel.ids import new_id
 from kernel.money import MAX_AMOUNT, is_currency
-from sales.opportunity.pricing import line_discount, percent_text
+from sales.opportunity.pricing import clean_notes, line_discount, percent_text
 from sales.quote.events import QuoteAccepted, QuoteCreated, QuoteRejected, QuoteSent
 
 TIERS = ("authorized", "gold", "platinum")
 SEQUENCE_MAX = 999_999
 VALIDITY_DEFAULT_DAYS = 30
 VALIDITY_MAX_DAYS = 365
-NOTES_MAX = 2000
 REASON_MAX = 500
 LINES_MAX = 100
 DESCRIPTION_MAX = 500
@@ -223,7 +222,7 @@ class Quote(AggregateRoot):
             issues.append(FieldIssue("lines", f"must hold 1-{LINES_MAX} lines"))
         priced = [_line(line, f"lines[{index}]", tier_percent, issues) for index, line in enumerate(lines)]
         until = _valid_until(valid_until, today, issues)
-        cleaned_notes = _notes(notes, issues)
+        cleaned_notes = clean_notes(notes, issues)
         if issues:
             raise ValidationFailed(_summary(issues), issues)
         quote_lines = tuple(line for line in priced if line is not None)
@@ -394,15 +393,6 @@ def _valid_until(valid_until: date | None, today: date, issues: list[FieldIssue]
         except ValidationFailed as error:
             issues.extend(error.details)
     return until
-
-
-def _notes(notes: str | None, issues: list[FieldIssue]) -> str | None:
-    if notes is None:
-        return None
-    cleaned = notes.strip()
-    if len(cleaned) > NOTES_MAX:
-        issues.append(FieldIssue("notes", f"must be at most {NOTES_MAX} characters"))
-    return cleaned or None
 
 
 def _reason(reason: str | None) -> str | None:
