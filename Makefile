@@ -20,7 +20,8 @@ TEMPLATES := template.yaml $(sort $(wildcard stacks/*.yaml))
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml layers/kernel/requirements.txt layers/sales/requirements.txt layers/phones/requirements.txt
+$(STAMP): pyproject.toml layers/kernel/requirements.txt layers/sales/requirements.txt layers/phones/requirements.txt \
+		layers/pdf/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet '.[dev]'

@@ -3,7 +3,7 @@
 The Lambda Python runtime has boto3 (and its dependencies) and the layer; the development venv has much
 more (aws-sam-cli pulls awscrt, pyOpenSSL and cryptography, which boto3/botocore import when present and
 which make every cold start slower). `.venv-bench` is a bare venv whose site-packages links exactly the
-distributions of `layers/{kernel,sales,phones}/requirements.txt` + boto3 and their dependency closure, taken from
+distributions of `layers/{kernel,sales,phones,pdf}/requirements.txt` + boto3 and their dependency closure, taken from
 the development venv (same versions, nothing downloaded).
 """
 
@@ -20,9 +20,10 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_VENV = ROOT / ".venv-bench"
-# The layers the Sales functions carry: the kernel's libraries, what Sales adds, and the phone-number library
-# (PhonesLayer, on the functions that parse phones).
-REQUIREMENTS = tuple(ROOT / "layers" / layer / "requirements.txt" for layer in ("kernel", "sales", "phones"))
+# The layers the Sales functions carry: the kernel's libraries, what Sales adds, the phone-number library
+# (PhonesLayer, on the functions that parse phones) and the PDF libraries (PdfLayer, on the quote PDF function).
+LAYERS = ("kernel", "sales", "phones", "pdf")
+REQUIREMENTS = tuple(ROOT / "layers" / layer / "requirements.txt" for layer in LAYERS)
 STAMP_NAME = ".bench-closure"
 
 

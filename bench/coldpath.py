@@ -152,14 +152,18 @@ def _create_tables(url: str) -> None:
 
 
 def _seed(url: str) -> None:
-    """A live contact and an open deal under the ids the sample events name, as new."""
+    """A live contact, an open deal and a draft quote of it under the ids the sample events name, as new (the
+    quote PDF function's first response renders a real document)."""
     from kernel.dynamodb.codec import to_attributes
     from kernel.money import Money
     from sales.contact.model import Contact, ContactKind
     from sales.contact.store import contact_item
     from sales.deal.model import Deal
     from sales.deal.store import deal_item
+    from sales.quote.model import Quote, quote_number
+    from sales.quote.store import quote_item
     from tools.sample_events import CONTACT_ID, DEAL_ID
+    from tools.samples import FIXTURES
 
     now = datetime.now(UTC)
     contact = Contact.create(kind=ContactKind.ORGANIZATION, display_name="Acme Cold GmbH", owner_id="bench", now=now)
@@ -175,9 +179,25 @@ def _seed(url: str) -> None:
         deal_id=DEAL_ID,
     )
     deal.version = 1
+    quote = Quote.create(
+        deal_id=DEAL_ID,
+        customer_id=CONTACT_ID,
+        customer_name=contact.display_name,
+        currency="USD",
+        lines=[{"description": "Cold deal", "quantity": 1, "unit_price": 100_000}],
+        tier=None,
+        tier_percentages={},
+        number=quote_number(now.year, 1),
+        valid_until=None,
+        notes=None,
+        today=now.date(),
+        now=now,
+        quote_id=FIXTURES["quote"]["id"],
+    )
+    quote.version = 1
     client = _client("dynamodb", url)
     table = function_environment()["TABLE_NAME"]
-    for item in (contact_item(contact), deal_item(deal)):
+    for item in (contact_item(contact), deal_item(deal), quote_item(quote)):
         client.put_item(TableName=table, Item=to_attributes(item))
 
 

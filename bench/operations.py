@@ -94,6 +94,12 @@ def _free_contact(world: World, number: int) -> str:
     return str(reply.data["id"])
 
 
+def _free_organization(world: World, number: int) -> str:
+    reply = world.invoke("POST", "/sales/contacts", {"kind": "organization", "display_name": f"Zz Org {number}"})
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
 def _merge_pair(world: World, number: int) -> str:
     """A fresh survivor and duplicate (the duplicate with an email, whose claim changes hands), as
     `<survivor>/<duplicate>`."""
@@ -118,6 +124,87 @@ def _campaign(world: World, number: int, *steps: str) -> str:
     for step in steps:
         assert world.invoke("POST", f"/sales/campaigns/{reply.data['id']}/{step}").status == 200
     return str(reply.data["id"])
+
+
+def _partner(world: World, number: int, subtype: str = "reseller") -> str:
+    """A fresh partner profile on a fresh organization (a gold reseller, or a distributor), made through the API."""
+    company = world.invoke(
+        "POST", "/sales/contacts", {"kind": "organization", "display_name": f"Zz Partner {subtype} {number}"}
+    )
+    assert company.status == 201, company.body
+    profile = {"subtype": subtype, "tier": "gold"} if subtype == "reseller" else {"subtype": subtype}
+    reply = world.invoke("POST", "/sales/partners", {"contact_id": company.data["id"], **profile})
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _distributor(world: World, number: int) -> str:
+    return _partner(world, number, "distributor")
+
+
+def _agreement(world: World, number: int, *steps: str) -> str:
+    """A fresh pending agreement (then activated, as `steps` say) between a fresh reseller and distributor."""
+    body = {
+        "reseller_id": _partner(world, 60_000 + number),
+        "distributor_id": _distributor(world, 60_000 + number),
+        "territory": ["DE", "AT"],
+        "starts_on": "2026-01-01",
+    }
+    reply = world.invoke("POST", "/sales/distribution-agreements", body)
+    assert reply.status == 201, reply.body
+    for step in steps:
+        assert world.invoke("POST", f"/sales/distribution-agreements/{reply.data['id']}/{step}").status == 200
+    return str(reply.data["id"])
+
+
+def _registered(world: World, number: int, route: str = "direct") -> str:
+    """A fresh deal registered direct by the pooled reseller, made through the API."""
+    body = {
+        "customer_id": world.seeded.contacts[number % 5],
+        "name": f"Registered {number}",
+        "value": 100_000,
+        "currency": "EUR",
+        "expected_close_date": _future(60),
+        "route": route,
+    }
+    reply = world.invoke("POST", f"/sales/partners/{_pool(world, 'partner', 0, _partner)}/deals", body)
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _lister(world: World, number: int) -> str:
+    """A fresh reseller with three deals registered, for its list."""
+    partner = _partner(world, 70_000 + number)
+    for deal in range(3):
+        body = {
+            "customer_id": world.seeded.contacts[deal],
+            "name": f"Listed {deal}",
+            "value": 100_000,
+            "currency": "EUR",
+            "expected_close_date": _future(60),
+            "route": "direct",
+        }
+        assert world.invoke("POST", f"/sales/partners/{partner}/deals", body).status == 201
+    return partner
+
+
+def _suspended_partner(world: World, number: int) -> str:
+    partner = _partner(world, 50_000 + number)
+    assert world.invoke("POST", f"/sales/partners/{partner}/suspend").status == 200
+    return partner
+
+
+def _quote(world: World, number: int, *steps: str) -> str:
+    """A fresh quote on a fresh deal (then sent, as `steps` say), made through the API."""
+    reply = world.invoke("POST", f"/sales/deals/{_open_deal(world, 40_000 + number)}/quotes", {})
+    assert reply.status == 201, reply.body
+    for step in steps:
+        assert world.invoke("POST", f"/sales/quotes/{reply.data['id']}/{step}").status == 200
+    return str(reply.data["id"])
+
+
+def _sent_quote(world: World, number: int) -> str:
+    return _quote(world, number, "send")
 
 
 def _active_campaign(world: World, number: int) -> str:
@@ -774,6 +861,258 @@ CASES: tuple[Case, ...] = (
             "POST",
             f"/sales/opportunities/{_offer(w, 'opp-decline', i)[0]}/decline",
             {"reason": "No"},
+            None,
+            None,
+        ),
+    ),
+    # -- quotes ------------------------------------------------------------------------------------
+    Case(
+        "sales.quote.create",
+        "",
+        "quote",
+        lambda w, i: ("POST", f"/sales/deals/{_pool(w, 'quoted-deal', 0, _open_deal)}/quotes", {}, None, None),
+        201,
+    ),
+    Case(
+        "sales.quote.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/quotes/{_pool(w, 'quote', 0, _quote)}", None, None, None),
+    ),
+    Case(
+        "sales.quote.list",
+        "",
+        "list",
+        lambda w, i: ("GET", f"/sales/deals/{_pool(w, 'listed-deal', 0, _open_deal)}/quotes", None, None, None),
+    ),
+    Case(
+        "sales.quote.send",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/quotes/{_pool(w, 'quote-send', i, _quote)}/send", {}, None, None),
+    ),
+    Case(
+        "sales.quote.accept",
+        "",
+        "win",
+        lambda w, i: ("POST", f"/sales/quotes/{_pool(w, 'quote-accept', i, _sent_quote)}/accept", {}, None, None),
+    ),
+    Case(
+        "sales.quote.reject",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/quotes/{_pool(w, 'quote-reject', i, _sent_quote)}/reject", {}, None, None),
+    ),
+    Case(
+        "sales.quote.pdf",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/quotes/{_pool(w, 'quote', 0, _quote)}/pdf", None, None, None),
+    ),
+    # -- partner channel ---------------------------------------------------------------------------
+    Case(
+        "sales.partner.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/partners",
+            {"contact_id": _pool(w, "partner-company", i, _free_organization), "subtype": "reseller"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.partner.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/partners/{_pool(w, 'partner', 0, _partner)}", None, None, None),
+    ),
+    Case(
+        "sales.partner.list",
+        "?tier=",
+        "list",
+        lambda w, i: ("GET", "/sales/partners", None, {"tier": "gold"}, None),
+    ),
+    Case(
+        "sales.partner.change_tier",
+        "",
+        "command",
+        lambda w, i: (
+            "PUT",
+            f"/sales/partners/{_pool(w, 'partner', 0, _partner)}/tier",
+            {"tier": ("platinum", "gold")[i % 2], "reason": f"Review {i}"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.partner.tier_history",
+        "",
+        "history",
+        lambda w, i: (
+            "GET",
+            f"/sales/partners/{_pool(w, 'partner-history', 0, _partner)}/tier-history",
+            None,
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.partner.suspend",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/sales/partners/{_pool(w, 'partner-suspend', i, _partner)}/suspend", {}, None, None),
+    ),
+    Case(
+        "sales.partner.reinstate",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/partners/{_pool(w, 'partner-reinstate', i, _suspended_partner)}/reinstate",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.partner.convert_to_distributor",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/partners/{_pool(w, 'partner-convert', i, _partner)}/convert-to-distributor",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.agreement.create",
+        "",
+        "quote",
+        lambda w, i: (
+            "POST",
+            "/sales/distribution-agreements",
+            {
+                "reseller_id": _pool(w, "partner", 0, _partner),
+                "distributor_id": _pool(w, "distributor", 0, _distributor),
+                "territory": ["DE"],
+                "starts_on": "2026-01-01",
+            },
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.agreement.get",
+        "",
+        "get",
+        lambda w, i: (
+            "GET",
+            f"/sales/distribution-agreements/{_pool(w, 'agreement', 0, _agreement)}",
+            None,
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.agreement.list",
+        "",
+        "list",
+        lambda w, i: (
+            "GET",
+            f"/sales/partners/{_pool(w, 'listed-distributor', 0, _distributor)}/agreements",
+            None,
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.agreement.activate",
+        "",
+        "win",
+        lambda w, i: (
+            "POST",
+            f"/sales/distribution-agreements/{_pool(w, 'agreement-activate', i, _agreement)}/activate",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.agreement.terminate",
+        "",
+        "win",
+        lambda w, i: (
+            "POST",
+            f"/sales/distribution-agreements/{_pool(w, 'agreement-terminate', i, _agreement)}/terminate",
+            {},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.deal.register",
+        "",
+        "quote",
+        lambda w, i: (
+            "POST",
+            f"/sales/partners/{_pool(w, 'partner', 0, _partner)}/deals",
+            {
+                "customer_id": w.seeded.contacts[i % 5],
+                "name": f"Registered {i}",
+                "value": 100_000,
+                "currency": "EUR",
+                "expected_close_date": _future(60),
+                "route": "direct",
+            },
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.deal.decide_direct_exception",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/deals/{_pool(w, 'registered-decide', i, _registered)}/direct-exception",
+            {"decision": "granted"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.deal.reallocate_distributor",
+        "",
+        "win",
+        lambda w, i: (
+            "PUT",
+            f"/sales/deals/{_pool(w, 'registered-reallocate', i, _registered)}/distributor",
+            {"distributor_id": _pool(w, "distributor", 0, _distributor), "reason": "Coverage"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.deal.partner_list",
+        "",
+        "list",
+        lambda w, i: ("GET", f"/sales/partners/{_pool(w, 'listing-partner', 0, _lister)}/deals", None, None, None),
+    ),
+    Case(
+        "sales.lead.share",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/leads/{_pool(w, 'lead-share', i, _lead)}/share",
+            {"partner_id": _pool(w, "partner", 0, _partner)},
             None,
             None,
         ),

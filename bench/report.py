@@ -451,7 +451,7 @@ environment. Every run is a fresh process; floor and functions are interleaved i
 every few functions) and each figure is the median of {clean.rounds} runs (floor: {len(clean.floor.wall)}).
 
 The figures come from `.venv-bench`, a venv `make bench` builds without network from the development venv:
-exactly `layers/kernel/requirements.txt`, `layers/sales/requirements.txt` and `layers/phones/requirements.txt` +
+exactly `layers/{{kernel,sales,phones,pdf}}/requirements.txt` +
 boto3 and their dependencies ({", ".join(results.clean_packages)}), as in the Lambda runtime. The development
 `.venv` also holds aws-sam-cli's `awscrt`, pyOpenSSL and cryptography,
 which boto3 imports when present (its floor: {_ms(dev.floor.median) if dev else "n/a"} ms); its ratios are

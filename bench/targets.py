@@ -51,6 +51,12 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
         extra = _only(recording, Counter({"GetItem": 2, "TransactWriteItems": 1}))
         ok = not extra and reads <= 2 and ops.get("TransactWriteItems", 0) <= 1
         return Verdict(ok, "the deal + its customer (2 GetItem) + 1 TransactWriteItems")
+    if kind == "quote":
+        # A quote reads the deal with the year's number sequence (one BatchGetItem), then the customer's name
+        # with the reseller's tier (another), and writes once; a lost race for a number reads the sequence again.
+        extra = _only(recording, Counter({"BatchGetItem": 2, "TransactWriteItems": 1}))
+        ok = not extra and ops.get("TransactWriteItems", 0) <= 1
+        return Verdict(ok, "2 BatchGetItem + 1 TransactWriteItems")
     if kind == "keyed":
         allowed = Counter({"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}) + IDEMPOTENCY_WRITES
         ok = not _only(recording, allowed) and reads <= 1

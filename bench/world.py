@@ -113,15 +113,15 @@ class World:
         query: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         user: str = ACTOR,
-        groups: str = "sales",
+        groups: str | None = None,
     ) -> Invocation:
         """One API request through its function's real handler; times the handler call alone."""
-        from tests.support.api import LambdaContext, decode, request_event
+        from tests.support.api import LambdaContext, decode, request_event, staff_claims
         from tests.support.events import claims
 
-        event, handler = request_event(
-            method, path, query=query, body=body, headers=headers, principal=claims(user, groups)
-        )
+        # No groups: a sales rep, or an admin on the routes only admins may call.
+        principal = claims(user, groups) if groups is not None else staff_claims(method, path, user)
+        event, handler = request_event(method, path, query=query, body=body, headers=headers, principal=principal)
         context = LambdaContext()
         with self.recorder.recording() as recording, contextlib.redirect_stdout(io.StringIO()):
             started = time.perf_counter()

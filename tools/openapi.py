@@ -250,6 +250,12 @@ def _success(contract: Contract, schemas: SchemaSet) -> dict[str, Any]:
     headers: dict[str, Any] = {"X-Correlation-Id": {"$ref": "#/components/headers/XCorrelationId"}}
     if returns_etag(contract):
         headers["ETag"] = {"$ref": "#/components/headers/ETag"}
+    if contract.produces != JSON:
+        return {
+            "description": _SUCCESS_TEXT.get(status, "Success") + f": the {contract.produces} file",
+            "headers": {**headers, "Content-Disposition": {"schema": {"type": "string"}}},
+            "content": {contract.produces: {"schema": {"type": "string", "format": "binary"}}},
+        }
     if status == 204 or contract.output is None:
         return {"description": _SUCCESS_TEXT.get(status, "Success") + ": no body", "headers": headers}
     data = schemas.model(contract.output, mode="serialization", by_alias=True)

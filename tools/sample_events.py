@@ -55,11 +55,40 @@ USER_AGENT = "sales-sample-events/1.0"
 # A second contact (a person of the sample organization) and a relationship between the two.
 PERSON_ID = "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26"
 RELATIONSHIP_ID = "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19"
-PATH_VALUES = {"stage": "proposal", "relationship_id": RELATIONSHIP_ID}  # `{id}`: the deal or the contact, by route
+PATH_VALUES = {"stage": "proposal", "relationship_id": RELATIONSHIP_ID}
+# `{id}` by route: the contact, the partner, the quote, the agreement, else the deal.
+RECORD_IDS = {
+    "/sales/contacts/": CONTACT_ID,
+    "/sales/partners/": FIXTURES["partner"]["id"],
+    "/sales/quotes/": FIXTURES["quote"]["id"],
+    "/sales/distribution-agreements/": FIXTURES["agreement"]["id"],
+}
+# The routes only admins may call are sampled as an admin's requests (the contract's policy says which).
+ADMIN_CLAIMS = {**CLAIMS, "cognito:groups": "admin"}
 
 # Request bodies (snake_case, valid for the operation), by function folder.
 _DEVICES = {"description": "Device", "product_code": "DEV-1", "quantity": 40, "unit_price": 19900}
 BODIES: dict[str, dict[str, Any]] = {
+    "agreement_create": {
+        "reseller_id": FIXTURES["partner"]["id"],
+        "distributor_id": FIXTURES["distributor"]["id"],
+        "territory": ["DE", "AT"],
+        "starts_on": "2026-01-01",
+    },
+    "deal_register": {
+        "customer_id": CONTACT_ID,
+        "name": "Fleet of 40 devices",
+        "value": 7960000,
+        "currency": "EUR",
+        "expected_close_date": "2027-03-31",
+        "route": "distributor",
+        "distributor_id": FIXTURES["distributor"]["id"],
+    },
+    "deal_decide_direct_exception": {"decision": "granted"},
+    "lead_share": {"partner_id": FIXTURES["partner"]["id"]},
+    "deal_reallocate_distributor": {"distributor_id": FIXTURES["distributor"]["id"], "reason": "Regional coverage"},
+    "partner_create": {"contact_id": CONTACT_ID, "subtype": "reseller", "tier": "gold"},
+    "partner_change_tier": {"tier": "platinum", "reason": "Passed 1M EUR in 2026"},
     "deal_create": {
         "customer_id": CONTACT_ID,
         "name": "Enterprise Software License",
@@ -160,8 +189,17 @@ def _path_parameters(resource: str) -> dict[str, str] | None:
     names = [part[1:-1] for part in resource.split("/") if part.startswith("{") and part.endswith("}")]
     if not names:
         return None
-    record_id = CONTACT_ID if resource.startswith("/sales/contacts/") else DEAL_ID
+    record_id = next((record for prefix, record in RECORD_IDS.items() if resource.startswith(prefix)), DEAL_ID)
     return {name: PATH_VALUES.get(name, record_id) for name in names}
+
+
+def _sales_may_call(method: str, resource: str) -> bool:
+    """Whether a sales rep may call the route (every route but the admin-only ones)."""
+    from kernel.contract import Role
+    from sales.registry import ALL
+
+    policies = [contract.policy for contract in ALL if (contract.http.method, contract.http.path) == (method, resource)]
+    return all(Role.SALES in policy.roles for policy in policies)
 
 
 def _multi(values: Mapping[str, str] | None) -> dict[str, list[str]] | None:
@@ -205,7 +243,7 @@ def api_event(folder: str, method: str, resource: str) -> dict[str, Any]:
         "requestContext": {
             "accountId": ACCOUNT_ID,
             "apiId": API_ID,
-            "authorizer": {"claims": dict(CLAIMS)},
+            "authorizer": {"claims": dict(CLAIMS if _sales_may_call(method, resource) else ADMIN_CLAIMS)},
             "domainName": host,
             "domainPrefix": API_ID,
             "extendedRequestId": request_id.replace("-", "")[:16] + "=",

@@ -23,6 +23,10 @@ CAMPAIGN_ID = "01a1e2b4-3c50-7c07-8d59-3e1a7b0c6d24"
 LEAD_ID = "01a1e7c3-52d0-7903-8a2d-5b8e1c0f3d46"
 OPPORTUNITY_ID = "01a1e9d5-64e0-7a07-9e19-2b6c0d8a4f31"
 VARIANT_ID = "01a1e9d6-0a10-7c29-903b-4d8e2f0c6b53"
+PARTNER_ID = "01a1fa10-2b30-7a23-8b9c-1d5e7f2a4c36"
+AGREEMENT_ID = "01a1fc30-4d50-7c56-8f3a-6b9c4d0e5f83"
+QUOTE_ID = "01a1fb20-3c40-7a34-8d1e-4f7a2b8c3d61"
+DISTRIBUTOR_ID = "01a1fa10-2b30-7b34-8c0d-2e6f8a3b5d47"
 USER_ID = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
 FUTURE_DATE = "2027-03-31"
 OCCURRED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -61,6 +65,14 @@ FIXTURES: dict[str, Any] = {
     "won_deal": {"id": "01a1f84a-95c0-7e12-a4b7-5d2c8e1f3a60"},
     "lost_deal": {"id": "01a1f84a-95c0-7f45-b3c9-8e6a2d4f1b72"},
     "deleted_deal": {"id": "01a1f84a-95c0-7a98-8d1e-3f7b5c9a2e84"},
+    "partner": {"id": PARTNER_ID},
+    "suspended_partner": {"id": "01a1fa10-2b30-7d56-8e2f-3a7b9c4d6e58"},
+    "distributor": {"id": DISTRIBUTOR_ID},
+    "second_distributor": {"id": "01a1fa10-2b30-7c45-9d1e-4f7a2b8c3d61"},
+    "quote": {"id": QUOTE_ID, "deal_id": DEAL_ID},
+    "direct_deal": {"id": "01a1fd40-5e60-7d67-8a4b-7c0d5e1f6a94"},
+    "agreement": {"id": AGREEMENT_ID, "distributor_id": DISTRIBUTOR_ID},
+    "sent_quote": {"id": "01a1fb20-3c40-7b45-9e2f-5a8b3c9d4e72"},
     "future_date": FUTURE_DATE,
 }
 _PLACEHOLDER = re.compile(r"^\{([a-z_]+)(?:\.([a-z_]+)(?:\[(\d+)\])?)?\}$")
@@ -144,6 +156,56 @@ _VALUES_BY_EVENT: dict[str, dict[str, Any]] = {
         "currency": "EUR",
     },
     "opportunity.declined": {"opportunity_id": OPPORTUNITY_ID, "reason": "Budget frozen"},
+    **{
+        key: {"quote_id": QUOTE_ID, "number": "Q-2026-000042", "currency": "EUR", "total": 732320}
+        for key in ("quote.created", "quote.sent", "quote.accepted", "quote.rejected")
+    },
+    "quote.created": {
+        "quote_id": QUOTE_ID,
+        "number": "Q-2026-000042",
+        "currency": "EUR",
+        "total": 732320,
+        "valid_until": "2026-12-20",
+    },
+    "quote.rejected": {"quote_id": QUOTE_ID, "number": "Q-2026-000042", "reason": "Over budget"},
+    **{
+        key: {"partner_id": PARTNER_ID, "tier": "gold", "subtype": "reseller"}
+        for key in ("partner.created", "partner.suspended", "partner.reinstated")
+    },
+    **{
+        key: {
+            "agreement_id": AGREEMENT_ID,
+            "reseller_id": PARTNER_ID,
+            "distributor_id": DISTRIBUTOR_ID,
+            "territory": ["AT", "DE"],
+            "starts_on": "2026-01-01",
+            "ends_on": None,
+        }
+        for key in ("agreement.created", "agreement.activated", "agreement.terminated")
+    },
+    "lead.shared": {"partner_id": PARTNER_ID},
+    "deal.registered": {
+        "reseller_id": PARTNER_ID,
+        "distributor_id": DISTRIBUTOR_ID,
+        "route": "distributor",
+        "direct_exception": None,
+    },
+    "deal.channel_changed": {
+        "reseller_id": PARTNER_ID,
+        "distributor_id": DISTRIBUTOR_ID,
+        "route": "distributor",
+        "previous_distributor_id": None,
+        "direct_exception": None,
+        "reason": "Regional coverage",
+        "actor": USER_ID,
+    },
+    "partner.converted_to_distributor": {"partner_id": PARTNER_ID, "tier": None, "subtype": "distributor"},
+    "partner.tier_changed": {
+        "partner_id": PARTNER_ID,
+        "from_tier": "gold",
+        "to_tier": "platinum",
+        "reason": "Passed 1M EUR in 2026",
+    },
     "contact.bridged": {
         "bridge": {"kind": "tenant", "id": "tenant-7f3c2a", "bridged_at": "2026-11-20T09:30:00Z"},
     },

@@ -42,7 +42,14 @@ def test_create_with_the_seed_payload(api: Api, contact: dict, future: str) -> N
     assert data["tags"] == []
     assert data["lines"] == []
     assert data["opportunity_id"] is None and data["variant_id"] is None and data["quote_id"] is None
-    assert data["channel"] == {"reseller_id": None, "distributor_id": None, "route": "direct"}
+    assert data["channel"] == {
+        "reseller_id": None,
+        "distributor_id": None,
+        "route": "direct",
+        "direct_exception": None,
+        "decided_by": None,
+        "decided_at": None,
+    }
     assert data["version"] == 1
     assert uuid.UUID(data["id"]).version == 7
     assert RFC3339_UTC.match(data["created_at"]) and data["created_at"] == data["updated_at"]

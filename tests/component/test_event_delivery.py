@@ -122,6 +122,41 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
         },
     ).data
     api.put(f"/sales/deals/{second['id']}/stage", {"stage": "closed_won"})
+    company = api.post("/sales/contacts", {"kind": "organization", "display_name": "Channel GmbH"}).data
+    partner = api.post("/sales/partners", {"contact_id": company["id"], "subtype": "reseller"}).data
+    api.put(f"/sales/partners/{partner['id']}/tier", {"tier": "gold", "reason": "Volume"})
+    api.post(f"/sales/partners/{partner['id']}/suspend")
+    api.post(f"/sales/partners/{partner['id']}/reinstate")
+    converted = api.post(f"/sales/partners/{partner['id']}/convert-to-distributor")
+    assert converted.status == 200, converted.body
+    company = api.post("/sales/contacts", {"kind": "organization", "display_name": "Channel Two"}).data
+    reseller = api.post("/sales/partners", {"contact_id": company["id"], "subtype": "reseller"}).data
+    terms = {"reseller_id": reseller["id"], "distributor_id": partner["id"], "territory": ["DE"]}
+    made = api.post("/sales/distribution-agreements", {**terms, "starts_on": "2026-01-01"})
+    assert made.status == 201, made.body
+    agreement = made.data
+    assert api.post(f"/sales/distribution-agreements/{agreement['id']}/activate").status == 200
+    registration = {
+        "customer_id": contact["id"],
+        "name": "Registered",
+        "value": 5000,
+        "currency": "EUR",
+        "expected_close_date": future,
+        "route": "direct",
+    }
+    registered = api.post(f"/sales/partners/{reseller['id']}/deals", registration).data
+    api.post(f"/sales/deals/{registered['id']}/direct-exception", {"decision": "granted"})
+    other = api.post("/sales/distribution-agreements", {**terms, "starts_on": "2020-01-01", "ends_on": "2020-12-31"})
+    api.post(f"/sales/distribution-agreements/{other.data['id']}/terminate")
+    api.put(f"/sales/partners/{reseller['id']}/tier", {"tier": "gold", "reason": "Volume"})
+    shared = api.post(f"/sales/leads/{lead['id']}/share", {"partner_id": reseller["id"]})
+    assert shared.status == 200, shared.body
+    quote = api.post(f"/sales/deals/{registered['id']}/quotes", {"notes": "Net 30"}).data
+    api.post(f"/sales/quotes/{quote['id']}/send")
+    api.post(f"/sales/quotes/{quote['id']}/accept")
+    rejected = api.post(f"/sales/deals/{registered['id']}/quotes", {}).data
+    api.post(f"/sales/quotes/{rejected['id']}/send")
+    api.post(f"/sales/quotes/{rejected['id']}/reject", {"reason": "Superseded"})
 
     assert _relay_all() == {"batchItemFailures": []}
 

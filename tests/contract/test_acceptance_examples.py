@@ -18,7 +18,7 @@ EXAMPLES = [(contract, example) for contract in ALL for example in contract.exam
 # What each layer beyond a context's own ships, by the top-level modules code imports from it. In Lambda a function
 # has only the layers its template gives it; here every handler shares .venv, so an example runs with the modules
 # of the layers its contract does not declare made unimportable: a handler that reaches one fails here, not in AWS.
-LAYER_MODULES = {"phones": ("phonenumbers",)}
+LAYER_MODULES = {"phones": ("phonenumbers",), "pdf": ("fpdf", "babel")}
 
 
 def _contains(actual: Any, expected: Any, where: str) -> None:

@@ -112,6 +112,45 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.contact.merge": ("BatchGetItem + TransactWriteItems", 4, 7),
     # Campaigns: the item and its outbox row; a list page and its counting Query of the same partition
     # (campaigns are few); the figures are the campaign and its two counter items in one BatchGetItem.
+    # Partners: the profile, its outbox row, and per command what it implies: on create the tier it joins with
+    # (a history item), the contact's liveness-and-kind check and its one-profile claim; on a tier change the
+    # history item; on a conversion the check of the reseller's open direct deals counter. Partners are few:
+    # their lists are one index partition and a counting Query of it.
+    "sales.partner.create": ("TransactWriteItems", 0, 5),
+    "sales.partner.get": ("GetItem", 1, 0),
+    "sales.partner.list ?tier=": ("2 Query", 4, 0),
+    "sales.partner.change_tier": ("GetItem + TransactWriteItems", 1, 3),
+    "sales.partner.tier_history": ("Query", 2, 0),
+    "sales.partner.suspend": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.partner.reinstate": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.partner.convert_to_distributor": ("GetItem + TransactWriteItems", 1, 3),
+    # Quotes: the create reads the deal and the year's sequence, then the customer and the reseller (two
+    # BatchGetItems), and writes the quote, its outbox row and the sequence's conditional step. An acceptance
+    # reads the quote, then its deal, and writes both with their outbox rows, the deal's accepted-quote claim
+    # and the deal's counters. The PDF is one GetItem (the customer's name is on the quote).
+    "sales.quote.create": ("2 BatchGetItem + TransactWriteItems", 3, 3),
+    "sales.quote.get": ("GetItem", 1, 0),
+    "sales.quote.list": ("GetItem + 2 Query", 1, 0),
+    "sales.quote.send": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.quote.accept": ("2 GetItem + TransactWriteItems", 2, 4),
+    "sales.quote.reject": ("GetItem + TransactWriteItems", 1, 2),
+    "sales.quote.pdf": ("GetItem", 1, 0),
+    # Agreements: both parties in one BatchGetItem, then the agreement, its outbox row and its copy listed under
+    # the distributor. An activation or termination reads the agreement, then the pair item, and writes both.
+    "sales.agreement.create": ("BatchGetItem + TransactWriteItems", 2, 3),
+    "sales.agreement.get": ("GetItem", 1, 0),
+    "sales.agreement.list": ("GetItem + 2 Query", 1, 0),
+    "sales.agreement.activate": ("2 GetItem + TransactWriteItems", 2, 4),
+    "sales.agreement.terminate": ("2 GetItem + TransactWriteItems", 2, 4),
+    # Registration: the reseller (one BatchGetItem, with the distributor when routed through one), then the
+    # deal, its outbox rows, history, the customer check, the reseller's guard, its list entry and counters.
+    "sales.deal.register": ("BatchGetItem + TransactWriteItems", 1, 11),
+    "sales.deal.decide_direct_exception": ("GetItem + TransactWriteItems", 1, 3),
+    "sales.deal.reallocate_distributor": ("2 GetItem + TransactWriteItems", 2, 6),
+    # The partner, a page of its list entries, the deals they name (consistent), the entries counted.
+    "sales.deal.partner_list": ("GetItem + 2 Query + BatchGetItem", 1 + 3 + 3 + 3, 0),
+    # A share: the lead, its outbox row, and the check that the partner is an active gold or platinum reseller.
+    "sales.lead.share": ("GetItem + TransactWriteItems", 1, 3),
     "sales.campaign.create": ("TransactWriteItems", 0, 2),
     "sales.campaign.get": ("GetItem", 1, 0),
     "sales.campaign.list ?status=": ("2 Query", 4, 0),

@@ -7,12 +7,13 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models.table import StreamShard
 
 from tests.support.api import Api
-from tests.support.aws import sales_world
+from tests.support.aws import TABLE, sales_world
 from tests.support.samples import days_ahead
 
 
@@ -76,7 +77,7 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     a person employed by the contact and an organization under it, the person's relationship to the contact
     (version 1), a deleted deal and a deleted contact, an active campaign (version 2) and a cancelled one, a
     working lead (version 2) and a converted one, a solutioning opportunity with one variant (version 2) and a
-    validated one."""
+    validated one; a gold reseller (version 2), a suspended reseller (version 2) and two distributors."""
     api = shared_api
     future = days_ahead(90)
     contact = api.post(
@@ -125,6 +126,72 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     validated = api.post(
         f"/sales/opportunities/{validated['id']}/validate", {"variant_id": validated["variants"][0]["id"]}
     ).data
+    partners = {}
+    for name, profile in (
+        ("partner", {"subtype": "reseller"}),
+        ("suspended_partner", {"subtype": "reseller", "tier": "platinum"}),
+        ("distributor", {"subtype": "distributor"}),
+        ("other_distributor", {"subtype": "distributor"}),
+        ("authorized_partner", {"subtype": "reseller"}),
+        ("other_reseller", {"subtype": "reseller", "tier": "platinum"}),
+    ):
+        company = api.post("/sales/contacts", {"kind": "organization", "display_name": f"Seeded {name}"}).data
+        partners[name] = api.post("/sales/partners", {"contact_id": company["id"], **profile}).data
+    # The reseller at version 2 (tier gold, may be shared leads), and one suspended.
+    partners["partner"] = api.put(
+        f"/sales/partners/{partners['partner']['id']}/tier", {"tier": "gold", "reason": "Seeded"}
+    ).data
+    partners["suspended_partner"] = api.post(f"/sales/partners/{partners['suspended_partner']['id']}/suspend").data
+    assert partners["partner"]["version"] == partners["suspended_partner"]["version"] == 2
+    # A pending agreement of the reseller with the other distributor (version 1), an active one with the first.
+    terms = {"reseller_id": partners["partner"]["id"], "territory": ["DE", "AT"], "starts_on": "2026-01-01"}
+    partners["agreement"] = api.post(
+        "/sales/distribution-agreements", {**terms, "distributor_id": partners["other_distributor"]["id"]}
+    ).data
+    active = api.post("/sales/distribution-agreements", {**terms, "distributor_id": partners["distributor"]["id"]})
+    partners["active_agreement"] = api.post(f"/sales/distribution-agreements/{active.data['id']}/activate").data
+    assert partners["active_agreement"]["status"] == "active"
+    # Agreements the seeded reseller is no party to: of the suspended reseller with each distributor.
+    for name, distributor in (("foreign_agreement", "distributor"), ("internal_agreement", "other_distributor")):
+        partners[name] = api.post(
+            "/sales/distribution-agreements",
+            {
+                **terms,
+                "reseller_id": partners["suspended_partner"]["id"],
+                "distributor_id": partners[distributor]["id"],
+            },
+        ).data
+    # Leads shared with the gold reseller and with the platinum one.
+    for name, partner in (("shared_lead", "partner"), ("their_lead", "other_reseller")):
+        made = api.post("/sales/leads", {"contact_id": contact["id"], "source": "web_form", "title": name}).data
+        reply = api.post(f"/sales/leads/{made['id']}/share", {"partner_id": partners[partner]["id"]})
+        assert reply.status == 200, reply.body
+        partners[name] = reply.data
+    # A deal the reseller registered direct (its exception requested).
+    registration = {**body, "name": "Registered direct", "route": "direct"}
+    partners["direct_deal"] = api.post(f"/sales/partners/{partners['partner']['id']}/deals", registration).data
+    assert partners["direct_deal"]["channel"]["direct_exception"] == "requested", partners["direct_deal"]
+    # A pending agreement of the same pair whose dates overlap the active one's.
+    partners["overlapping_agreement"] = api.post(
+        "/sales/distribution-agreements",
+        {**terms, "distributor_id": partners["distributor"]["id"], "starts_on": "2027-06-01"},
+    ).data
+    # Quotes: a draft on the seeded deal (version 1), one sent (version 2), and on a deal of their own an accepted
+    # one with a rival sent before it was accepted, and a sent one whose validity ran out (set in the table).
+    quotes = {"quote": api.post(f"/sales/deals/{deal['id']}/quotes", {}).data}
+    quotes["sent_quote"] = api.post(f"/sales/deals/{deal['id']}/quotes", {}).data
+    quotes["sent_quote"] = api.post(f"/sales/quotes/{quotes['sent_quote']['id']}/send").data
+    quoted = api.post("/sales/deals", {**body, "name": "Quoted deal"}).data
+    for name in ("accepted_quote", "rival_quote", "expired_quote"):
+        made = api.post(f"/sales/deals/{quoted['id']}/quotes", {}).data
+        quotes[name] = api.post(f"/sales/quotes/{made['id']}/send").data
+    quotes["accepted_quote"] = api.post(f"/sales/quotes/{quotes['accepted_quote']['id']}/accept").data
+    boto3.resource("dynamodb").Table(TABLE).update_item(
+        Key={"PK": f"QUOTE#{quotes['expired_quote']['id']}", "SK": "QUOTE"},
+        UpdateExpression="SET valid_until = :past",
+        ExpressionAttributeValues={":past": "2020-01-31"},
+    )
+    assert quotes["accepted_quote"]["status"] == "accepted" and quotes["sent_quote"]["version"] == 2
     assert contact["version"] == deal["version"] == campaign["version"] == lead["version"] == 2
     assert opportunity["version"] == 2 and opportunity["status"] == "solutioning"
     return {
@@ -143,4 +210,6 @@ def seeded(shared_api: Api) -> dict[str, Any]:
         "subsidiary": subsidiary,
         "relationship": relationship,
         "future": future,
+        **partners,
+        **quotes,
     }

@@ -1,6 +1,6 @@
 """Authorization on every contract: no principal -> 401, a role outside the contract policy -> 403, and a
-partner sees only the deals routed through its own partner id (404 otherwise, indistinguishable from an
-unknown id). One shared moto account (module scope); every refused request must leave both tables as they were.
+partner reaches only its own records (404 otherwise, indistinguishable from an unknown id). One shared moto
+account (module scope); every refused request must leave both tables as they were.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from tests.support.aws import TABLE
 from tests.support.table import Snapshot
 
 PARTNER = "partner-0001"
-OTHER_PARTNER = "partner-0002"
 IDS = [contract.key for contract in ALL]
 NOT_FOR_PARTNERS = [contract for contract in ALL if Role.PARTNER not in contract.policy.roles]
 FOR_PARTNERS = [contract for contract in ALL if Role.PARTNER in contract.policy.roles]
@@ -32,9 +31,9 @@ def _request(contract: Contract, record_id: str) -> tuple[str, dict[str, Any] | 
     return path, ({} if contract.http.method in ("POST", "PUT", "PATCH") else None)
 
 
-def _call(api: Api, contract: Contract, record_id: str, **kwargs: Any) -> Any:
-    path, body = _request(contract, record_id)
-    return api.call(contract.http.method, path, body, **kwargs)
+def _call(api: Api, contract: Contract, record_id: str, body: Any = None, **kwargs: Any) -> Any:
+    path, empty = _request(contract, record_id)
+    return api.call(contract.http.method, path, empty if body is None else body, **kwargs)
 
 
 def _target(contract: Contract, seeded: dict[str, Any]) -> str:
@@ -94,23 +93,29 @@ def test_a_principal_without_a_usable_role_is_forbidden_everywhere(
 def test_the_policy_roles_pass_the_role_check(shared_api: Api, contract: Contract) -> None:
     """Unknown ids and empty bodies: the request gets past authorization and fails later, writing nothing."""
     before = Snapshot.take()
-    for group in [*sorted(role.value for role in contract.policy.roles), "", "sales,partner"]:
+    # No group at all is a sales rep; so is a sales rep who is also a partner.
+    staff = ["", "sales,partner"] if Role.SALES in contract.policy.roles else []
+    for group in [*sorted(role.value for role in contract.policy.roles), *staff]:
         caller = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000b003", group, PARTNER)
         reply = _call(caller, contract, str(uuid.uuid4()))
         assert reply.status not in (401, 403) and reply.status < 500, (group, reply.body)
     assert Snapshot.take() == before
 
 
-# -- partners see only their own deals --------------------------------------------------------------------
+# -- partners see only their own records ------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def routed(shared_api: Api, seeded: dict[str, Any]) -> dict[str, str]:
-    """Two deals routed through partners (as the partner channel will record them): one resold by PARTNER,
-    one distributed by OTHER_PARTNER. Written straight into the table: no API sets a channel yet."""
+def reach(shared_api: Api, seeded: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per aggregate a partner principal may reach: the record of the seeded reseller ("mine"), the record of
+    the seeded distributor ("theirs") and an internal record neither may see ("internal").
+
+    Deals: one resold by the reseller, one distributed by the distributor, written straight into the table as
+    the partner channel records them."""
+    reseller, distributor = seeded["partner"]["id"], seeded["distributor"]["id"]
     body = {"customer_id": seeded["contact"]["id"], "value": 10, "currency": "USD"}
-    made = {}
+    deals = {}
     for name, channel in (
-        ("resold", {"reseller_id": PARTNER, "distributor_id": None, "route": "direct"}),
-        ("distributed", {"reseller_id": None, "distributor_id": OTHER_PARTNER, "route": "distributor"}),
+        ("mine", {"reseller_id": reseller, "distributor_id": None, "route": "direct"}),
+        ("theirs", {"reseller_id": None, "distributor_id": distributor, "route": "distributor"}),
     ):
         deal = shared_api.post("/sales/deals", {**body, "name": name, "expected_close_date": seeded["future"]}).data
         boto3.resource("dynamodb").Table(TABLE).update_item(
@@ -118,8 +123,22 @@ def routed(shared_api: Api, seeded: dict[str, Any]) -> dict[str, str]:
             UpdateExpression="SET channel = :channel",
             ExpressionAttributeValues={":channel": channel},
         )
-        made[name] = deal["id"]
-    return made
+        deals[name] = deal["id"]
+    return {
+        "lead": {
+            "mine": seeded["shared_lead"]["id"],
+            "theirs": seeded["their_lead"]["id"],
+            "theirs_as": seeded["other_reseller"]["id"],
+            "internal": seeded["lead"]["id"],
+        },
+        "agreement": {
+            "mine": seeded["agreement"]["id"],
+            "theirs": seeded["foreign_agreement"]["id"],
+            "internal": seeded["internal_agreement"]["id"],
+        },
+        "deal": {**deals, "internal": seeded["deal"]["id"]},
+        "partner": {"mine": reseller, "theirs": distributor, "internal": seeded["suspended_partner"]["id"]},
+    }
 
 
 def _without_ids(body: Any, *ids: str) -> str:
@@ -129,22 +148,56 @@ def _without_ids(body: Any, *ids: str) -> str:
     return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", text)
 
 
+def _not_found_code(contract: Contract) -> str:
+    return next(case.code for case in contract.errors if case.status == 404)
+
+
+def _records_of(contract: Contract) -> str:
+    """Which records a route's `{id}` names: a partner's under /sales/partners, else the aggregate's."""
+    return "partner" if contract.http.path.startswith("/sales/partners/") else contract.aggregate
+
+
+# A valid body for the partner routes that take one (a reseller registering a deal direct).
+BODIES: dict[str, Any] = {
+    "sales.deal.register": lambda seeded: {
+        "customer_id": seeded["contact"]["id"],
+        "name": "Walked registration",
+        "value": 100,
+        "currency": "EUR",
+        "expected_close_date": seeded["future"],
+        "route": "direct",
+    }
+}
+
+
+def test_every_partner_route_is_walked() -> None:
+    """A route opened to partners names the records a partner reaches on it (the fixture above)."""
+    assert {_records_of(contract) for contract in FOR_PARTNERS} <= {"deal", "partner", "agreement", "lead"}
+    assert all(contract.http.method == "GET" or contract.key in BODIES for contract in FOR_PARTNERS)
+
+
 @pytest.mark.parametrize("contract", FOR_PARTNERS, ids=[contract.key for contract in FOR_PARTNERS])
-def test_a_partner_reads_the_deals_routed_through_it_and_nothing_else(
-    shared_api: Api, seeded: dict[str, Any], routed: dict[str, str], contract: Contract
+def test_a_partner_reaches_its_own_records_and_nothing_else(
+    shared_api: Api, seeded: dict[str, Any], reach: dict[str, dict[str, str]], contract: Contract
 ) -> None:
-    mine = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000b004", "partner", PARTNER)
-    theirs = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000b005", "partner", OTHER_PARTNER)
-    assert _call(mine, contract, routed["resold"]).status == 200
-    assert _call(theirs, contract, routed["distributed"]).status == 200
+    records = reach[_records_of(contract)]
+    mine = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000b004", "partner", seeded["partner"]["id"])
+    theirs = shared_api.as_user(
+        "0192f1c4-7d3e-7a10-8b55-00000000b005", "partner", records.get("theirs_as", seeded["distributor"]["id"])
+    )
+    body = BODIES[contract.key](seeded) if contract.key in BODIES else None
+    walked = _call(mine, contract, records["mine"], body=body)
+    assert walked.status in (200, 201), walked.body
+    if contract.key not in BODIES:  # a distributor registers nothing: its own route answers 409 NOT_A_RESELLER
+        assert _call(theirs, contract, records["theirs"]).status == 200
 
     unknown_id = str(uuid.uuid4())
-    unknown = _call(mine, contract, unknown_id)
-    assert unknown.status == 404 and unknown.error_code == "DEAL_NOT_FOUND"
+    unknown = _call(mine, contract, unknown_id, body=body)
+    assert unknown.status == 404 and unknown.error_code == _not_found_code(contract)
     before = Snapshot.take()
-    for caller, deal_id in ((mine, routed["distributed"]), (mine, seeded["deal"]["id"]), (theirs, routed["resold"])):
-        hidden = _call(caller, contract, deal_id)
+    for caller, record_id in ((mine, records["theirs"]), (mine, records["internal"]), (theirs, records["mine"])):
+        hidden = _call(caller, contract, record_id, body=body)
         assert hidden.status == 404, hidden.body
-        assert _without_ids(hidden.body, deal_id) == _without_ids(unknown.body, unknown_id), "no existence leak"
+        assert _without_ids(hidden.body, record_id) == _without_ids(unknown.body, unknown_id), "no existence leak"
         assert hidden.headers.get("ETag") is None
     assert Snapshot.take() == before

@@ -381,3 +381,75 @@ def test_twenty_concurrent_confirmations_open_exactly_one_deal(
     assert (deal["value"], deal["currency"]) == (33331, "EUR")
     assert api.get(path).data["deal_id"] == deal["id"]
     assert len(events_of(offer["id"], "opportunity.confirmed")) == 1
+
+
+# -- quote numbers and acceptance -------------------------------------------------------------------------------
+def test_fifty_concurrent_quotes_take_fifty_consecutive_numbers(
+    atomic_calls: None, api: Api, deal: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each create moves the year's sequence on by one, conditionally, in its own transaction: racing creates
+    that lose read it again and try the next number, so the numbers are gapless and none is taken twice."""
+    monkeypatch.setattr("sales.quote.use_cases.time.sleep", lambda _seconds: None)
+    makers = [Lambdas() for _ in range(50)]
+    replies = _race(
+        [lambda client=client: client.call("POST", f"/sales/deals/{deal['id']}/quotes", {}) for client in makers]
+    )
+    assert [reply.status for reply in replies] == [201] * 50, [r.body for r in replies if r.status != 201]
+    numbers = sorted(reply.data["number"] for reply in replies)
+    year = numbers[0][2:6]
+    assert numbers == [f"Q-{year}-{n:06d}" for n in range(1, 51)]
+    listed = api.get(f"/sales/deals/{deal['id']}/quotes", query={"page_size": 100}).body
+    assert listed["pagination"]["total"] == 50
+
+
+def test_two_quotes_of_one_deal_accepted_at_once_leave_one_accepted(
+    atomic_calls: None, api: Api, deal: dict, no_backoff: list[float]
+) -> None:
+    quotes = []
+    for _ in range(2):
+        made = api.post(f"/sales/deals/{deal['id']}/quotes", {}).data
+        quotes.append(api.post(f"/sales/quotes/{made['id']}/send").data)
+    clients = [Lambdas(), Lambdas()]
+    replies = _race(
+        [
+            lambda client=client, quote=quote: client.call("POST", f"/sales/quotes/{quote['id']}/accept")
+            for client, quote in zip(clients, quotes, strict=True)
+        ]
+    )
+    assert sorted(reply.status for reply in replies) == [200, 409], [reply.body for reply in replies]
+    [accepted] = [reply.data for reply in replies if reply.status == 200]
+    [refused] = [reply for reply in replies if reply.status == 409]
+    assert refused.error_code in ("QUOTE_ALREADY_ACCEPTED", "CONFLICT"), refused.body
+    final = api.get(f"/sales/deals/{deal['id']}").data
+    assert (final["quote_id"], final["value"]) == (accepted["id"], accepted["total"])
+
+
+def test_two_overlapping_agreements_activated_at_once_leave_one_active(
+    atomic_calls: None, api: Api, no_backoff: list[float]
+) -> None:
+    """Both activations read the pair with no active agreement; the pair item, written from the version read,
+    lets one commit, and the other's retry finds it and refuses the overlap."""
+
+    def partner(subtype: str) -> str:
+        company = api.post("/sales/contacts", {"kind": "organization", "display_name": f"Race {subtype}"}).data
+        return str(api.post("/sales/partners", {"contact_id": company["id"], "subtype": subtype}).data["id"])
+
+    terms = {"reseller_id": partner("reseller"), "distributor_id": partner("distributor"), "territory": ["DE"]}
+    agreements = [
+        api.post("/sales/distribution-agreements", {**terms, "starts_on": starts}).data
+        for starts in ("2026-01-01", "2026-06-01")
+    ]
+    clients = [Lambdas(), Lambdas()]
+    replies = _race(
+        [
+            lambda client=client, agreement=agreement: client.call(
+                "POST", f"/sales/distribution-agreements/{agreement['id']}/activate"
+            )
+            for client, agreement in zip(clients, agreements, strict=True)
+        ]
+    )
+    assert sorted(reply.status for reply in replies) == [200, 409], [reply.body for reply in replies]
+    [refused] = [reply for reply in replies if reply.status == 409]
+    assert refused.error_code == "AGREEMENT_OVERLAP", refused.body
+    statuses = sorted(api.get(f"/sales/distribution-agreements/{a['id']}").data["status"] for a in agreements)
+    assert statuses == ["active", "pending"]

@@ -52,6 +52,8 @@ class Bad:
     status: int = 400
     code: str = "VALIDATION_ERROR"
     field: str | None = None  # a details[].field the answer must name
+    as_partner: str | None = None  # sent by a partner principal acting for this partner (a placeholder)
+    as_user: str | None = None  # sent by a principal of this group (default: staff, admin where only admins may)
 
 
 def deal(**changes: Any) -> dict[str, Any]:
@@ -64,6 +66,15 @@ def deal_without(name: str) -> dict[str, Any]:
 
 def lead(**changes: Any) -> dict[str, Any]:
     return {**LEAD, **changes}
+
+
+def agreement(**changes: Any) -> dict[str, Any]:
+    terms = {"reseller_id": "{partner}", "distributor_id": "{distributor}", "territory": ["DE"]}
+    return {**terms, "starts_on": "2027-01-01", **changes}
+
+
+def registered(**changes: Any) -> dict[str, Any]:
+    return {**DEAL, "route": "direct", **changes}
 
 
 def variant(**changes: Any) -> dict[str, Any]:
@@ -407,6 +418,244 @@ CASES = [
         body={"duplicate_id": "{subsidiary}", "merged_into": "{contact}"}),
     Bad("merge-not-an-object", "POST", "/sales/contacts/{contact}/merge", raw='["{subsidiary}"]',
         code="MALFORMED_JSON"),
+    # -- partner profiles -------------------------------------------------------------------------------------
+    Bad("partner-create-contact-missing", "POST", "/sales/partners", body={"subtype": "reseller"}, field="contact_id"),
+    Bad("partner-create-contact-not-uuid", "POST", "/sales/partners",
+        body={"contact_id": "acme", "subtype": "reseller"}, field="contact_id"),
+    Bad("partner-create-subtype-unknown", "POST", "/sales/partners",
+        body={"contact_id": "{subsidiary}", "subtype": "wholesaler"}, field="subtype"),
+    Bad("partner-create-tier-unknown", "POST", "/sales/partners",
+        body={"contact_id": "{subsidiary}", "subtype": "reseller", "tier": "diamond"}, field="tier"),
+    Bad("partner-create-distributor-with-tier", "POST", "/sales/partners",
+        body={"contact_id": "{subsidiary}", "subtype": "distributor", "tier": "gold"}, field="tier"),
+    Bad("partner-create-unknown-contact", "POST", "/sales/partners", body={"contact_id": UUID, "subtype": "reseller"},
+        status=422, code="CONTACT_NOT_FOUND", field="contact_id"),
+    Bad("partner-create-deleted-contact", "POST", "/sales/partners",
+        body={"contact_id": "{deleted_contact}", "subtype": "reseller"}, status=422, code="CONTACT_NOT_FOUND"),
+    Bad("partner-create-a-person", "POST", "/sales/partners", body={"contact_id": "{person}", "subtype": "reseller"},
+        status=422, code="INVALID_REFERENCE", field="contact_id"),
+    Bad("partner-create-second-profile", "POST", "/sales/partners",
+        body=lambda seeded: {"contact_id": seeded["partner"]["contact_id"], "subtype": "distributor"},
+        status=409, code="PARTNER_EXISTS", field="partner_id"),
+    Bad("partner-create-spoofed-id", "POST", "/sales/partners",
+        body={"contact_id": "{subsidiary}", "subtype": "reseller", "partner_id": "{partner}"}, field="partner_id"),
+    Bad("partner-create-spoofed-status", "POST", "/sales/partners",
+        body={"contact_id": "{subsidiary}", "subtype": "reseller", "status": "active"}, field="status"),
+    Bad("partner-create-by-a-partner", "POST", "/sales/partners",
+        body={"contact_id": "{subsidiary}", "subtype": "reseller", "tier": "platinum"}, status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("partner-get-not-uuid", "GET", "/sales/partners/acme", field="partner_id"),
+    Bad("partner-get-unknown", "GET", f"/sales/partners/{UUID}", status=404, code="PARTNER_NOT_FOUND"),
+    Bad("partner-get-foreign-profile", "GET", "/sales/partners/{distributor}", status=404, code="PARTNER_NOT_FOUND",
+        as_partner="{partner}"),
+    Bad("partner-list-tier-unknown", "GET", "/sales/partners", query={"tier": "diamond"}, field="tier"),
+    Bad("partner-list-status-unknown", "GET", "/sales/partners", query={"status": "deleted"}, field="status"),
+    Bad("partner-list-page-size-zero", "GET", "/sales/partners", query={"page_size": "0"}, field="page_size"),
+    Bad("partner-list-by-a-partner", "GET", "/sales/partners", status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("partner-tier-reason-missing", "PUT", "/sales/partners/{partner}/tier", body={"tier": "platinum"},
+        field="reason"),
+    Bad("partner-tier-reason-blank", "PUT", "/sales/partners/{partner}/tier", body={"tier": "platinum", "reason": "  "},
+        field="reason"),
+    Bad("partner-tier-reason-too-long", "PUT", "/sales/partners/{partner}/tier",
+        body={"tier": "platinum", "reason": "r" * 501}, field="reason"),
+    Bad("partner-tier-unknown", "PUT", "/sales/partners/{partner}/tier", body={"tier": "diamond", "reason": "Why"},
+        field="tier"),
+    Bad("partner-tier-null", "PUT", "/sales/partners/{partner}/tier", body={"tier": None, "reason": "Why"},
+        field="tier"),
+    Bad("partner-tier-escalation-by-the-partner", "PUT", "/sales/partners/{partner}/tier",
+        body={"tier": "platinum", "reason": "I deserve it"}, status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("partner-tier-of-a-distributor", "PUT", "/sales/partners/{distributor}/tier",
+        body={"tier": "gold", "reason": "Why"}, status=409, code="INVALID_TRANSITION", field="subtype"),
+    Bad("partner-tier-unknown-partner", "PUT", f"/sales/partners/{UUID}/tier", body={"tier": "gold", "reason": "Why"},
+        status=404, code="PARTNER_NOT_FOUND"),
+    Bad("partner-tier-history-unknown", "GET", f"/sales/partners/{UUID}/tier-history", status=404,
+        code="PARTNER_NOT_FOUND"),
+    Bad("partner-tier-history-foreign", "GET", "/sales/partners/{partner}/tier-history", status=404,
+        code="PARTNER_NOT_FOUND", as_partner="{distributor}"),
+    Bad("partner-suspend-suspended", "POST", "/sales/partners/{suspended_partner}/suspend", body={}, status=409,
+        code="INVALID_TRANSITION", field="status"),
+    Bad("partner-suspend-by-itself", "POST", "/sales/partners/{partner}/suspend", body={}, status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("partner-reinstate-active", "POST", "/sales/partners/{partner}/reinstate", body={}, status=409,
+        code="INVALID_TRANSITION", field="status"),
+    Bad("partner-reinstate-itself", "POST", "/sales/partners/{suspended_partner}/reinstate", body={}, status=403,
+        code="FORBIDDEN", as_partner="{suspended_partner}"),
+    Bad("partner-convert-a-distributor", "POST", "/sales/partners/{distributor}/convert-to-distributor", body={},
+        status=409, code="INVALID_TRANSITION", field="subtype"),
+    Bad("partner-convert-unknown", "POST", f"/sales/partners/{UUID}/convert-to-distributor", body={}, status=404,
+        code="PARTNER_NOT_FOUND"),
+    Bad("partner-convert-extra-field", "POST", "/sales/partners/{partner}/convert-to-distributor",
+        body={"tier": None}, field="tier"),
+    # -- distribution agreements -----------------------------------------------------------------------------
+    Bad("agreement-territory-empty", "POST", "/sales/distribution-agreements", body=agreement(territory=[]),
+        field="territory"),
+    Bad("agreement-territory-unknown-code", "POST", "/sales/distribution-agreements",
+        body=agreement(territory=["DE", "ZZ"]), field="territory[1]"),
+    Bad("agreement-territory-alpha3", "POST", "/sales/distribution-agreements", body=agreement(territory=["DEU"]),
+        field="territory[0]"),
+    Bad("agreement-territory-not-a-list", "POST", "/sales/distribution-agreements", body=agreement(territory="DE"),
+        field="territory"),
+    Bad("agreement-ends-before-it-starts", "POST", "/sales/distribution-agreements",
+        body=agreement(starts_on="2026-06-01", ends_on="2026-05-31"), field="ends_on"),
+    Bad("agreement-starts-on-not-a-date", "POST", "/sales/distribution-agreements",
+        body=agreement(starts_on="next week"), field="starts_on"),
+    Bad("agreement-with-itself", "POST", "/sales/distribution-agreements",
+        body=agreement(distributor_id="{partner}"), field="distributor_id"),
+    Bad("agreement-swapped-subtypes", "POST", "/sales/distribution-agreements",
+        body=agreement(reseller_id="{distributor}", distributor_id="{partner}"), status=422,
+        code="INVALID_REFERENCE"),
+    Bad("agreement-two-distributors", "POST", "/sales/distribution-agreements",
+        body=agreement(reseller_id="{other_distributor}"), status=422, code="INVALID_REFERENCE", field="reseller_id"),
+    Bad("agreement-unknown-party", "POST", "/sales/distribution-agreements", body=agreement(distributor_id=UUID),
+        status=422, code="INVALID_REFERENCE", field="distributor_id"),
+    Bad("agreement-spoofed-status", "POST", "/sales/distribution-agreements", body=agreement(status="active"),
+        field="status"),
+    Bad("agreement-by-a-partner", "POST", "/sales/distribution-agreements", body=agreement(), status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("agreement-get-unknown", "GET", f"/sales/distribution-agreements/{UUID}", status=404,
+        code="AGREEMENT_NOT_FOUND"),
+    Bad("agreement-get-by-a-stranger", "GET", "/sales/distribution-agreements/{active_agreement}", status=404,
+        code="AGREEMENT_NOT_FOUND", as_partner="{other_distributor}"),
+    Bad("agreement-list-of-another-partner", "GET", "/sales/partners/{distributor}/agreements", status=404,
+        code="PARTNER_NOT_FOUND", as_partner="{partner}"),
+    Bad("agreement-list-unknown-partner", "GET", f"/sales/partners/{UUID}/agreements", status=404,
+        code="PARTNER_NOT_FOUND"),
+    Bad("agreement-activate-overlapping", "POST", "/sales/distribution-agreements/{overlapping_agreement}/activate",
+        body={}, status=409, code="AGREEMENT_OVERLAP", field="agreement_id"),
+    Bad("agreement-activate-active", "POST", "/sales/distribution-agreements/{active_agreement}/activate", body={},
+        status=409, code="INVALID_TRANSITION", field="status"),
+    Bad("agreement-activate-by-a-party", "POST", "/sales/distribution-agreements/{agreement}/activate", body={},
+        status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("agreement-terminate-unknown", "POST", f"/sales/distribution-agreements/{UUID}/terminate", body={},
+        status=404, code="AGREEMENT_NOT_FOUND"),
+    # -- deal registration and routing ------------------------------------------------------------------------
+    Bad("register-route-unknown", "POST", "/sales/partners/{partner}/deals", body=registered(route="reseller"),
+        field="route"),
+    Bad("register-distributor-missing", "POST", "/sales/partners/{partner}/deals",
+        body=registered(route="distributor"), field="distributor_id"),
+    Bad("register-direct-with-distributor", "POST", "/sales/partners/{partner}/deals",
+        body=registered(distributor_id="{distributor}"), field="distributor_id"),
+    Bad("register-no-customer", "POST", "/sales/partners/{partner}/deals",
+        body={k: v for k, v in registered().items() if k != "customer_id"}, field="customer_id"),
+    Bad("register-both-customers", "POST", "/sales/partners/{partner}/deals",
+        body=registered(customer={"kind": "organization", "display_name": "Twice"}), field="customer_id"),
+    Bad("register-new-customer-bad-email", "POST", "/sales/partners/{partner}/deals",
+        body={**{k: v for k, v in registered().items() if k != "customer_id"},
+              "customer": {"kind": "person", "display_name": "Ada", "emails": ["not an email"]}}, field="emails[0]"),
+    Bad("register-new-customer-bad-country", "POST", "/sales/partners/{partner}/deals",
+        body={**{k: v for k, v in registered().items() if k != "customer_id"},
+              "customer": {"kind": "organization", "display_name": "Acme", "country": "XX"}}, field="country"),
+    Bad("register-unknown-customer", "POST", "/sales/partners/{partner}/deals", body=registered(customer_id=UUID),
+        status=422, code="CUSTOMER_NOT_FOUND"),
+    Bad("register-as-a-distributor", "POST", "/sales/partners/{distributor}/deals", body=registered(), status=409,
+        code="NOT_A_RESELLER", field="subtype"),
+    Bad("register-suspended", "POST", "/sales/partners/{suspended_partner}/deals", body=registered(), status=409,
+        code="PARTNER_NOT_ACTIVE"),
+    Bad("register-without-agreement", "POST", "/sales/partners/{partner}/deals",
+        body=registered(route="distributor", distributor_id="{other_distributor}"), status=409,
+        code="NO_ACTIVE_AGREEMENT", field="distributor_id"),
+    Bad("register-through-a-reseller", "POST", "/sales/partners/{partner}/deals",
+        body=registered(route="distributor", distributor_id="{suspended_partner}"), status=422,
+        code="INVALID_REFERENCE", field="distributor_id"),
+    Bad("register-through-itself", "POST", "/sales/partners/{partner}/deals",
+        body=registered(route="distributor", distributor_id="{partner}"), field="distributor_id"),
+    Bad("register-spoofed-reseller-in-body", "POST", "/sales/partners/{partner}/deals",
+        body=registered(reseller_id="{suspended_partner}"), field="reseller_id"),
+    Bad("register-spoofed-channel", "POST", "/sales/partners/{partner}/deals",
+        body=registered(channel={"direct_exception": "granted"}), field="channel"),
+    Bad("register-for-another-reseller", "POST", "/sales/partners/{suspended_partner}/deals", body=registered(),
+        status=404, code="PARTNER_NOT_FOUND", as_partner="{partner}"),
+    Bad("register-by-a-sales-rep", "POST", "/sales/partners/{partner}/deals", body=registered(), status=403,
+        code="FORBIDDEN", as_user="sales"),
+    Bad("direct-exception-requested", "POST", "/sales/deals/{direct_deal}/direct-exception",
+        body={"decision": "requested"}, field="decision"),
+    Bad("direct-exception-unknown-decision", "POST", "/sales/deals/{direct_deal}/direct-exception",
+        body={"decision": "maybe"}, field="decision"),
+    Bad("direct-exception-not-a-partner-deal", "POST", "/sales/deals/{deal}/direct-exception",
+        body={"decision": "granted"}, status=409, code="INVALID_TRANSITION", field="channel"),
+    Bad("direct-exception-by-the-reseller", "POST", "/sales/deals/{direct_deal}/direct-exception",
+        body={"decision": "granted"}, status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("reallocate-reason-missing", "PUT", "/sales/deals/{direct_deal}/distributor",
+        body={"distributor_id": "{distributor}"}, field="reason"),
+    Bad("reallocate-to-a-reseller", "PUT", "/sales/deals/{direct_deal}/distributor",
+        body={"distributor_id": "{suspended_partner}", "reason": "Why"}, status=422, code="INVALID_REFERENCE"),
+    Bad("reallocate-not-a-partner-deal", "PUT", "/sales/deals/{deal}/distributor",
+        body={"distributor_id": "{distributor}", "reason": "Why"}, status=409, code="INVALID_TRANSITION"),
+    Bad("reallocate-by-a-partner", "PUT", "/sales/deals/{direct_deal}/distributor",
+        body={"distributor_id": "{distributor}", "reason": "Mine now"}, status=403, code="FORBIDDEN",
+        as_partner="{distributor}"),
+    Bad("partner-deals-of-another", "GET", "/sales/partners/{distributor}/deals", status=404, code="PARTNER_NOT_FOUND",
+        as_partner="{partner}"),
+    Bad("partner-deals-page-size", "GET", "/sales/partners/{partner}/deals", query={"page_size": "0"},
+        field="page_size"),
+    Bad("win-direct-without-exception", "POST", "/sales/deals/{direct_deal}/win", body={}, status=409,
+        code="CHANNEL_NOT_CLEARED"),
+    Bad("lead-share-partner-missing", "POST", "/sales/leads/{lead}/share", body={}, field="partner_id"),
+    Bad("lead-share-partner-not-uuid", "POST", "/sales/leads/{lead}/share", body={"partner_id": "gold"},
+        field="partner_id"),
+    Bad("lead-share-unknown-partner", "POST", "/sales/leads/{lead}/share", body={"partner_id": UUID}, status=422,
+        code="INVALID_REFERENCE", field="partner_id"),
+    Bad("lead-share-with-a-distributor", "POST", "/sales/leads/{lead}/share", body={"partner_id": "{distributor}"},
+        status=409, code="TIER_NOT_ELIGIBLE", field="partner_id"),
+    Bad("lead-share-with-a-suspended-reseller", "POST", "/sales/leads/{lead}/share",
+        body={"partner_id": "{suspended_partner}"}, status=409, code="TIER_NOT_ELIGIBLE"),
+    Bad("lead-share-with-an-authorized-reseller", "POST", "/sales/leads/{lead}/share",
+        body={"partner_id": "{authorized_partner}"}, status=409, code="TIER_NOT_ELIGIBLE"),
+    Bad("lead-share-by-a-partner", "POST", "/sales/leads/{lead}/share", body={"partner_id": "{partner}"}, status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("lead-get-unshared-as-a-partner", "GET", "/sales/leads/{lead}", status=404, code="LEAD_NOT_FOUND",
+        as_partner="{partner}"),
+    # -- quotes ---------------------------------------------------------------------------------------------
+    Bad("quote-create-deal-not-uuid", "POST", "/sales/deals/acme/quotes", body={}, field="deal_id"),
+    Bad("quote-create-unknown-deal", "POST", f"/sales/deals/{UUID}/quotes", body={}, status=404, code="DEAL_NOT_FOUND"),
+    Bad("quote-create-deleted-deal", "POST", "/sales/deals/{deleted_deal}/quotes", body={}, status=404,
+        code="DEAL_NOT_FOUND"),
+    Bad("quote-create-valid-until-past", "POST", "/sales/deals/{deal}/quotes", body={"valid_until": "2020-01-01"},
+        field="valid_until"),
+    Bad("quote-create-valid-until-beyond-a-year", "POST", "/sales/deals/{deal}/quotes",
+        body={"valid_until": "2099-12-31"}, field="valid_until"),
+    Bad("quote-create-valid-until-not-a-date", "POST", "/sales/deals/{deal}/quotes", body={"valid_until": "soon"},
+        field="valid_until"),
+    Bad("quote-create-notes-too-long", "POST", "/sales/deals/{deal}/quotes", body={"notes": "n" * 2001},
+        field="notes"),
+    Bad("quote-create-spoofed-number", "POST", "/sales/deals/{deal}/quotes", body={"number": "Q-2026-000001"},
+        field="number"),
+    Bad("quote-create-spoofed-tier", "POST", "/sales/deals/{deal}/quotes", body={"tier": "platinum"}, field="tier"),
+    Bad("quote-create-spoofed-discount", "POST", "/sales/deals/{deal}/quotes",
+        body={"tier_discount_percent": "50"}, field="tier_discount_percent"),
+    Bad("quote-create-by-a-partner", "POST", "/sales/deals/{deal}/quotes", body={}, status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("quote-get-not-uuid", "GET", "/sales/quotes/Q-2026-000001", field="quote_id"),
+    Bad("quote-get-unknown", "GET", f"/sales/quotes/{UUID}", status=404, code="QUOTE_NOT_FOUND"),
+    Bad("quote-get-by-a-partner", "GET", "/sales/quotes/{quote}", status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("quote-list-unknown-deal", "GET", f"/sales/deals/{UUID}/quotes", status=404, code="DEAL_NOT_FOUND"),
+    Bad("quote-list-page-size-too-big", "GET", "/sales/deals/{deal}/quotes", query={"page_size": "101"},
+        field="page_size"),
+    Bad("quote-send-twice", "POST", "/sales/quotes/{sent_quote}/send", body={}, status=409,
+        code="INVALID_TRANSITION", field="status"),
+    Bad("quote-send-accepted", "POST", "/sales/quotes/{accepted_quote}/send", body={}, status=409,
+        code="INVALID_TRANSITION"),
+    Bad("quote-accept-a-draft", "POST", "/sales/quotes/{quote}/accept", body={}, status=409, code="INVALID_TRANSITION",
+        field="status"),
+    Bad("quote-accept-expired", "POST", "/sales/quotes/{expired_quote}/accept", body={}, status=409,
+        code="QUOTE_EXPIRED", field="valid_until"),
+    Bad("quote-accept-twice", "POST", "/sales/quotes/{accepted_quote}/accept", body={}, status=409,
+        code="INVALID_TRANSITION"),
+    Bad("quote-accept-a-second-of-the-deal", "POST", "/sales/quotes/{rival_quote}/accept", body={}, status=409,
+        code="QUOTE_ALREADY_ACCEPTED", field="quote_id"),
+    Bad("quote-accept-unknown", "POST", f"/sales/quotes/{UUID}/accept", body={}, status=404, code="QUOTE_NOT_FOUND"),
+    Bad("quote-accept-spoofed-total", "POST", "/sales/quotes/{sent_quote}/accept", body={"total": 1}, field="total"),
+    Bad("quote-reject-a-draft", "POST", "/sales/quotes/{quote}/reject", body={}, status=409, code="INVALID_TRANSITION"),
+    Bad("quote-reject-accepted", "POST", "/sales/quotes/{accepted_quote}/reject", body={}, status=409,
+        code="INVALID_TRANSITION"),
+    Bad("quote-reject-reason-too-long", "POST", "/sales/quotes/{sent_quote}/reject", body={"reason": "r" * 501},
+        field="reason"),
+    Bad("quote-reject-reason-not-text", "POST", "/sales/quotes/{sent_quote}/reject", body={"reason": 42},
+        field="reason"),
+    Bad("quote-pdf-unknown", "GET", f"/sales/quotes/{UUID}/pdf", status=404, code="QUOTE_NOT_FOUND"),
+    Bad("quote-pdf-not-uuid", "GET", "/sales/quotes/x/pdf", field="quote_id"),
+    Bad("quote-pdf-by-a-partner", "GET", "/sales/quotes/{quote}/pdf", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
     # -- campaigns --------------------------------------------------------------------------------------------
     Bad("campaign-name-missing", "POST", "/sales/campaigns", body={"type": "email"}, field="name"),
     Bad("campaign-name-blank", "POST", "/sales/campaigns", body={"name": "   ", "type": "email"}, field="name"),
@@ -863,6 +1112,8 @@ def _filled(value: Any, seeded: dict[str, Any]) -> Any:
             .replace("{subsidiary}", seeded["subsidiary"]["id"])
             .replace("{deleted_contact}", seeded["deleted_contact"]["id"])
             .replace("{relationship}", seeded["relationship"]["id"])
+            .replace("{deleted_deal}", seeded["deleted_deal"]["id"])
+            .replace("{direct_deal}", seeded["direct_deal"]["id"])
             .replace("{deal}", seeded["deal"]["id"])
             .replace("{cancelled_campaign}", seeded["cancelled_campaign"]["id"])
             .replace("{campaign}", seeded["campaign"]["id"])
@@ -871,6 +1122,19 @@ def _filled(value: Any, seeded: dict[str, Any]) -> Any:
             .replace("{validated_opportunity}", seeded["validated_opportunity"]["id"])
             .replace("{opportunity}", seeded["opportunity"]["id"])
             .replace("{variant}", seeded["variant"]["id"])
+            .replace("{overlapping_agreement}", seeded["overlapping_agreement"]["id"])
+            .replace("{active_agreement}", seeded["active_agreement"]["id"])
+            .replace("{agreement}", seeded["agreement"]["id"])
+            .replace("{suspended_partner}", seeded["suspended_partner"]["id"])
+            .replace("{authorized_partner}", seeded["authorized_partner"]["id"])
+            .replace("{partner}", seeded["partner"]["id"])
+            .replace("{other_distributor}", seeded["other_distributor"]["id"])
+            .replace("{distributor}", seeded["distributor"]["id"])
+            .replace("{sent_quote}", seeded["sent_quote"]["id"])
+            .replace("{accepted_quote}", seeded["accepted_quote"]["id"])
+            .replace("{rival_quote}", seeded["rival_quote"]["id"])
+            .replace("{expired_quote}", seeded["expired_quote"]["id"])
+            .replace("{quote}", seeded["quote"]["id"])
             .replace("{future}", seeded["future"])
         )
     if isinstance(value, dict):
@@ -885,8 +1149,13 @@ def test_a_bad_request_is_a_4xx_with_a_stable_code_and_writes_nothing(
     shared_api: Api, seeded: dict[str, Any], case: Bad
 ) -> None:
     path = _filled(case.path, seeded)
+    caller = shared_api
+    if case.as_partner is not None:
+        caller = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000c001", "partner", _filled(case.as_partner, seeded))
+    elif case.as_user is not None:
+        caller = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000c002", case.as_user)
     before = Snapshot.take()
-    reply = shared_api.call(
+    reply = caller.call(
         case.method,
         path,
         None if case.body is NOTHING else _filled(case.body, seeded),

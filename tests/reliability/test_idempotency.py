@@ -55,6 +55,34 @@ def _campaign(api: Api, *steps: str) -> str:
     return str(campaign["id"])
 
 
+def _partner(api: Api, *steps: str) -> str:
+    partner = api.post("/sales/partners", {"contact_id": _organization(api), "subtype": "reseller"}).data
+    for step in steps:
+        assert api.post(f"/sales/partners/{partner['id']}/{step}").status == 200
+    return str(partner["id"])
+
+
+def _quote(api: Api, made: dict[str, Any], *steps: str) -> str:
+    body = {"customer_id": _customer(api, made), "name": "Quoted", "value": 7, "currency": "USD"}
+    deal = api.post("/sales/deals", {**body, "expected_close_date": made["future_date"]}).data
+    quote = api.post(f"/sales/deals/{deal['id']}/quotes", {}).data
+    for step in steps:
+        assert api.post(f"/sales/quotes/{quote['id']}/{step}").status == 200
+    return str(quote["id"])
+
+
+def _agreement(api: Api, made: dict[str, Any]) -> str:
+    reseller = _partner(api)
+    distributor = api.post("/sales/partners", {"contact_id": _organization(api), "subtype": "distributor"}).data
+    body = {
+        "reseller_id": reseller,
+        "distributor_id": distributor["id"],
+        "territory": ["IT"],
+        "starts_on": "2026-02-01",
+    }
+    return str(api.post("/sales/distribution-agreements", body).data["id"])
+
+
 OTHER_REP = "0192f1c4-7d3e-7a10-8b55-00000000a0a0"
 
 
@@ -88,6 +116,32 @@ OTHER_REQUEST: dict[str, Variant] = {
     "sales.relationship.create": lambda api, made, path, body: (path, {**body, "type": "influences"}),
     "sales.contact.convert": lambda api, made, path, body: (path, {**body, "target": "application_user"}),
     "sales.contact.merge": lambda api, made, path, body: (path, {"duplicate_id": _organization(api)}),
+    "sales.partner.create": lambda api, made, path, body: (path, {**body, "tier": "platinum"}),
+    "sales.partner.suspend": lambda api, made, path, body: (f"/sales/partners/{_partner(api)}/suspend", body),
+    "sales.partner.reinstate": lambda api, made, path, body: (
+        f"/sales/partners/{_partner(api, 'suspend')}/reinstate",
+        body,
+    ),
+    "sales.partner.convert_to_distributor": lambda api, made, path, body: (
+        f"/sales/partners/{_partner(api)}/convert-to-distributor",
+        body,
+    ),
+    "sales.deal.register": lambda api, made, path, body: (path, {**body, "name": "Another registration"}),
+    "sales.deal.decide_direct_exception": lambda api, made, path, body: (path, {**body, "decision": "denied"}),
+    "sales.lead.share": lambda api, made, path, body: (f"/sales/leads/{_lead(api, made)}/share", body),
+    "sales.agreement.create": lambda api, made, path, body: (path, {**body, "territory": ["FR"]}),
+    "sales.agreement.activate": lambda api, made, path, body: (
+        f"/sales/distribution-agreements/{_agreement(api, made)}/activate",
+        body,
+    ),
+    "sales.agreement.terminate": lambda api, made, path, body: (
+        f"/sales/distribution-agreements/{_agreement(api, made)}/terminate",
+        body,
+    ),
+    "sales.quote.create": lambda api, made, path, body: (path, {**body, "notes": "Other notes"}),
+    "sales.quote.send": lambda api, made, path, body: (f"/sales/quotes/{_quote(api, made)}/send", body),
+    "sales.quote.accept": lambda api, made, path, body: (f"/sales/quotes/{_quote(api, made, 'send')}/accept", body),
+    "sales.quote.reject": lambda api, made, path, body: (path, {"reason": "Another reason"}),
     "sales.campaign.create": lambda api, made, path, body: (path, {**body, "name": "Another launch"}),
     # The same key on another campaign's transition: a different request.
     "sales.campaign.activate": lambda api, made, path, body: (f"/sales/campaigns/{_campaign(api)}/activate", body),

@@ -31,6 +31,31 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.relationship.delete": ("relationship", None),
     "sales.contact.convert": ("contact", {"target": "tenant"}),
     "sales.contact.merge": ("contact", {"duplicate_id": "{subsidiary}"}),
+    "sales.partner.change_tier": ("partner", {"tier": "platinum", "reason": "Stale"}),
+    "sales.partner.suspend": ("partner", {}),
+    "sales.partner.reinstate": ("suspended_partner", {}),
+    "sales.partner.convert_to_distributor": ("partner", {}),
+    # A quote is made of the deal as the caller read it: If-Match names the deal's version.
+    "sales.deal.register": (
+        "partner",
+        {
+            "customer_id": "{contact}",
+            "name": "N",
+            "value": 1,
+            "currency": "EUR",
+            "expected_close_date": "2099-01-31",
+            "route": "direct",
+        },
+    ),
+    "sales.deal.decide_direct_exception": ("direct_deal", {"decision": "granted"}),
+    "sales.deal.reallocate_distributor": ("direct_deal", {"distributor_id": "{distributor}", "reason": "R"}),
+    "sales.lead.share": ("lead", {"partner_id": "{partner}"}),
+    "sales.agreement.activate": ("agreement", {}),
+    "sales.agreement.terminate": ("agreement", {}),
+    "sales.quote.create": ("deal", {}),
+    "sales.quote.send": ("quote", {}),
+    "sales.quote.accept": ("sent_quote", {}),
+    "sales.quote.reject": ("sent_quote", {}),
     "sales.campaign.update": ("campaign", {"name": "Renamed launch"}),
     "sales.campaign.activate": ("campaign", {}),
     "sales.campaign.complete": ("campaign", {}),
@@ -50,7 +75,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.opportunity.decline": ("opportunity", {"reason": "No"}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
-STALE: dict[str, str] = {"relationship": '"2"'}
+STALE: dict[str, str] = {"relationship": '"2"', "quote": '"2"', "agreement": '"2"', "direct_deal": '"2"'}
 MUTATING = [contract for contract in ALL if contract.kind == "command" and contract.http.path_params]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import itertools
 import json
@@ -12,10 +13,10 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from kernel.contract import Contract
+from kernel.contract import Contract, Role
 from sales.registry import ALL
 from tests.support.aws import ROOT
-from tests.support.events import api_event, claims
+from tests.support.events import DEFAULT_USER, api_event, claims
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 _loaded = itertools.count(1)
@@ -72,6 +73,14 @@ def route(method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
     return contract, params
 
 
+def staff_claims(method: str, path: str, user: str = DEFAULT_USER) -> dict[str, str]:
+    """The default caller's claims for a request: a sales rep, or an admin where the route is admin-only."""
+    found = route(method, path)
+    if found is None or Role.SALES in found[0].policy.roles:
+        return claims(user)
+    return claims(user, "admin")
+
+
 def routed_event(
     method: str,
     path: str,
@@ -118,11 +127,14 @@ def request_event(
 
 
 def decode(response: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | None]:
-    """Status, headers (single- and multi-value merged) and JSON body of a proxy response."""
+    """Status, headers (single- and multi-value merged) and JSON body of a proxy response; a binary body (a PDF,
+    base64-encoded as API Gateway wants it) is kept as `{"content": <bytes>}`."""
     headers = dict(response.get("headers") or {})
     for name, values in (response.get("multiValueHeaders") or {}).items():
         headers.setdefault(name, values[-1])
     text = response.get("body")
+    if response.get("isBase64Encoded"):
+        return response["statusCode"], headers, {"content": base64.b64decode(text or "")}
     return response["statusCode"], headers, json.loads(text) if text else None
 
 
@@ -146,7 +158,8 @@ class Api:
     """Requests routed like API Gateway, each served by the function's handler (one module per function)."""
 
     def __init__(self, principal: dict[str, str] | None = None) -> None:
-        self.principal = principal if principal is not None else claims()
+        # None: the default staff caller, a sales rep, or an admin on the routes only admins may call.
+        self.principal = principal
 
     def as_user(self, user: str, groups: str = "sales", partner_id: str | None = None) -> Api:
         return type(self)(claims(user, groups, partner_id))
@@ -165,10 +178,10 @@ class Api:
         raw_body: str | None = None,
         anonymous: bool = False,
     ) -> Reply:
+        principal = None if anonymous else self.principal if self.principal is not None else staff_claims(method, path)
         event, folder = routed_event(
-            method, path, query=query, body=body, raw_body=raw_body, headers=headers,
-            principal=None if anonymous else self.principal,
-        )  # fmt: skip
+            method, path, query=query, body=body, raw_body=raw_body, headers=headers, principal=principal
+        )
         return Reply(*decode(self.handler(folder)(event, LambdaContext())))
 
     def get(self, path: str, **kwargs: Any) -> Reply:

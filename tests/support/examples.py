@@ -133,6 +133,58 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
                 reply = api.post(f"/sales/opportunities/{opportunity}/{step}", filled)
                 assert reply.status in (200, 201), reply.body
             made[name] = api.get(f"/sales/opportunities/{opportunity}").data
+        elif name in ("partner", "suspended_partner", "distributor", "second_distributor"):
+            organization = {
+                "partner": "Reseller",
+                "suspended_partner": "Suspended Reseller",
+                "distributor": "Distributor",
+                "second_distributor": "Distributor Two",
+            }
+            company = api.post(
+                "/sales/contacts", {"kind": "organization", "display_name": f"{organization[name]} GmbH"}
+            )
+            assert company.status == 201, company.body
+            reseller = name.endswith("partner")
+            profile = {"subtype": "reseller", "tier": "gold"} if reseller else {"subtype": "distributor"}
+            reply = api.post("/sales/partners", {"contact_id": company.data["id"], **profile})
+            assert reply.status == 201, reply.body
+            if name == "suspended_partner":
+                reply = api.post(f"/sales/partners/{reply.data['id']}/suspend")
+                assert reply.status == 200, reply.body
+            made[name] = reply.data
+        elif name == "agreement":
+            parties = setup_records(api, ("partner", "distributor"))
+            body = {
+                "reseller_id": parties["partner"]["id"],
+                "distributor_id": parties["distributor"]["id"],
+                "territory": ["DE"],
+                "starts_on": "2026-01-01",
+            }
+            reply = api.post("/sales/distribution-agreements", body)
+            assert reply.status == 201, reply.body
+            made["agreement"] = reply.data
+        elif name == "direct_deal":
+            reseller = setup_records(api, ("partner",))["partner"] if "partner" not in made else made["partner"]
+            made["partner"] = reseller
+            body = {
+                "customer_id": contact()["id"],
+                "name": "Registered direct",
+                "value": 7960000,
+                "currency": "EUR",
+                "expected_close_date": future,
+                "route": "direct",
+            }
+            reply = api.post(f"/sales/partners/{reseller['id']}/deals", body)
+            assert reply.status == 201, reply.body
+            made["direct_deal"] = reply.data
+        elif name in ("quote", "sent_quote"):
+            quoted = deal(f"Quoted {name}")
+            reply = api.post(f"/sales/deals/{quoted['id']}/quotes", {})
+            assert reply.status == 201, reply.body
+            if name == "sent_quote":
+                reply = api.post(f"/sales/quotes/{reply.data['id']}/send")
+                assert reply.status == 200, reply.body
+            made[name] = reply.data
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204

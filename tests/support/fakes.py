@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from kernel.context import RequestContext
 from kernel.errors import Conflict, FieldIssue, ReferenceNotFound, StaleVersion
@@ -124,7 +125,15 @@ class FakeDeals:
         found = self.stored.get(aggregate_id)
         return copy.deepcopy(found) if found else None
 
-    def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
+    def save(
+        self,
+        deal: Deal,
+        before: Deal | None,
+        ctx: RequestContext,
+        *,
+        check_customer: bool = False,
+        also: Any = None,
+    ) -> None:
         if before is not None and not deal.pending_events and not deal.pending_stage_changes and deal == before:
             return
         current = self.stored.get(deal.id)

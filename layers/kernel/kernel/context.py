@@ -25,6 +25,16 @@ class Principal:
     def is_partner(self) -> bool:
         return "partner" in self.groups
 
+    @property
+    def is_internal(self) -> bool:
+        """Sales reps and admins see every record; a partner-only principal is scoped to its own partner id."""
+        return bool(self.groups & {"sales", "admin"})
+
+    def acts_for(self, partner_id: str | None) -> bool:
+        """Whether a record of `partner_id` is this caller's to see: any record for an internal principal, only
+        its own for a partner."""
+        return self.is_internal or (self.partner_id is not None and self.partner_id == partner_id)
+
 
 @dataclass(frozen=True)
 class RequestContext:

@@ -99,6 +99,9 @@ class Contract:
     # The extra Lambda layers (beyond the context's globals) the operation's code needs, by layer folder name,
     # e.g. ("phones",) for layers/phones/, deployed as PhonesLayer and listed in the function's own `Layers`.
     layers: tuple[str, ...] = ()
+    # What a success answers with: the JSON envelope, or a file of this media type (the use case returns a
+    # kernel.http.envelope.Document; the API's binary media types must list it).
+    produces: str = "application/json"
 
     @property
     def bounded_context(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -138,3 +139,13 @@ class MoneyInput(Input):
 class MoneyView(Output):
     amount: int = Field(description="minor units (cents for USD)")
     currency: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A use case's answer that is a file, not JSON (a quote's PDF): sent base64-encoded, as API Gateway wants a
+    binary body from a proxy integration; it turns it back into bytes for a client whose Accept names the type."""
+
+    content: bytes
+    media_type: str
+    filename: str

@@ -330,3 +330,118 @@ def opportunity_indexes(opportunity_id: str, status: str, owner_id: str, custome
         "GSI4PK": opportunity_customer_list(customer_id),
         "GSI4SK": f"{status}#{opportunity_id}",
     }
+
+
+# -- partner channel -------------------------------------------------------------------------------------
+# Partners are few (a program counts hundreds): one index partition for all of them, one per status and one per
+# subtype, newest first by their time-ordered ids, never sharded.
+PARTNER = "PARTNER"
+TIER_HISTORY = "TIER#"
+
+
+def partner(partner_id: str) -> Key:
+    return {"PK": f"PARTNER#{partner_id}", "SK": PARTNER}
+
+
+def partner_claim(contact_id: str) -> Key:
+    """One profile per contact: the profile's create puts it with `attribute_not_exists`."""
+    return {"PK": f"CONTACT#{contact_id}", "SK": PARTNER}
+
+
+def tier_change(partner_id: str, version: int, index: int) -> Key:
+    """The profile's tier history sorts after the profile (`TIER#` > `PARTNER`), oldest first."""
+    return {"PK": f"PARTNER#{partner_id}", "SK": f"{TIER_HISTORY}{version:010d}#{index:02d}"}
+
+
+def partner_status_list(status: str) -> str:
+    return f"PARTNER#STATUS#{status}"
+
+
+def partner_subtype_list(subtype: str) -> str:
+    return f"PARTNER#SUBTYPE#{subtype}"
+
+
+def partner_indexes(partner_id: str, status: str, subtype: str) -> dict[str, str]:
+    return {
+        "GSI1PK": PARTNER,
+        "GSI1SK": partner_id,
+        "GSI2PK": partner_status_list(status),
+        "GSI2SK": partner_id,
+        "GSI3PK": partner_subtype_list(subtype),
+        "GSI3SK": partner_id,
+    }
+
+
+def partner_deal_counter(partner_id: str) -> Key:
+    """A reseller's open registered deals routed direct (`open_direct`), added to by every deal write: a
+    conversion to distributor checks it is 0 in its own transaction."""
+    return {"PK": f"PARTNER#{partner_id}", "SK": "COUNTER#DEALS"}
+
+
+# -- quotes ------------------------------------------------------------------------------------------------
+QUOTE = "QUOTE"
+
+
+def quote(quote_id: str) -> Key:
+    return {"PK": f"QUOTE#{quote_id}", "SK": QUOTE}
+
+
+def deal_quotes(deal_id: str) -> str:
+    """GSI1 partition of a deal's quotes, newest first (a deal has a handful)."""
+    return f"QUOTE#DEAL#{deal_id}"
+
+
+def quote_indexes(quote_id: str, deal_id: str) -> dict[str, str]:
+    return {"GSI1PK": deal_quotes(deal_id), "GSI1SK": quote_id}
+
+
+def quote_sequence(year: int) -> Key:
+    """The last quote number taken in `year` (`last`): each create moves it on by exactly one, conditionally, in
+    its own transaction, so numbers are gapless and never taken twice."""
+    return {"PK": f"SEQUENCE#QUOTE#{year:04d}", "SK": "SEQUENCE"}
+
+
+def accepted_quote_claim(deal_id: str) -> Key:
+    """One accepted quote per deal: the acceptance puts it with `attribute_not_exists`."""
+    return {"PK": f"DEAL#{deal_id}", "SK": "QUOTE#ACCEPTED"}
+
+
+# -- distribution agreements -------------------------------------------------------------------------------
+AGREEMENT = "AGREEMENT"
+
+
+def agreement(agreement_id: str) -> Key:
+    return {"PK": f"AGREEMENT#{agreement_id}", "SK": AGREEMENT}
+
+
+def agreement_distributor_entry(agreement_id: str) -> Key:
+    """A copy of the agreement listed under its distributor (the agreement itself is listed under its reseller)."""
+    return {"PK": f"ENTRY#AGREEMENT#{agreement_id}", "SK": "DISTRIBUTOR"}
+
+
+def partner_agreements(partner_id: str) -> str:
+    """GSI1 partition of a partner's agreements, as reseller or distributor, newest first."""
+    return f"AGREEMENT#PARTNER#{partner_id}"
+
+
+def agreement_pair(reseller_id: str, distributor_id: str) -> Key:
+    """The pair's active agreements (`active`: id -> [starts_on, ends_on]) with a `version` every activation and
+    termination moves on conditionally: two activations of one pair that race cannot both pass the overlap check,
+    and a win reads here whether an agreement covers its close date."""
+    return {"PK": f"PAIR#{reseller_id}#{distributor_id}", "SK": "AGREEMENTS"}
+
+
+# -- partner deals -----------------------------------------------------------------------------------------
+def partner_deal_entry(deal_id: str, partner_id: str) -> Key:
+    """A partner deal listed under a partner that registered it or had it routed through it, now or before."""
+    return {"PK": f"ENTRY#DEAL#{deal_id}", "SK": f"PARTNER#{partner_id}"}
+
+
+def partner_deals(partner_id: str) -> str:
+    """GSI1 partition of the live deals a partner registered or had routed through it, newest first."""
+    return f"DEAL#PARTNER#{partner_id}"
+
+
+def channel_change(deal_id: str, version: int, index: int) -> Key:
+    """A reallocation in the deal's history: after its stage changes of the same write (`#5x`)."""
+    return {"PK": f"DEAL#{deal_id}", "SK": f"{HISTORY}{version:010d}#{50 + index:02d}"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from kernel.contract import Contract
 from kernel.events import EventSpec
+from sales.agreement import contracts as agreement_contracts
+from sales.agreement import events as agreement_events
 from sales.campaign import contracts as campaign_contracts
 from sales.campaign import events as campaign_events
 from sales.contact import contracts as contact_contracts
@@ -17,6 +19,10 @@ from sales.lead import contracts as lead_contracts
 from sales.lead import events as lead_events
 from sales.opportunity import contracts as opportunity_contracts
 from sales.opportunity import events as opportunity_events
+from sales.partner import contracts as partner_contracts
+from sales.partner import events as partner_events
+from sales.quote import contracts as quote_contracts
+from sales.quote import events as quote_events
 from sales.relationship import contracts as relationship_contracts
 from sales.relationship import events as relationship_events
 
@@ -27,6 +33,9 @@ ALL: tuple[Contract, ...] = (
     *campaign_contracts.CONTRACTS,
     *lead_contracts.CONTRACTS,
     *opportunity_contracts.CONTRACTS,
+    *partner_contracts.CONTRACTS,
+    *quote_contracts.CONTRACTS,
+    *agreement_contracts.CONTRACTS,
 )
 BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
 
@@ -37,6 +46,9 @@ EVENTS: tuple[EventSpec, ...] = (
     *campaign_events.EVENTS,
     *lead_events.EVENTS,
     *opportunity_events.EVENTS,
+    *partner_events.EVENTS,
+    *quote_events.EVENTS,
+    *agreement_events.EVENTS,
 )
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}
 

@@ -315,13 +315,22 @@ def count(query: IndexQuery) -> int:
     return total
 
 
-def partition_items(partition: str, prefix: str = "", limit: int | None = None) -> list[Item]:
-    """The items of one table partition (`PK = partition`, sort keys starting with `prefix`) in sort-key order,
-    strongly consistent, at most `limit` of them: for partitions kept small by the aggregate that owns them."""
-    values = {":pk": partition, ":prefix": prefix} if prefix else {":pk": partition}
+def partition_items(
+    partition: str, prefix: str = "", limit: int | None = None, between: tuple[str, str] | None = None
+) -> list[Item]:
+    """The items of one table partition (`PK = partition`, sort keys starting with `prefix`, or within `between`
+    inclusive) in sort-key order, strongly consistent, at most `limit` of them: for partitions kept small by the
+    aggregate that owns them."""
+    if between is not None:
+        condition = "PK = :pk AND SK BETWEEN :low AND :high"
+        values = {":pk": partition, ":low": between[0], ":high": between[1]}
+    elif prefix:
+        condition, values = "PK = :pk AND begins_with(SK, :prefix)", {":pk": partition, ":prefix": prefix}
+    else:
+        condition, values = "PK = :pk", {":pk": partition}
     args: dict[str, Any] = {
         "TableName": settings().table_name,
-        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)" if prefix else "PK = :pk",
+        "KeyConditionExpression": condition,
         "ExpressionAttributeValues": to_attributes(values),
         "ConsistentRead": True,
     }

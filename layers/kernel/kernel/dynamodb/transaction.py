@@ -86,6 +86,29 @@ class Transaction:
         request: dict[str, Any] = {"TableName": self.table, "Key": to_attributes(dict(key))}
         self._conditioned(request, condition, names, values, on_condition_failed, "ConditionCheck")
 
+    def update(
+        self,
+        key: Key,
+        expression: str,
+        *,
+        condition: str | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        on_condition_failed: OnConditionFailed | None = None,
+    ) -> None:
+        """An UpdateExpression on one item; `names` and `values` serve the expression and the condition."""
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": to_attributes(dict(key)),
+            "UpdateExpression": expression,
+        }
+        if condition is None:
+            if names:
+                request["ExpressionAttributeNames"] = dict(names)
+            if values:
+                request["ExpressionAttributeValues"] = to_attributes(dict(values))
+        self._conditioned(request, condition, names, values, on_condition_failed, "Update")
+
     def add_counters(self, key: Key, deltas: Mapping[str, int]) -> None:
         """ADD each delta to a numeric attribute (created at 0 when missing). No-op if empty."""
         if not deltas:

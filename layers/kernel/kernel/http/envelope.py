@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 
 from kernel.errors import FieldIssue
 from kernel.listing import ListResult
+from kernel.types import Document
 
 JSON = "application/json"
 
@@ -22,6 +24,7 @@ class Response:
     body: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str | None = None
+    base64_encoded: bool = False
 
     def to_proxy(self) -> dict[str, Any]:
         headers = dict(self.headers)
@@ -30,7 +33,7 @@ class Response:
         return {
             "statusCode": self.status_code,
             "body": self.body,
-            "isBase64Encoded": False,
+            "isBase64Encoded": self.base64_encoded,
             "multiValueHeaders": {name: [value] for name, value in headers.items()},
         }
 
@@ -45,7 +48,20 @@ def data_of(result: Any) -> Any:
     return result
 
 
+def document(result: Document, status: int, headers: dict[str, str] | None = None) -> Response:
+    headers = {**(headers or {}), "Content-Disposition": f'inline; filename="{result.filename}"'}
+    return Response(
+        status_code=status,
+        content_type=result.media_type,
+        body=base64.b64encode(result.content).decode("ascii"),
+        headers=headers,
+        base64_encoded=True,
+    )
+
+
 def success(result: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    if isinstance(result, Document):
+        return document(result, status, headers)
     if status == 204 or result is None:
         return Response(status_code=204, body="", headers=headers or {})
     payload: dict[str, Any] = {"status": "success"}

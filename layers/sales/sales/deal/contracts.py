@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kernel.contract import Contract, Emits, ErrorCase, Example, Http, Policy, Role, Scenario
+from sales.deal import channel
 from sales.deal import use_cases as use
 from sales.deal import views as m
 
@@ -11,6 +12,12 @@ _OWNERS = ("@sales-pipeline",)
 PARTNER_READ = Policy(roles=frozenset({Role.SALES, Role.ADMIN, Role.PARTNER}))
 _ID = {"id": "deal_id"}
 NOT_FOUND = ErrorCase("DEAL_NOT_FOUND", 404, "no live deal has this id")
+CHANNEL_NOT_CLEARED = ErrorCase(
+    "CHANNEL_NOT_CLEARED",
+    409,
+    "a partner deal's channel is not cleared: no agreement of the pair active on the close date, or the direct "
+    "exception is not granted",
+)
 CUSTOMER_NOT_FOUND = ErrorCase("CUSTOMER_NOT_FOUND", 422, "customer_id is not a live contact")
 NEW_DEAL = {
     "customer_id": "{contact.id}",
@@ -234,6 +241,7 @@ MOVE_STAGE = Contract(
     errors=(
         NOT_FOUND,
         ErrorCase("MOVE_STAGE_FAILED", 400, "the deal is in a terminal stage, or the target is intake"),
+        CHANNEL_NOT_CLEARED,
     ),
     scenarios=(
         Scenario(
@@ -287,7 +295,7 @@ WIN = Contract(
     owners=_OWNERS,
     tags=("crm", "deal", "won"),
     emits=(Emits("deal.won", "1.0.0", "Deal is won"),),
-    errors=(NOT_FOUND, ErrorCase("MARK_WON_FAILED", 400, "the deal is lost or already won")),
+    errors=(NOT_FOUND, ErrorCase("MARK_WON_FAILED", 400, "the deal is lost or already won"), CHANNEL_NOT_CLEARED),
     scenarios=(
         Scenario(
             "win-deal-happy-path",
@@ -541,6 +549,220 @@ HISTORY = Contract(
     ),
 )
 
+# -- the partner channel ------------------------------------------------------------------------------------
+_CHANNEL_OWNERS = ("@sales-channel",)
+# A reseller registers its own deals (any other reseller is unknown to it); an admin may register for any.
+RESELLER_OR_ADMIN = Policy(roles=frozenset({Role.ADMIN, Role.PARTNER}))
+ADMIN_ONLY = Policy(roles=frozenset({Role.ADMIN}))
+PARTNER_NOT_FOUND = ErrorCase("PARTNER_NOT_FOUND", 404, "no partner has this id, or it is not the calling partner's")
+_CHANNEL = (
+    "A partner deal can be won only when its channel is cleared: through a distributor with an agreement of the "
+    "pair active on the close date, or direct with a granted exception (409 CHANNEL_NOT_CLEARED otherwise)."
+)
+REGISTERED = {
+    "customer_id": "{contact.id}",
+    "name": "Fleet of 40 devices",
+    "value": 7960000,
+    "currency": "EUR",
+    "expected_close_date": "{future_date}",
+    "route": "direct",
+}
+
+REGISTER = Contract(
+    key="sales.deal.register",
+    version="1.0.0",
+    kind="command",
+    description="A reseller registers a deal: stage intake, source partner, routed through a distributor or direct.",
+    goal="Let a reseller claim a deal it brings, routed the way the program allows.",
+    context=(
+        "Through a distributor, the pair needs an active agreement; direct asks for an exception an admin decides. "
+        "A `customer` object creates the contact in the deal's transaction. The reseller's profile (an active "
+        "reseller) and the pair's agreements are checked in that transaction too. " + _CHANNEL
+    ),
+    http=Http("POST", "/sales/partners/{id}/deals", 201, {"id": "partner_id"}),
+    use_case=channel.register_deal,
+    input=m.RegisterDealInput,
+    output=m.DealView,
+    policy=RESELLER_OR_ADMIN,
+    owners=_CHANNEL_OWNERS,
+    tags=("deal", "partner"),
+    emits=(
+        Emits("deal.created", "1.0.0", "the deal is stored in stage intake"),
+        Emits("deal.registered", "1.0.0", "with its channel"),
+        Emits("contact.created", "1.0.0", "a `customer` object was given"),
+    ),
+    errors=(
+        PARTNER_NOT_FOUND,
+        ErrorCase("NOT_A_RESELLER", 409, "the partner is a distributor"),
+        ErrorCase("PARTNER_NOT_ACTIVE", 409, "the reseller is suspended"),
+        ErrorCase("NO_ACTIVE_AGREEMENT", 409, "route distributor, but the pair has no active agreement"),
+        ErrorCase("INVALID_REFERENCE", 422, "distributor_id names no active distributor"),
+        CUSTOMER_NOT_FOUND,
+    ),
+    scenarios=(
+        Scenario(
+            "through-a-distributor",
+            ("A gold reseller and a distributor with an active agreement",),
+            ("The reseller registers a deal routed through the distributor",),
+            ("201, stage intake, source partner, channel route distributor", "deal.registered is emitted"),
+        ),
+        Scenario(
+            "direct",
+            ("A reseller",),
+            ("It registers a deal routed direct",),
+            ("201, channel direct_exception requested",),
+        ),
+        Scenario(
+            "another-resellers-id",
+            ("Two resellers",),
+            ("One registers a deal under the other's id",),
+            ("404 PARTNER_NOT_FOUND; nothing is stored",),
+        ),
+    ),
+    examples=(
+        Example(
+            "register-direct",
+            {**REGISTERED, "partner_id": "{partner.id}"},
+            {"stage": "intake", "source": "partner", "channel": {"route": "direct", "direct_exception": "requested"}},
+            201,
+            setup=("contact", "partner"),
+        ),
+        Example(
+            "register-new-customer",
+            {
+                **{key: value for key, value in REGISTERED.items() if key != "customer_id"},
+                "partner_id": "{partner.id}",
+                "customer": {"kind": "organization", "display_name": "Brand New GmbH", "country": "DE"},
+            },
+            {"stage": "intake", "channel": {"reseller_id": "{partner.id}"}},
+            201,
+            setup=("partner",),
+        ),
+        Example(
+            "register-as-a-distributor",
+            {**REGISTERED, "partner_id": "{distributor.id}"},
+            None,
+            409,
+            setup=("contact", "distributor"),
+            error_code="NOT_A_RESELLER",
+        ),
+    ),
+)
+
+DIRECT_EXCEPTION = Contract(
+    key="sales.deal.decide_direct_exception",
+    version="1.0.0",
+    kind="command",
+    description="Grant or deny a partner deal's request to be sold direct, without a distributor.",
+    goal="Clear (or refuse) the channel of a deal a reseller wants to sell direct.",
+    context="Once per deal, by an admin; who decided and when join the channel. " + _CHANNEL,
+    http=Http("POST", "/sales/deals/{id}/direct-exception", 200, _ID),
+    use_case=channel.decide_direct_exception,
+    input=m.DirectExceptionInput,
+    output=m.DealView,
+    policy=ADMIN_ONLY,
+    owners=_CHANNEL_OWNERS,
+    tags=("deal", "partner"),
+    emits=(Emits("deal.channel_changed", "1.0.0", "the exception was decided"),),
+    errors=(
+        NOT_FOUND,
+        ErrorCase("INVALID_TRANSITION", 409, "not a direct partner deal awaiting a decision; details say why"),
+    ),
+    scenarios=(
+        Scenario(
+            "grant",
+            ("A deal a reseller registered direct",),
+            ("An admin grants the exception",),
+            ("200, direct_exception granted, decided_by the admin; the deal may be won",),
+        ),
+    ),
+    examples=(
+        Example(
+            "grant",
+            {"deal_id": "{direct_deal.id}", "decision": "granted"},
+            {"channel": {"direct_exception": "granted"}},
+            setup=("direct_deal",),
+        ),
+    ),
+)
+
+REALLOCATE = Contract(
+    key="sales.deal.reallocate_distributor",
+    version="1.0.0",
+    kind="command",
+    description="Route an open partner deal through another distributor, with the reason; kept in its history.",
+    goal="Move a deal to the distributor that should serve it now.",
+    context=(
+        "By an admin. The distributor it leaves keeps seeing the deal in its list, value and lines masked. " + _CHANNEL
+    ),
+    http=Http("PUT", "/sales/deals/{id}/distributor", 200, _ID),
+    use_case=channel.reallocate_distributor,
+    input=m.ReallocateInput,
+    output=m.DealView,
+    policy=ADMIN_ONLY,
+    owners=_CHANNEL_OWNERS,
+    tags=("deal", "partner"),
+    emits=(Emits("deal.channel_changed", "1.0.0", "the deal has another distributor"),),
+    errors=(
+        NOT_FOUND,
+        ErrorCase("INVALID_TRANSITION", 409, "the deal is closed or no partner deal"),
+        ErrorCase("INVALID_REFERENCE", 422, "distributor_id names no active distributor"),
+    ),
+    scenarios=(
+        Scenario(
+            "move-on",
+            ("A deal routed through distributor A",),
+            ("An admin reallocates it to distributor B with a reason",),
+            ("200, channel distributor B; the history has A -> B with the reason; A's list shows it masked",),
+        ),
+    ),
+    examples=(
+        Example(
+            "reallocate",
+            {"deal_id": "{direct_deal.id}", "distributor_id": "{distributor.id}", "reason": "Regional coverage"},
+            {"channel": {"route": "distributor", "distributor_id": "{distributor.id}"}},
+            setup=("direct_deal", "distributor"),
+        ),
+    ),
+)
+
+PARTNER_LIST = Contract(
+    key="sales.deal.partner_list",
+    version="1.0.0",
+    kind="query",
+    description="A partner's deals: those a reseller registered, those routed through a distributor now or before.",
+    goal="Give each partner its own view of the pipeline it works.",
+    context=(
+        "Newest first. A distributor sees the value and lines of a deal rerouted away from it as null, with "
+        "masked: true (masked: false elsewhere). A partner principal lists its own only."
+    ),
+    http=Http("GET", "/sales/partners/{id}/deals", 200, {"id": "partner_id"}),
+    use_case=channel.partner_deals,
+    input=m.PartnerDealsQuery,
+    output=m.PartnerDealView,
+    paginated=True,
+    policy=PARTNER_READ,
+    owners=_CHANNEL_OWNERS,
+    tags=("deal", "partner"),
+    errors=(PARTNER_NOT_FOUND,),
+    scenarios=(
+        Scenario(
+            "rerouted",
+            ("A deal reallocated from distributor A to B",),
+            ("A lists its deals",),
+            ("The deal, value and lines null, masked true",),
+        ),
+    ),
+    examples=(
+        Example(
+            "list",
+            {"partner_id": "{partner.id}"},
+            {"__items__": [{"id": "{direct_deal.id}", "masked": False}]},
+            setup=("partner", "direct_deal"),
+        ),
+    ),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
     CREATE,
     GET,
@@ -557,4 +779,8 @@ CONTRACTS: tuple[Contract, ...] = (
     WON_STATS,
     FORECAST,
     HISTORY,
+    REGISTER,
+    DIRECT_EXCEPTION,
+    REALLOCATE,
+    PARTNER_LIST,
 )

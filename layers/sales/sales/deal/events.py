@@ -111,6 +111,60 @@ class DealRestored(DealDeleted):
     DESCRIPTION = "A soft-deleted deal came back."
 
 
+Route = Literal["direct", "distributor"]
+DirectExceptionState = Literal["requested", "granted", "denied"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealRegistered(DomainEvent):
+    KEY = "deal.registered"
+    DESCRIPTION = (
+        "A reseller registered a deal (stage intake, source partner), routed through a distributor or asking for a "
+        "direct exception."
+    )
+
+    deal_id: str
+    customer_id: str
+    name: str
+    value: int
+    currency: str
+    reseller_id: Annotated[str, Field(description="partner profile id of the reseller that registered the deal")]
+    distributor_id: Annotated[str | None, Field(description="partner profile id of the distributor; null: direct")]
+    route: Route
+    direct_exception: Annotated[
+        DirectExceptionState | None, Field(description="requested on the direct route, null through a distributor")
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealChannelChanged(DomainEvent):
+    KEY = "deal.channel_changed"
+    DESCRIPTION = (
+        "A partner deal's channel changed: an admin granted or denied its direct exception, or reallocated it "
+        "to another distributor."
+    )
+
+    deal_id: str
+    reseller_id: str | None
+    distributor_id: Annotated[str | None, Field(description="the distributor after the change; null: direct")]
+    previous_distributor_id: Annotated[
+        str | None, Field(description="the distributor before the change; null: there was none")
+    ]
+    route: Route
+    direct_exception: DirectExceptionState | None
+    reason: Annotated[str | None, Field(description="why the deal was reallocated; null for a decision")]
+    actor: str
+
+
 EVENTS: tuple[EventSpec, ...] = catalogue(
-    "sales", DealCreated, DealStageChanged, DealValueChanged, DealWon, DealLost, DealDeleted, DealRestored
+    "sales",
+    DealCreated,
+    DealStageChanged,
+    DealValueChanged,
+    DealWon,
+    DealLost,
+    DealDeleted,
+    DealRestored,
+    DealRegistered,
+    DealChannelChanged,
 )

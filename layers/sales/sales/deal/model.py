@@ -2,25 +2,34 @@
 
 Rules: stage-driven probability, skips and
 backward moves among open stages, terminal closed stages, win/lose guards, soft delete.
+
+Partner deals: a reseller registers a deal (stage intake, source partner) routed through a distributor or
+direct; the direct route asks for an exception that an admin grants or denies, and an admin may reallocate the
+deal to another distributor (kept in the deal's channel history; a distributor that once had the deal is
+remembered). A partner deal is won only when its channel is cleared: through a distributor with an agreement of
+the pair active on the close date (the use case looks it up and answers `agreement_active`), or direct with a
+granted exception.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from kernel.aggregate import AggregateRoot
-from kernel.clock import business_date, to_rfc3339, today
-from kernel.errors import FieldIssue, RuleViolated, ValidationFailed
+from kernel.clock import business_date, from_rfc3339, to_rfc3339, today
+from kernel.errors import Conflict, FieldIssue, RuleViolated, ValidationFailed
 from kernel.ids import new_id
 from kernel.money import Money
 from sales.deal.events import (
     ChannelData,
+    DealChannelChanged,
     DealCreated,
     DealDeleted,
     DealLost,
+    DealRegistered,
     DealRestored,
     DealStageChanged,
     DealValueChanged,
@@ -31,6 +40,7 @@ NAME_MAX = 200
 TAGS_MAX = 20
 TAG_MAX = 50
 NOTE_MAX = 2000
+REASON_MAX = 500
 
 
 class Stage(StrEnum):
@@ -97,20 +107,90 @@ class ChannelRoute(StrEnum):
     DISTRIBUTOR = "distributor"
 
 
+class DirectException(StrEnum):
+    """Where a partner deal's request to be sold direct (without a distributor) stands."""
+
+    REQUESTED = "requested"
+    GRANTED = "granted"
+    DENIED = "denied"
+
+
 @dataclass(frozen=True, slots=True)
 class Channel:
-    """How a deal reaches the customer; partner deals fill it in (reseller, distributor, route)."""
+    """How a deal reaches the customer; partner deals fill it in (reseller, distributor, route), and on the
+    direct route the admin's decision on the direct exception (who decided, when)."""
 
     reseller_id: str | None = None
     distributor_id: str | None = None
     route: ChannelRoute = ChannelRoute.DIRECT
+    direct_exception: DirectException | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        """Registered by a reseller: the channel rules apply."""
+        return self.reseller_id is not None
+
+    @property
+    def needs_agreement(self) -> bool:
+        """A partner deal routed through a distributor: winning it needs an agreement between the reseller and
+        the distributor active on the close date, which the caller looks up."""
+        return self.is_partner and self.route is ChannelRoute.DISTRIBUTOR
+
+    def is_cleared(self, *, agreement_active: bool) -> bool:
+        """Whether the deal may be won. A deal no partner registered always may. Through a distributor: when
+        `agreement_active` (an agreement of the pair is active on the close date). Direct: when the exception
+        was granted; requested or denied is not cleared. A direct partner channel with no exception on record
+        (never produced by a registration, which always requests one) has nothing to wait for."""
+        if not self.is_partner:
+            return True
+        if self.route is ChannelRoute.DISTRIBUTOR:
+            return self.distributor_id is not None and agreement_active
+        return self.direct_exception in (None, DirectException.GRANTED)
 
     def as_dict(self) -> dict[str, Any]:
+        """The channel as `deal.won` publishes it: exactly these three keys."""
         return {
             "reseller_id": self.reseller_id,
             "distributor_id": self.distributor_id,
             "route": self.route.value,
         }
+
+    def as_view_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready (decided_at in RFC 3339): for the deal's view and its stored item."""
+        return {
+            **self.as_dict(),
+            "direct_exception": self.direct_exception.value if self.direct_exception else None,
+            "decided_by": self.decided_by,
+            "decided_at": to_rfc3339(self.decided_at) if self.decided_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Channel:
+        """The inverse of `as_view_dict`; absent keys take their defaults (items stored before they existed)."""
+        exception = data.get("direct_exception")
+        decided_at = data.get("decided_at")
+        return cls(
+            reseller_id=data.get("reseller_id"),
+            distributor_id=data.get("distributor_id"),
+            route=ChannelRoute(data.get("route") or ChannelRoute.DIRECT.value),
+            direct_exception=DirectException(exception) if exception else None,
+            decided_by=data.get("decided_by"),
+            decided_at=from_rfc3339(decided_at) if decided_at else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelChange:
+    """One reallocation of a partner deal to another distributor, kept in the deal's history.
+    `from_distributor_id` is None when the deal had no distributor (it was routed direct)."""
+
+    from_distributor_id: str | None
+    to_distributor_id: str
+    reason: str
+    actor: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +246,24 @@ def _future(expected: date, now: datetime) -> date:
     return business_date(expected, "expected_close_date")
 
 
+def _clean_reason(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > REASON_MAX:
+        raise ValidationFailed(
+            f"reason must be 1-{REASON_MAX} characters", [FieldIssue("reason", f"must be 1-{REASON_MAX} characters")]
+        )
+    return cleaned
+
+
+def _other_than_reseller(reseller_id: str, distributor_id: str) -> str:
+    if distributor_id == reseller_id:
+        raise ValidationFailed(
+            "a reseller cannot be its own distributor",
+            [FieldIssue("distributor_id", "must name another partner than the reseller")],
+        )
+    return distributor_id
+
+
 def _clean_tags(tags: list[str]) -> list[str]:
     cleaned: list[str] = []
     for tag in tags:
@@ -198,10 +296,14 @@ class Deal(AggregateRoot):
     quote_id: str | None = None
     lines: list[dict[str, Any]] = field(default_factory=list)
     channel: Channel = field(default_factory=Channel)
+    # Distributors a partner deal was reallocated away from (oldest first, no repeats): they still list it, masked.
+    former_distributors: list[str] = field(default_factory=list)
     # The customer's federation reference, copied when the deal is created (deal.won carries it).
     customer_bridge: dict[str, Any] | None = None
     stage_entered_at: datetime | None = None
     pending_stage_changes: list[StageChange] = field(default_factory=list, repr=False, compare=False)
+    # Reallocations of the last command, stored as channel history items in its transaction.
+    pending_channel_changes: list[ChannelChange] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def probability(self) -> int:
@@ -269,6 +371,69 @@ class Deal(AggregateRoot):
         )
         return deal
 
+    @classmethod
+    def register(
+        cls,
+        *,
+        reseller_id: str,
+        route: ChannelRoute,
+        distributor_id: str | None,
+        customer_id: str,
+        assigned_to: str,
+        name: str,
+        value: Money,
+        expected_close_date: date,
+        actor: str,
+        now: datetime,
+        deal_id: str | None = None,
+        customer_bridge: dict[str, Any] | None = None,
+    ) -> Deal:
+        """A reseller's registration: a deal in stage intake with source partner. Through a distributor it names
+        one (other than the reseller); direct, it names none and asks for a direct exception. The partners'
+        subtypes, status and the pair's active agreement are the use case's to check."""
+        if route is ChannelRoute.DISTRIBUTOR:
+            if distributor_id is None:
+                raise ValidationFailed(
+                    "a deal routed through a distributor names it",
+                    [FieldIssue("distributor_id", "required when route is distributor")],
+                )
+            channel = Channel(reseller_id, _other_than_reseller(reseller_id, distributor_id), route)
+        else:
+            if distributor_id is not None:
+                raise ValidationFailed(
+                    "a deal routed direct names no distributor",
+                    [FieldIssue("distributor_id", "must be absent when route is direct")],
+                )
+            channel = Channel(reseller_id, None, route, direct_exception=DirectException.REQUESTED)
+        deal = cls.create(
+            customer_id=customer_id,
+            assigned_to=assigned_to,
+            name=name,
+            value=value,
+            expected_close_date=expected_close_date,
+            actor=actor,
+            now=now,
+            source=DealSource.PARTNER,
+            stage=Stage.INTAKE,
+            deal_id=deal_id,
+            customer_bridge=customer_bridge,
+        )
+        deal.channel = channel
+        deal.record(
+            DealRegistered(
+                deal_id=deal.id,
+                customer_id=deal.customer_id,
+                name=deal.name,
+                value=deal.value.amount,
+                currency=deal.value.currency,
+                reseller_id=reseller_id,
+                distributor_id=channel.distributor_id,
+                route=channel.route.value,
+                direct_exception=channel.direct_exception.value if channel.direct_exception else None,
+            )
+        )
+        return deal
+
     # -- commands -------------------------------------------------------------------------------
     def update_basic_info(
         self,
@@ -318,6 +483,25 @@ class Deal(AggregateRoot):
             )
         )
 
+    def accept_quote(self, quote_id: str, total: Money, *, now: datetime) -> None:
+        """The customer accepted quote `quote_id`: the deal is worth its total from now on. One quote per deal;
+        its currency is the deal's (a quote is made in the deal's currency)."""
+        if self.stage.is_terminal:
+            raise Conflict(
+                f"deal {self.id} is {self.status.value}; quotes are accepted on open deals",
+                "DEAL_NOT_OPEN",
+                [FieldIssue("status", self.status.value)],
+            )
+        if self.quote_id is not None:
+            raise Conflict(
+                f"deal {self.id} already has an accepted quote ({self.quote_id})",
+                "QUOTE_ALREADY_ACCEPTED",
+                [FieldIssue("quote_id", self.quote_id)],
+            )
+        self.quote_id = quote_id
+        self.touch(now)
+        self.update_value(total, now=now)
+
     def note_customer_bridge(self, bridge: dict[str, Any] | None) -> None:
         """The customer's bridge as it is now (set by the conversion bridge, maybe after the deal was created),
         for the `deal.won` the next win records. Not a change of the deal by itself: no event."""
@@ -330,14 +514,60 @@ class Deal(AggregateRoot):
         self.customer_bridge = bridge
         self.touch(now)
 
-    def move_to_stage(self, stage: Stage, *, actor: str, now: datetime) -> None:
-        """Move between open stages; a move to a closed stage is a win or a loss with today's date."""
+    def decide_direct_exception(self, decision: DirectException, *, actor: str, now: datetime) -> None:
+        """An admin grants or denies the direct exception a partner deal routed direct asked for; decided once
+        (409 INVALID_TRANSITION naming the status, the route or the exception as it stands)."""
+        if decision is DirectException.REQUESTED:
+            raise ValidationFailed("a decision grants or denies", [FieldIssue("decision", "must be granted or denied")])
+        action = "a direct-exception decision"
+        self._require_open_partner_deal(action)
+        if self.channel.route is not ChannelRoute.DIRECT:
+            raise Conflict(
+                f"deal {self.id} is routed through a distributor; {action} needs the direct route",
+                "INVALID_TRANSITION",
+                [FieldIssue("route", self.channel.route.value)],
+            )
+        if self.channel.direct_exception is not DirectException.REQUESTED:
+            current = self.channel.direct_exception.value if self.channel.direct_exception else "null"
+            raise Conflict(
+                f"deal {self.id}'s direct exception is {current}; {action} needs requested",
+                "INVALID_TRANSITION",
+                [FieldIssue("direct_exception", current)],
+            )
+        self.channel = replace(self.channel, direct_exception=decision, decided_by=actor, decided_at=now)
+        self.touch(now)
+        self.record(self._channel_changed(self.channel.distributor_id, None, actor))
+
+    def reallocate_distributor(self, distributor_id: str, reason: str, *, actor: str, now: datetime) -> None:
+        """An admin routes an open partner deal through `distributor_id` from now on (whatever its route was;
+        a direct exception and its decision are cleared). The distributor it leaves is remembered in
+        `former_distributors`; the move is kept in the channel history. The current distributor again changes
+        nothing."""
+        cleaned = _clean_reason(reason)
+        self._require_open_partner_deal("a reallocation")
+        assert self.channel.reseller_id is not None  # a partner deal
+        new = _other_than_reseller(self.channel.reseller_id, distributor_id)
+        if self.channel.route is ChannelRoute.DISTRIBUTOR and self.channel.distributor_id == new:
+            return
+        previous = self.channel.distributor_id
+        if previous is not None and previous != new and previous not in self.former_distributors:
+            self.former_distributors.append(previous)
+        # A distributor the deal comes back to has it again: it is no longer a former one.
+        self.former_distributors = [former for former in self.former_distributors if former != new]
+        self.channel = Channel(self.channel.reseller_id, new, ChannelRoute.DISTRIBUTOR)
+        self.touch(now)
+        self.pending_channel_changes.append(ChannelChange(previous, new, cleaned, actor, now))
+        self.record(self._channel_changed(previous, cleaned, actor))
+
+    def move_to_stage(self, stage: Stage, *, actor: str, now: datetime, agreement_active: bool = False) -> None:
+        """Move between open stages; a move to a closed stage is a win or a loss with today's date.
+        `agreement_active` is passed on to `win` (see there)."""
         if self.stage.is_terminal:
             raise RuleViolated(f"cannot move from terminal stage {self.stage.value}", "MOVE_STAGE_FAILED")
         if stage is Stage.INTAKE:
             raise RuleViolated("only partner-registered deals start in stage intake", "MOVE_STAGE_FAILED")
         if stage is Stage.CLOSED_WON:
-            self.win(close_date=today(now), actor=actor, now=now)
+            self.win(close_date=today(now), actor=actor, now=now, agreement_active=agreement_active)
             return
         if stage is Stage.CLOSED_LOST:
             self.lose(close_date=today(now), actor=actor, now=now)
@@ -360,7 +590,12 @@ class Deal(AggregateRoot):
         now: datetime,
         actual_value: int | None = None,
         note: str | None = None,
+        agreement_active: bool = False,
     ) -> None:
+        """A partner deal is won only when its channel is cleared (409 CHANNEL_NOT_CLEARED). Through a
+        distributor that takes an agreement between the reseller and the distributor active on `close_date`:
+        the caller looks it up (when `channel.needs_agreement`) and answers `agreement_active`. A deal no partner
+        registered ignores it."""
         if self.stage is Stage.CLOSED_LOST:
             raise RuleViolated("cannot win a lost deal", "MARK_WON_FAILED")
         if self.stage is Stage.CLOSED_WON:
@@ -369,6 +604,7 @@ class Deal(AggregateRoot):
         # The closing price (actual_value) replaces the forecast value.
         final_value = _positive(Money(actual_value, self.value.currency)) if actual_value is not None else self.value
         cleaned_note = _clean_note(note)
+        self._require_cleared_channel(close_date, agreement_active)
         self.value = final_value
         self.actual_value = actual_value
         self.note = cleaned_note
@@ -409,6 +645,52 @@ class Deal(AggregateRoot):
         self.record(DealRestored(deal_id=self.id, customer_id=self.customer_id))
 
     # -- internals ------------------------------------------------------------------------------
+    def _require_open_partner_deal(self, action: str) -> None:
+        if self.stage.is_terminal:
+            raise Conflict(
+                f"deal {self.id} is {self.status.value}; {action} needs an open deal",
+                "INVALID_TRANSITION",
+                [FieldIssue("status", self.status.value)],
+            )
+        if not self.channel.is_partner:
+            raise Conflict(
+                f"deal {self.id} was not registered by a partner; {action} needs a partner deal",
+                "INVALID_TRANSITION",
+                [FieldIssue("channel", "not a partner deal")],
+            )
+
+    def _require_cleared_channel(self, close_date: date, agreement_active: bool) -> None:
+        channel = self.channel
+        if channel.is_cleared(agreement_active=agreement_active):
+            return
+        if channel.route is ChannelRoute.DISTRIBUTOR:
+            why = (
+                f"no agreement between the reseller and the distributor is active on {close_date.isoformat()}"
+                if channel.distributor_id is not None
+                else "the deal names no distributor"
+            )
+            issue = FieldIssue("distributor_id", why)
+        else:
+            current = channel.direct_exception.value if channel.direct_exception else "null"
+            why = f"the direct exception is {current}, not granted"
+            issue = FieldIssue("direct_exception", current)
+        raise Conflict(f"deal {self.id}'s channel is not cleared: {why}", "CHANNEL_NOT_CLEARED", [issue])
+
+    def _channel_changed(
+        self, previous_distributor_id: str | None, reason: str | None, actor: str
+    ) -> DealChannelChanged:
+        channel = self.channel
+        return DealChannelChanged(
+            deal_id=self.id,
+            reseller_id=channel.reseller_id,
+            distributor_id=channel.distributor_id,
+            previous_distributor_id=previous_distributor_id,
+            route=channel.route.value,
+            direct_exception=channel.direct_exception.value if channel.direct_exception else None,
+            reason=reason,
+            actor=actor,
+        )
+
     def _enter(self, stage: Stage, actor: str, now: datetime) -> None:
         self.pending_stage_changes.append(StageChange(self.stage, stage, actor, now))
         self.stage = stage

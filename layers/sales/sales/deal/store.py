@@ -6,6 +6,7 @@ decided here and nowhere else."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from kernel import clients
@@ -19,7 +20,17 @@ from kernel.errors import ReferenceNotFound
 from kernel.money import Money
 from kernel.settings import settings
 from sales import keys
-from sales.deal.model import Channel, ChannelRoute, Deal, DealFilter, DealSource, Stage, StageChange
+from sales.deal.model import (
+    Channel,
+    ChannelChange,
+    ChannelRoute,
+    Deal,
+    DealFilter,
+    DealSource,
+    DealStatus,
+    Stage,
+    StageChange,
+)
 from sales.deal.stats import (
     MonthCounters,
     delta,
@@ -56,7 +67,8 @@ def deal_item(deal: Deal) -> Item:
         "variant_id": deal.variant_id,
         "quote_id": deal.quote_id,
         "lines": list(deal.lines),
-        "channel": deal.channel.as_dict(),
+        "channel": deal.channel.as_view_dict(),
+        "former_distributors": list(deal.former_distributors),
         "customer_bridge": deal.customer_bridge,
         "stage_entered_at": to_rfc3339(deal.stage_entered_at) if deal.stage_entered_at else None,
     }
@@ -91,11 +103,8 @@ def deal_from_item(item: Item) -> Deal:
         variant_id=item.get("variant_id"),
         quote_id=item.get("quote_id"),
         lines=list(item.get("lines") or []),
-        channel=Channel(
-            reseller_id=channel.get("reseller_id"),
-            distributor_id=channel.get("distributor_id"),
-            route=ChannelRoute(channel.get("route", ChannelRoute.DIRECT.value)),
-        ),
+        channel=Channel.from_dict(channel),
+        former_distributors=list(item.get("former_distributors") or []),
         customer_bridge=item.get("customer_bridge"),
         stage_entered_at=instant_of(item.get("stage_entered_at")),
     )
@@ -170,8 +179,36 @@ class DealRepository(Repository[Deal]):
                 break
             args["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         deal = next((deal_from_item(item) for item in items if item["SK"] == keys.DEAL), None)
-        history = [_stage_change(item) for item in items if item["SK"].startswith(keys.HISTORY)]
+        history = [
+            _stage_change(item)
+            for item in items
+            if item["SK"].startswith(keys.HISTORY) and item.get("type", "StageChange") == "StageChange"
+        ]
         return deal, history
+
+    def channel_history(self, deal_id: str) -> list[ChannelChange]:
+        """The deal's reallocations, oldest first (history items of type ChannelChange)."""
+        items = queries.partition_items(keys.deal(deal_id)["PK"], keys.HISTORY)
+        return [
+            ChannelChange(
+                from_distributor_id=item.get("from_distributor_id"),
+                to_distributor_id=item["to_distributor_id"],
+                reason=item["reason"],
+                actor=item["actor"],
+                at=from_rfc3339(item["at"]),
+            )
+            for item in items
+            if item.get("type") == "ChannelChange"
+        ]
+
+    def partner_page(self, partner_id: str, page_size: int, cursor: str | None) -> tuple[list[Deal], str | None, int]:
+        """One page of the live deals a partner registered or had routed through it, newest first (its entries,
+        then one consistent BatchGetItem of the deals), and how many it has (a counting Query of the entries)."""
+        query = queries.IndexQuery("GSI1", keys.partner_deals(partner_id))
+        found = queries.query_page(query, page_size, cursor)
+        deals = queries.get_items([keys.deal(str(item["deal_id"])) for item in found.items])
+        live = [deal_from_item(item) for item in deals if item and not item.get("deleted_at")]
+        return live, found.next_cursor, queries.count(query)
 
     def of_customer(self, customer_id: str, most: int) -> list[Deal]:
         """Up to `most` deals naming `customer_id`, live ones first, then soft-deleted ones: a Query of each of
@@ -213,10 +250,13 @@ class DealRepository(Repository[Deal]):
         *,
         check_customer: bool = False,
         joining: Transaction | None = None,
+        also: Callable[[Transaction], None] | None = None,
     ) -> None:
         """Persist `deal` as changed from `before` (None when new), with everything it implies. `joining`: the
-        transaction of the command that creates it (an opportunity's confirmation), committed by its owner."""
-        if unchanged(deal, before) and not deal.pending_stage_changes:
+        transaction of the command that creates it (an opportunity's confirmation), committed by its owner.
+        `also`: what else the command writes or checks in the deal's transaction (the partner's and the pair's
+        guards of a registration, the contact a registration creates)."""
+        if unchanged(deal, before) and not deal.pending_stage_changes and not deal.pending_channel_changes:
             return
         with self.saving(deal, ctx, joining) as tx:
             for index, change in enumerate(deal.pending_stage_changes):
@@ -240,8 +280,52 @@ class DealRepository(Repository[Deal]):
                         "customer_id",
                     ),
                 )
+            for index, move in enumerate(deal.pending_channel_changes):
+                tx.put(
+                    {
+                        **keys.channel_change(deal.id, deal.version, index),
+                        "type": "ChannelChange",
+                        "from_distributor_id": move.from_distributor_id,
+                        "to_distributor_id": move.to_distributor_id,
+                        "reason": move.reason,
+                        "actor": move.actor,
+                        "at": to_rfc3339(move.at),
+                    }
+                )
+            self._partner_entries(tx, before, deal)
             self._counters(tx, before, deal)
+            if also is not None:
+                also(tx)
         deal.pending_stage_changes.clear()
+        deal.pending_channel_changes.clear()
+
+    @staticmethod
+    def _partner_entries(tx: Transaction, before: Deal | None, after: Deal) -> None:
+        """A partner deal's entry under each partner that registered it or had it routed through it, now or
+        before: rewritten when the channel or the deal's liveness changes (a deleted deal drops out of the lists)."""
+        if not after.channel.is_partner:
+            return
+        if (
+            before is not None
+            and before.channel == after.channel
+            and before.former_distributors == after.former_distributors
+            and before.is_deleted == after.is_deleted
+        ):
+            return
+        partners = [after.channel.reseller_id, after.channel.distributor_id, *after.former_distributors]
+        for partner_id in dict.fromkeys(partner for partner in partners if partner is not None):
+            entry: Item = {**keys.partner_deal_entry(after.id, partner_id), "type": "PartnerDealEntry"}
+            entry["deal_id"] = after.id
+            if not after.is_deleted:
+                entry.update(GSI1PK=keys.partner_deals(partner_id), GSI1SK=after.id)
+            tx.put(entry)
+
+    @staticmethod
+    def _open_direct(deal: Deal | None) -> int:
+        """1 for an open, live partner deal routed direct: its reseller may not become a distributor."""
+        if deal is None or deal.is_deleted or not deal.channel.is_partner or deal.status is not DealStatus.OPEN:
+            return 0
+        return 1 if deal.channel.route is ChannelRoute.DIRECT else 0
 
     @staticmethod
     def _counters(tx: Transaction, before: Deal | None, after: Deal) -> None:
@@ -253,6 +337,9 @@ class DealRepository(Repository[Deal]):
         the whole command when it fails. What keeps zeros harmless is where they can sit: pipeline names
         are bounded by stages x currencies, and forecast names sit on their own month's items, three per
         currency, so no item grows with time (docs/data-model.md, Costs and limits)."""
+        open_direct = DealRepository._open_direct(after) - DealRepository._open_direct(before)
+        if open_direct and after.channel.reseller_id is not None:
+            tx.add_counters(keys.partner_deal_counter(after.channel.reseller_id), {"open_direct": open_direct})
         tx.add_counters(
             keys.stats_shard(keys.DEAL_STATS, pick_shard(settings().stats_shards)),
             delta(pipeline_counters(before), pipeline_counters(after)),

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from kernel.clock import LAST_BUSINESS_MONTH, add_months, months_between, to_rfc3339, today
 from kernel.commands import apply_once, create_once
 from kernel.context import RequestContext
+from kernel.dynamodb.transaction import Transaction
 from kernel.errors import FieldIssue, NotFound, ReferenceNotFound, ValidationFailed
 from kernel.listing import ListResult, paginate
 from kernel.money import Money
+from sales.agreement.store import AgreementRepository, Pair
 from sales.contact.store import ContactRepository
 from sales.deal.access import can_see_deal
 from sales.deal.model import Deal, DealFilter, Stage, StageChange
@@ -51,7 +54,15 @@ class DealStore(Protocol):
 
     def get(self, aggregate_id: str) -> Deal | None: ...
 
-    def save(self, deal: Deal, before: Deal | None, ctx: RequestContext, *, check_customer: bool = False) -> None:
+    def save(
+        self,
+        deal: Deal,
+        before: Deal | None,
+        ctx: RequestContext,
+        *,
+        check_customer: bool = False,
+        also: Callable[[Transaction], None] | None = None,
+    ) -> None:
         """Store `deal` as changed from `before` (None when new) with its history and counters, refusing a
         stale version; with `check_customer`, only while its customer is a live contact."""
         ...
@@ -69,7 +80,16 @@ class DealStore(Protocol):
     def with_history(self, deal_id: str) -> tuple[Deal | None, list[StageChange]]: ...
 
 
+class AgreementReader(Protocol):
+    """The distribution agreements a partner deal's win relies on."""
+
+    def pair(self, reseller_id: str, distributor_id: str) -> Pair: ...
+
+    def guard_pair(self, tx: Transaction, reseller_id: str, distributor_id: str, pair: Pair) -> None: ...
+
+
 DEALS: DealStore = DealRepository()
+AGREEMENTS: AgreementReader = AgreementRepository()
 CONTACTS: ContactStore = ContactRepository()
 
 FORECAST_MAX_MONTHS = 36
@@ -87,8 +107,16 @@ def _load_live(deals: DealStore, deal_id: str) -> Deal:
 
 
 def _change(
-    deals: DealStore, deal_id: str, ctx: RequestContext, change: Callable[[Deal], None], *, live: bool = True
+    deals: DealStore,
+    deal_id: str,
+    ctx: RequestContext,
+    change: Callable[[Deal], None],
+    *,
+    live: bool = True,
+    guards: list[Callable[[Transaction], None]] | None = None,
 ) -> Deal:
+    """`guards`: checks the change relied on (filled in by `change` on each attempt), made in its transaction."""
+
     def load() -> Deal:
         deal = _load_live(deals, deal_id) if live else deals.get(deal_id)
         if deal is None:
@@ -97,7 +125,19 @@ def _change(
 
     def save(deal: Deal, before: Deal) -> None:
         # A restored deal counts against its customer again, so the customer must still be live.
-        deals.save(deal, before, ctx, check_customer=before.is_deleted and not deal.is_deleted)
+        checks = list(guards or [])
+
+        def also(tx: Transaction) -> None:
+            for check in checks:
+                check(tx)
+
+        deals.save(
+            deal,
+            before,
+            ctx,
+            check_customer=before.is_deleted and not deal.is_deleted,
+            also=also if checks else None,
+        )
 
     return apply_once(ctx, deal_id, load, change, save, lambda: deals.get(deal_id))
 
@@ -153,28 +193,65 @@ def _current_bridge(contacts: ContactStore, deal: Deal) -> None:
     deal.note_customer_bridge(customer.bridge if customer is not None else deal.customer_bridge)
 
 
+def _agreement_active(
+    deal: Deal, close_date: date, agreements: AgreementReader, guards: list[Callable[[Transaction], None]]
+) -> bool:
+    """For a partner deal routed through a distributor: whether an agreement of the pair covers the close date
+    (one read of the pair item), with a guard that the pair's agreements are unchanged when the win commits."""
+    guards.clear()
+    channel = deal.channel
+    if not channel.needs_agreement or deal.stage.is_terminal or channel.distributor_id is None:
+        return False
+    reseller, distributor = str(channel.reseller_id), channel.distributor_id
+    pair = agreements.pair(reseller, distributor)
+    if pair.version:
+        guards.append(lambda tx: agreements.guard_pair(tx, reseller, distributor, pair))
+    return pair.covers(close_date)
+
+
 def move_stage(
-    cmd: MoveStageInput, ctx: RequestContext, deals: DealStore = DEALS, contacts: ContactStore = CONTACTS
+    cmd: MoveStageInput,
+    ctx: RequestContext,
+    deals: DealStore = DEALS,
+    contacts: ContactStore = CONTACTS,
+    agreements: AgreementReader = AGREEMENTS,
 ) -> DealView:
+    guards: list[Callable[[Transaction], None]] = []
+
     def change(deal: Deal) -> None:
+        active = False
         if cmd.stage is Stage.CLOSED_WON and not deal.stage.is_terminal:
             _current_bridge(contacts, deal)
-        deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now)
+            active = _agreement_active(deal, today(ctx.now), agreements, guards)
+        deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now, agreement_active=active)
 
-    return DealView.of(_change(deals, cmd.deal_id, ctx, change))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change, guards=guards))
 
 
 def win_deal(
-    cmd: WinDealInput, ctx: RequestContext, deals: DealStore = DEALS, contacts: ContactStore = CONTACTS
+    cmd: WinDealInput,
+    ctx: RequestContext,
+    deals: DealStore = DEALS,
+    contacts: ContactStore = CONTACTS,
+    agreements: AgreementReader = AGREEMENTS,
 ) -> DealView:
     close_date = cmd.close_date or today(ctx.now)
+    guards: list[Callable[[Transaction], None]] = []
 
     def change(deal: Deal) -> None:
         if not deal.stage.is_terminal:
             _current_bridge(contacts, deal)
-        deal.win(close_date=close_date, actual_value=cmd.actual_value, note=cmd.note, actor=ctx.actor, now=ctx.now)
+        active = _agreement_active(deal, close_date, agreements, guards)
+        deal.win(
+            close_date=close_date,
+            actual_value=cmd.actual_value,
+            note=cmd.note,
+            actor=ctx.actor,
+            now=ctx.now,
+            agreement_active=active,
+        )
 
-    return DealView.of(_change(deals, cmd.deal_id, ctx, change))
+    return DealView.of(_change(deals, cmd.deal_id, ctx, change, guards=guards))
 
 
 def lose_deal(cmd: LoseDealInput, ctx: RequestContext, deals: DealStore = DEALS) -> DealView:
@@ -258,7 +335,11 @@ def deal_history(query: DealRef, ctx: RequestContext, deals: DealStore = DEALS) 
             )
         )
         previous_at = change.at
-    return DealHistoryView(deal_id=query.deal_id, stage=deal.stage, entries=entries)
+    from sales.deal.channel import channel_changes  # a partner deal's reallocations: one more Query, theirs alone
+
+    return DealHistoryView(
+        deal_id=query.deal_id, stage=deal.stage, entries=entries, channel_changes=channel_changes(deal)
+    )
 
 
 def pipeline_stats(query: NoInput, ctx: RequestContext, deals: DealStore = DEALS) -> PipelineStatsView:

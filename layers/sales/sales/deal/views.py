@@ -22,7 +22,8 @@ from kernel.types import (
     Tag,
     Text,
 )
-from sales.deal.model import Deal, DealSource, DealStatus, Stage
+from sales.contact.model import ContactKind
+from sales.deal.model import ChannelRoute, Deal, DealSource, DealStatus, DirectException, Stage
 
 
 class DealRef(Input):
@@ -102,6 +103,19 @@ class ChannelView(Output):
     reseller_id: str | None
     distributor_id: str | None
     route: str
+    direct_exception: str | None = Field(
+        default=None, description="direct route: requested, then granted or denied by an admin; else null"
+    )
+    decided_by: str | None = None
+    decided_at: str | None = None
+
+
+class ChannelChangeView(Output):
+    from_distributor_id: str | None
+    to_distributor_id: str
+    reason: str
+    actor: str
+    at: str
 
 
 class DealView(Output):
@@ -153,7 +167,7 @@ class DealView(Output):
             variant_id=deal.variant_id,
             quote_id=deal.quote_id,
             lines=list(deal.lines),
-            channel=ChannelView(**deal.channel.as_dict()),
+            channel=ChannelView(**deal.channel.as_view_dict()),
             version=deal.version,
             created_at=to_rfc3339(deal.created_at),
             updated_at=to_rfc3339(deal.updated_at),
@@ -174,6 +188,61 @@ class DealHistoryView(Output):
     deal_id: str
     stage: Stage
     entries: list[StageChangeView]
+    channel_changes: list[ChannelChangeView] = Field(
+        default_factory=list, description="a partner deal's reallocations to another distributor, oldest first"
+    )
+
+
+class PartnerDealView(DealView):
+    """A deal as a partner's list shows it: a distributor the deal was rerouted away from sees it without its
+    value and lines (`masked`)."""
+
+    value: int | None = Field(description="minor units; null when masked")  # type: ignore[assignment]
+    lines: list[dict[str, Any]] | None = Field(description="null when masked")  # type: ignore[assignment]
+    masked: bool
+
+    @classmethod
+    def for_partner(cls, deal: Deal, partner_id: str) -> PartnerDealView:
+        shown = DealView.of(deal).model_dump()
+        masked = partner_id in deal.former_distributors and partner_id != deal.channel.distributor_id
+        if masked:
+            shown.update(value=None, lines=None)
+        return cls(**shown, masked=masked)
+
+
+class NewCustomerInput(Input):
+    """The customer a registration creates, when it is not a contact yet."""
+
+    kind: ContactKind
+    display_name: ShortText = Field(min_length=1)
+    emails: list[str] = Field(default_factory=list, max_length=10)
+    country: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
+
+
+class RegisterDealInput(Input):
+    partner_id: Id = Field(description="the registering reseller (the path's id)")
+    customer_id: Id | None = Field(default=None, description="a live contact; or give `customer` to create one")
+    customer: NewCustomerInput | None = None
+    name: ShortText = Field(min_length=1)
+    value: Amount
+    currency: Currency
+    expected_close_date: BusinessDate
+    route: ChannelRoute
+    distributor_id: Id | None = Field(default=None, description="required for route distributor, absent for direct")
+    assigned_to: LooseId | None = Field(default=None, description="the rep who works the deal; defaults to the caller")
+
+
+class DirectExceptionInput(DealRef):
+    decision: DirectException = Field(description="granted or denied")
+
+
+class ReallocateInput(DealRef):
+    distributor_id: Id
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PartnerDealsQuery(ListQuery):
+    partner_id: Id
 
 
 class PipelineStatsView(Output):

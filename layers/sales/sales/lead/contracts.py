@@ -3,11 +3,13 @@ leads."""
 
 from __future__ import annotations
 
-from kernel.contract import Contract, Emits, ErrorCase, Example, Http, Scenario
+from kernel.contract import Contract, Emits, ErrorCase, Example, Http, Policy, Role, Scenario
 from sales.lead import use_cases as use
 from sales.lead import views as m
 from sales.opportunity.views import OpportunityView
 
+# A partner principal reads the leads shared with it (any other is unknown to it).
+SHARED = Policy(roles=frozenset({Role.SALES, Role.ADMIN, Role.PARTNER}))
 _OWNERS = ("@sales-funnel",)
 _ID = {"id": "lead_id"}
 NOT_FOUND = ErrorCase("LEAD_NOT_FOUND", 404, "no lead has this id")
@@ -79,9 +81,10 @@ GET = Contract(
     kind="query",
     description="Read one lead.",
     goal="Show a lead.",
-    context="ETag carries the version.",
+    context="ETag carries the version. A partner principal reads the leads shared with it (any other is 404).",
     http=Http("GET", "/sales/leads/{id}", 200, _ID),
     use_case=use.get_lead,
+    policy=SHARED,
     input=m.LeadRef,
     output=m.LeadView,
     owners=_OWNERS,
@@ -277,6 +280,63 @@ CONVERT = Contract(
     ),
 )
 
+
+SHARE = Contract(
+    key="sales.lead.share",
+    version="1.0.0",
+    kind="command",
+    description="Share a lead with a reseller of tier gold or platinum; its principal may read the lead from now on.",
+    goal="Hand a lead to a trusted reseller to work.",
+    context=(
+        "Only an active reseller of tier gold or platinum (anything else 409 TIER_NOT_ELIGIBLE, checked against "
+        "its profile in the share's transaction). Sharing again with the same reseller changes nothing."
+    ),
+    http=Http("POST", "/sales/leads/{id}/share", 200, _ID),
+    use_case=use.share_lead,
+    input=m.ShareLeadInput,
+    output=m.LeadView,
+    owners=_OWNERS,
+    tags=("lead", "partner"),
+    emits=(Emits("lead.shared", "1.0.0", "the lead is shared with the reseller"),),
+    errors=(
+        NOT_FOUND,
+        ErrorCase("TIER_NOT_ELIGIBLE", 409, "the partner is no active reseller of tier gold or platinum"),
+        ErrorCase("INVALID_REFERENCE", 422, "partner_id names no partner"),
+        ErrorCase("SHARE_LIMIT", 409, "the lead is shared with 20 partners already"),
+    ),
+    scenarios=(
+        Scenario(
+            "share-with-gold",
+            ("A lead and a gold reseller",),
+            ("A rep shares the lead with it",),
+            ("200, shared_with names it; the reseller's principal reads the lead", "lead.shared is emitted"),
+        ),
+        Scenario(
+            "authorized-reseller",
+            ("A reseller of tier authorized",),
+            ("A rep shares a lead with it",),
+            ("409 TIER_NOT_ELIGIBLE; nothing changes",),
+        ),
+    ),
+    examples=(
+        Example(
+            "share",
+            {"lead_id": "{lead.id}", "partner_id": "{partner.id}"},
+            {"shared_with": ["{partner.id}"]},
+            setup=("lead", "partner"),
+        ),
+        Example(
+            "share-with-a-distributor",
+            {"lead_id": "{lead.id}", "partner_id": "{distributor.id}"},
+            None,
+            409,
+            setup=("lead", "distributor"),
+            error_code="TIER_NOT_ELIGIBLE",
+        ),
+    ),
+)
+
 CONTRACTS: tuple[Contract, ...] = (
+    SHARE,
     CREATE, GET, LIST, OF_CONTACT, UPDATE, START, QUALIFY, DISQUALIFY, REOPEN, CONVERT,
 )  # fmt: skip

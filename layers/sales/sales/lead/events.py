@@ -73,6 +73,16 @@ class LeadConverted(DomainEvent):
     opportunity_id: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class LeadShared(DomainEvent):
+    KEY = "lead.shared"
+    DESCRIPTION = "A lead was shared with a gold or platinum reseller, whose principal may read it from now on."
+
+    lead_id: str
+    contact_id: str
+    partner_id: str
+
+
 EVENTS: tuple[EventSpec, ...] = catalogue(
-    "sales", LeadCreated, LeadQualified, LeadDisqualified, LeadReopened, LeadConverted
+    "sales", LeadCreated, LeadQualified, LeadDisqualified, LeadReopened, LeadConverted, LeadShared
 )

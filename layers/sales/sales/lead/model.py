@@ -11,7 +11,7 @@ the lead's transaction), a partner lead its partner.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,9 +27,11 @@ from sales.lead.events import (
     LeadDisqualified,
     LeadQualified,
     LeadReopened,
+    LeadShared,
 )
 
 TITLE_MAX = 200
+SHARES_MAX = 20
 NEED_MAX = 2000
 REASON_MAX = 500
 
@@ -81,6 +83,8 @@ class Lead(AggregateRoot):
     estimated_value: Money | None = None
     disqualify_reason: str | None = None
     opportunity_id: str | None = None
+    # The resellers the lead was shared with: their principals may read it.
+    shared_with: list[str] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -200,6 +204,21 @@ class Lead(AggregateRoot):
         self.disqualify_reason = None
         self.touch(now)
         self.record(LeadReopened(lead_id=self.id, contact_id=self.contact_id, campaign_id=self.campaign_id))
+
+    def share(self, partner_id: str, *, now: datetime) -> None:
+        """Share with a reseller (whether it may be shared leads is checked against its profile in the share's
+        transaction). Sharing again with the same reseller changes nothing."""
+        if partner_id in self.shared_with:
+            return
+        if len(self.shared_with) >= SHARES_MAX:
+            raise Conflict(
+                f"lead {self.id} is shared with {SHARES_MAX} partners already",
+                "SHARE_LIMIT",
+                [FieldIssue("partner_id", partner_id)],
+            )
+        self.shared_with.append(partner_id)
+        self.touch(now)
+        self.record(LeadShared(lead_id=self.id, contact_id=self.contact_id, partner_id=partner_id))
 
     def convert(self, opportunity_id: str, *, now: datetime) -> None:
         """Record the opportunity this qualified lead became (created by the use case, in the same write)."""

@@ -11,7 +11,7 @@ from kernel.dynamodb import queries
 from kernel.dynamodb.codec import Item, audit_fields, instant_of
 from kernel.dynamodb.repository import Repository, unchanged
 from kernel.dynamodb.transaction import Transaction, pick_shard
-from kernel.errors import ReferenceNotFound
+from kernel.errors import Conflict, FieldIssue, ReferenceNotFound
 from kernel.money import Money
 from kernel.settings import settings
 from sales import keys
@@ -38,6 +38,7 @@ def lead_item(lead: Lead) -> Item:
         "status": lead.status.value,
         "disqualify_reason": lead.disqualify_reason,
         "opportunity_id": lead.opportunity_id,
+        "shared_with": list(lead.shared_with),
     }
     if not lead.is_deleted:
         item.update(keys.lead_indexes(lead.id, lead.status.value, lead.owner_id, lead.contact_id))
@@ -63,6 +64,7 @@ def lead_from_item(item: Item) -> Lead:
         status=LeadStatus(item["status"]),
         disqualify_reason=item.get("disqualify_reason"),
         opportunity_id=item.get("opportunity_id"),
+        shared_with=list(item.get("shared_with") or []),
     )
 
 
@@ -158,6 +160,29 @@ class LeadRepository(Repository[Lead]):
         for lead, before in moves:
             self.save(lead, before, ctx, transaction=tx)
         tx.commit()
+
+    def share(self, lead: Lead, before: Lead, partner_id: str, ctx: RequestContext) -> None:
+        """The lead shared, with the check that the partner may be shared leads (an active reseller of tier gold
+        or platinum) in the same transaction."""
+
+        def not_eligible(old: Item | None) -> Exception:
+            if old is None:
+                return ReferenceNotFound(f"partner {partner_id} not found", "INVALID_REFERENCE", "partner_id")
+            shown = f"{old.get('status')} {old.get('subtype')}" + (f" of tier {old['tier']}" if old.get("tier") else "")
+            return Conflict(
+                f"partner {partner_id} is an {shown}; leads are shared with active gold or platinum resellers",
+                "TIER_NOT_ELIGIBLE",
+                [FieldIssue("partner_id", partner_id)],
+            )
+
+        with self.saving(lead, ctx) as tx:
+            tx.check(
+                keys.partner(partner_id),
+                "#subtype = :reseller AND #status = :active AND #tier IN (:gold, :platinum)",
+                names={"#subtype": "subtype", "#status": "status", "#tier": "tier"},
+                values={":reseller": "reseller", ":active": "active", ":gold": "gold", ":platinum": "platinum"},
+                on_condition_failed=not_eligible,
+            )
 
     def save(
         self,

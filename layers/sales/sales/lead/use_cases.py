@@ -22,6 +22,7 @@ from sales.lead.views import (
     LeadListQuery,
     LeadRef,
     LeadView,
+    ShareLeadInput,
     UpdateLeadInput,
 )
 from sales.opportunity.model import Opportunity
@@ -42,6 +43,8 @@ class LeadStore(Protocol):
     ) -> None: ...
 
     def page(self, filters: LeadFilter, page_size: int, cursor: str | None) -> tuple[list[Lead], str | None, int]: ...
+
+    def share(self, lead: Lead, before: Lead, partner_id: str, ctx: RequestContext) -> None: ...
 
 
 class ContactReader(Protocol):
@@ -105,7 +108,18 @@ def create_lead(cmd: CreateLeadInput, ctx: RequestContext, leads: LeadStore = LE
 
 
 def get_lead(query: LeadRef, ctx: RequestContext, leads: LeadStore = LEADS) -> LeadView:
-    return LeadView.of(_load(leads, query.lead_id))
+    """A partner principal reads the leads shared with it; any other is unknown to it."""
+    lead = _load(leads, query.lead_id)
+    if not ctx.principal.is_internal and ctx.principal.partner_id not in lead.shared_with:
+        raise _not_found(query.lead_id)
+    return LeadView.of(lead)
+
+
+def share_lead(cmd: ShareLeadInput, ctx: RequestContext, leads: LeadStore = LEADS) -> LeadView:
+    def save(lead: Lead, before: Lead) -> None:
+        leads.share(lead, before, cmd.partner_id, ctx)
+
+    return LeadView.of(_change(leads, cmd.lead_id, ctx, lambda lead: lead.share(cmd.partner_id, now=ctx.now), save))
 
 
 def list_leads(query: LeadListQuery, ctx: RequestContext, leads: LeadStore = LEADS) -> ListResult[LeadView]:

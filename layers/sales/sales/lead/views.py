@@ -64,6 +64,7 @@ class LeadView(Output):
     status: LeadStatus
     disqualify_reason: str | None
     opportunity_id: str | None
+    shared_with: list[str] = Field(description="the resellers the lead was shared with")
     version: int
     created_at: str
     updated_at: str
@@ -84,7 +85,12 @@ class LeadView(Output):
             status=lead.status,
             disqualify_reason=lead.disqualify_reason,
             opportunity_id=lead.opportunity_id,
+            shared_with=list(lead.shared_with),
             version=lead.version,
             created_at=to_rfc3339(lead.created_at),
             updated_at=to_rfc3339(lead.updated_at),
         )
+
+
+class ShareLeadInput(LeadRef):
+    partner_id: Id = Field(description="an active reseller of tier gold or platinum")

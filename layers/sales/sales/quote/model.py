@@ -151,6 +151,8 @@ class Quote(AggregateRoot):
     tier: str | None
     tier_discount_percent: Decimal
     valid_until: date
+    # The customer's name when the quote was made: the document shows whom it was made out to.
+    customer_name: str | None = None
     notes: str | None = None
     status: QuoteStatus = QuoteStatus.DRAFT
     sent_at: datetime | None = None
@@ -200,6 +202,7 @@ class Quote(AggregateRoot):
         today: date,
         now: datetime,
         quote_id: str | None = None,
+        customer_name: str | None = None,
     ) -> Quote:
         """A draft quote priced from the deal's lines, or ValidationFailed naming every bad field at once.
 
@@ -230,6 +233,7 @@ class Quote(AggregateRoot):
             id=quote_id or new_id(),
             deal_id=deal_id,
             customer_id=customer_id,
+            customer_name=customer_name,
             number=number,
             currency=currency,
             lines=quote_lines,
