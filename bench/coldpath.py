@@ -184,7 +184,7 @@ def _seed(url: str) -> None:
         customer_id=CONTACT_ID,
         customer_name=contact.display_name,
         currency="USD",
-        lines=[{"description": "Cold deal", "quantity": 1, "unit_price": 100_000}],
+        lines=[{"description": "Cold deal", "quantity": 1, "unit_price": 100_000, "discount_percent": "0"}],
         tier=None,
         tier_percentages={},
         number=quote_number(now.year, 1),
