@@ -207,6 +207,34 @@ def _sent_quote(world: World, number: int) -> str:
     return _quote(world, number, "send")
 
 
+def _activity(world: World, number: int) -> str:
+    """A fresh call on a seeded customer's timeline and one of its deals'."""
+    links = {"contact_id": world.seeded.contacts[number % 5], "deal_id": _open_deal(world, 60_000 + number)}
+    reply = world.invoke("POST", "/sales/activities", {"type": "call", "subject": f"Call {number}", "links": links})
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _conversation(world: World, number: int) -> str:
+    """A fresh email thread with a seeded customer, with one inbound message, as `<conversation>/<message>`."""
+    body = {
+        "contact_id": world.seeded.contacts[number % 5],
+        "channel": "email",
+        "address": f"buyer{number}@acme.example",
+    }
+    reply = world.invoke("POST", "/sales/conversations", {**body, "subject": f"Thread {number}"})
+    assert reply.status == 201, reply.body
+    conversation = str(reply.data["id"])
+    message = world.invoke("POST", f"/sales/conversations/{conversation}/messages", {"direction": "in", "body": "Hi"})
+    assert message.status == 201, message.body
+    return f"{conversation}/{message.data['id']}"
+
+
+def _thread(world: World, pool: str, index: int) -> tuple[str, str]:
+    conversation, message = _pool(world, pool, index, _conversation).split("/")
+    return conversation, message
+
+
 def _active_campaign(world: World, number: int) -> str:
     return _campaign(world, number, "activate")
 
@@ -908,6 +936,164 @@ CASES: tuple[Case, ...] = (
         "",
         "get",
         lambda w, i: ("GET", f"/sales/quotes/{_pool(w, 'quote', 0, _quote)}/pdf", None, None, None),
+    ),
+    # -- activities and conversations --------------------------------------------------------------
+    Case(
+        "sales.activity.log",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/activities",
+            {
+                "type": "meeting",
+                "subject": f"Bench meeting {i}",
+                "links": {"contact_id": w.seeded.contacts[i % 5], "deal_id": _pool(w, "activity-deal", 0, _open_deal)},
+            },
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.activity.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/activities/{_pool(w, 'activity', 0, _activity)}", None, None, None),
+    ),
+    Case(
+        "sales.activity.void",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/activities/{_pool(w, 'activity-void', i, _activity)}/void",
+            {"reason": "Bench"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.activity.contact_timeline",
+        "",
+        "timeline",
+        lambda w, i: ("GET", f"/sales/contacts/{w.seeded.contacts[0]}/activities", None, None, None),
+    ),
+    Case(
+        "sales.activity.contact_timeline",
+        "?type=call",
+        "timeline",
+        lambda w, i: ("GET", f"/sales/contacts/{w.seeded.contacts[0]}/activities", None, {"type": "call"}, None),
+    ),
+    Case(
+        "sales.activity.lead_timeline",
+        "",
+        "timeline",
+        lambda w, i: ("GET", f"/sales/leads/{_pool(w, 'timeline-lead', 0, _lead)}/activities", None, None, None),
+    ),
+    Case(
+        "sales.activity.opportunity_timeline",
+        "",
+        "timeline",
+        lambda w, i: (
+            "GET",
+            f"/sales/opportunities/{_pool(w, 'timeline-opportunity', 0, _opportunity).split('/')[0]}/activities",
+            None,
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.activity.deal_timeline",
+        "",
+        "timeline",
+        lambda w, i: ("GET", f"/sales/deals/{_pool(w, 'timeline-deal', 0, _open_deal)}/activities", None, None, None),
+    ),
+    Case(
+        "sales.conversation.create",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/sales/conversations",
+            {"contact_id": w.seeded.contacts[i % 5], "channel": "line", "address": f"U{i:032x}"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.conversation.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/sales/conversations/{_thread(w, 'conversation', 0)[0]}", None, None, None),
+    ),
+    Case(
+        "sales.conversation.list",
+        "",
+        "list",
+        lambda w, i: ("GET", "/sales/conversations", None, None, None),
+    ),
+    Case(
+        "sales.conversation.list",
+        "?contact_id=",
+        "list",
+        lambda w, i: ("GET", "/sales/conversations", None, {"contact_id": w.seeded.contacts[0]}, None),
+    ),
+    Case(
+        "sales.conversation.move_folder",
+        "",
+        "command",
+        lambda w, i: (
+            "PUT",
+            f"/sales/conversations/{_thread(w, 'conversation-folder', i)[0]}/folder",
+            {"folder": "archived"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.conversation.post_message",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            f"/sales/conversations/{_thread(w, 'conversation', 0)[0]}/messages",
+            {"direction": "out", "body": f"Reply {i}"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "sales.conversation.list_messages",
+        "",
+        "list",
+        lambda w, i: ("GET", f"/sales/conversations/{_thread(w, 'conversation', 0)[0]}/messages", None, None, None),
+    ),
+    Case(
+        "sales.conversation.set_delivery",
+        "",
+        "command",
+        lambda w, i: (
+            "PUT",
+            "/sales/conversations/{}/messages/{}/delivery".format(*_thread(w, "conversation-read", i)),
+            {"delivery": "read"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "sales.conversation.forward",
+        "",
+        "forward",
+        lambda w, i: (
+            "POST",
+            f"/sales/conversations/{_thread(w, 'conversation', 0)[0]}/forward",
+            {"scope": "thread", "to": ["colleague@seller.example"], "comment": "FYI"},
+            None,
+            None,
+        ),
     ),
     # -- partner channel ---------------------------------------------------------------------------
     Case(

@@ -63,6 +63,14 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
         return Verdict(ok, "<= 1 read + 1 TransactWriteItems + idempotency PutItem, UpdateItem")
     if kind == "get":
         return Verdict(ops == Counter({"GetItem": 1}), "1 GetItem")
+    if kind == "timeline":
+        # The record with its timeline counter (one BatchGetItem), then one Query of the timeline's own index
+        # partition: the same whatever the table or the timeline holds.
+        return Verdict(ops == Counter({"BatchGetItem": 1, "Query": 1}), "1 BatchGetItem + 1 Query")
+    if kind == "forward":
+        # The conversation, one Query of its messages (the latest, or the thread), one write.
+        extra = _only(recording, Counter({"GetItem": 1, "Query": 1, "TransactWriteItems": 1}))
+        return Verdict(not extra, "1 GetItem + 1 Query + 1 TransactWriteItems")
     if kind == "list":
         # The all-deals and status/stage lists are write-sharded (sales.keys.DEAL_INDEX_SHARDS), so that no index
         # partition key takes every deal write: their page is one Query per shard, merged in memory. A fixed

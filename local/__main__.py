@@ -16,7 +16,7 @@ from typing import Any
 from local.apidocs import SPEC_PATH, UI_PATH, ApiDocs
 from local.apigw import DEFAULT_CLAIMS
 from local.functions import UnknownFunctionError
-from local.project import load_project
+from local.project import EMAIL_IDENTITY_TYPE, load_project
 from local.runtime import LocalRuntime, Settings
 from local.template import nested_stacks
 
@@ -118,9 +118,13 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         where = ", ".join(f"{service} at {endpoint}" for service, endpoint in backend.endpoints.items())
     state = str(runtime.settings.state_dir)
     if runtime.snapshot is not None:
-        state += f" (restored {runtime.restored_items} item(s); `make dev-reset` wipes it)"
+        restored = f"{runtime.restored_items} item(s)"
+        if runtime.email_snapshot is not None:
+            restored += f", {runtime.restored_emails} email(s)"
+        state += f" (restored {restored}; `make dev-reset` wipes it)"
     else:
-        state += " (events log only: tables live in the external DynamoDB)"
+        kept = "events log and sent emails" if runtime.email_snapshot is not None else "events log"
+        state += f" ({kept} only: tables live in the external DynamoDB)"
     consumers = len(project.rule_sources) + len(project.queue_sources)
     sample = _sample_path(runtime)
     schedules = []
@@ -129,6 +133,9 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
             f"  Schedules  {len(project.schedules)} (they never fire by themselves): "
             f"POST {url}/_local/schedules/<name> runs one now"
         ]
+    emails = []
+    if "sesv2" in backend.embedded_services and project.resources_of(EMAIL_IDENTITY_TYPE):
+        emails = [f"  Emails     {url}/_local/emails[?to=someone@example.com]   (what SES was asked to send)"]
     docs = []
     if ApiDocs(runtime.settings.root).available:
         docs = [
@@ -144,6 +151,7 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
         f"  State      {state}",
         f"  Workers    {len(project.stream_sources)} stream consumer(s) (outbox relays), {consumers} event consumer(s)",
         f"  Events     {url}/_local/events[?detail_type=deal.won]   (POST one to play another service)",
+        *emails,
         *schedules,
         *docs,
         f"  Try        curl -s {url}{sample}",

@@ -1,5 +1,5 @@
 """The AWS side: endpoints (embedded moto or the ones the environment names), clients, and creating the
-tables, buses and queues the template declares when they are missing."""
+tables, buses, queues and SES sender identities the template declares when they are missing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from local.project import TABLE_TYPES, Project
+from local.project import EMAIL_IDENTITY_TYPE, TABLE_TYPES, Project
 
 log = logging.getLogger("local.backend")
 
@@ -26,6 +26,9 @@ ENDPOINT_VARIABLES: Mapping[str, tuple[str, ...]] = {
     "dynamodbstreams": ("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS"),
     "events": ("AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_EVENTS"),
     "sqs": ("AWS_ENDPOINT_URL_SQS",),
+    # botocore's service id is SESv2. moto keeps SES v1 and v2 in one backend, so a handler still on the v1
+    # client (AWS_ENDPOINT_URL, below) reaches the same identities and sent emails.
+    "sesv2": ("AWS_ENDPOINT_URL_SESV2",),
 }
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -134,12 +137,13 @@ class Backend:
 
 
 def bootstrap(project: Project, backend: Backend) -> list[str]:
-    """Create missing tables, buses and queues; record their real ids in the resolver. Returns what was
-    created (for the banner)."""
+    """Create missing tables, buses, queues and email identities; record their real ids in the resolver.
+    Returns what was created (for the banner)."""
     created: list[str] = []
     created += _bootstrap_tables(project, backend)
     created += _bootstrap_buses(project, backend)
     created += _bootstrap_queues(project, backend)
+    created += _bootstrap_email_identities(project, backend)
     return created
 
 
@@ -301,3 +305,29 @@ def _sqs_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _bootstrap_email_identities(project: Project, backend: Backend) -> list[str]:
+    """SES refuses to send from an address (or a domain's addresses) that is not a verified identity; moto's
+    CreateEmailIdentity verifies at once, so creating each declared identity makes the handlers' SendEmail work
+    as it does once the deployed identity is verified."""
+    identities = project.resources_of(EMAIL_IDENTITY_TYPE)
+    if not identities:
+        return []
+    ses = backend.client("sesv2")
+    resolver = project.resolver
+    created = []
+    for logical_id, resource in identities.items():
+        props = resolver.resolve(resource.get("Properties") or {})
+        identity = props.get("EmailIdentity")
+        if not isinstance(identity, str) or not identity:
+            log.warning("%s: EmailIdentity %r is not an address or domain; not created", logical_id, identity)
+            continue
+        try:
+            ses.get_email_identity(EmailIdentity=identity)
+        except ses.exceptions.NotFoundException:
+            ses.create_email_identity(EmailIdentity=identity)
+            created.append(f"email identity {identity}")
+        # CloudFormation's Ref of an EmailIdentity is the identity itself.
+        resolver.set_attributes(logical_id, Ref=identity, Name=identity)
+    return created

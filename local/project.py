@@ -20,6 +20,7 @@ log = logging.getLogger("local.project")
 FUNCTION_TYPES = ("AWS::Serverless::Function",)
 TABLE_TYPES = ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
 API_TYPES = ("AWS::Serverless::Api",)
+EMAIL_IDENTITY_TYPE = "AWS::SES::EmailIdentity"
 IMPLICIT_API = "ServerlessRestApi"
 # Lambda retries a failing stream batch until the records expire (-1); locally we stop after a few tries.
 DEFAULT_STREAM_RETRIES = 3

@@ -15,11 +15,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from local.backend import Backend, bootstrap
+from local.emails import EmailSnapshot, clear_sent_emails, sent_emails
 from local.functions import FunctionRunner
 from local.project import TABLE_TYPES, Project, load_project
 from local.rules import bootstrap_rules
 from local.schedules import Schedules
-from local.state import EventLog, StateSaver, TableSnapshot
+from local.state import EventLog, Snapshot, StateSaver, TableSnapshot
 from local.streams import StreamMapping, StreamReader
 
 log = logging.getLogger("local.runtime")
@@ -33,6 +34,10 @@ class UnknownBusError(LookupError):
 
 class PutEventsError(Exception):
     """The bus refused the event."""
+
+
+class EmailsElsewhereError(LookupError):
+    """SES is not the embedded moto: what it sent cannot be read from here."""
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,12 @@ class LocalRuntime:
         self.schedules = Schedules(self.project, self.runner.invoke)
         self.event_log = EventLog(settings.state_dir / "events.jsonl")
         self.snapshot: TableSnapshot | None = None
+        self.email_snapshot: EmailSnapshot | None = None
         self.saver: StateSaver | None = None
         self.threads: list[threading.Thread] = []
         self.created: list[str] = []
         self.restored_items = 0
+        self.restored_emails = 0
 
     def start(self, *, background: bool = True) -> None:
         """Start the backend and create what is missing; with `background`, also restore state and run
@@ -74,17 +81,25 @@ class LocalRuntime:
             self.restored_items = self.snapshot.load()
         if not background:
             return
+        # Only `make dev` lists sent emails, so only it keeps them (`make invoke` leaves emails.json alone).
+        if "sesv2" in self.backend.embedded_services:
+            self.email_snapshot = EmailSnapshot(self.settings.state_dir / "emails.json")
+            self.restored_emails = self.email_snapshot.load()
         # Stream readers start at LATEST, after the restore: restored items are not published again.
         self.threads += self._stream_readers()
         self.threads += bootstrap_rules(
             self.project, self.backend, self.runner.invoke, self.event_log.record, self.stopping
         )
-        if self.snapshot is not None:
-            self.saver = StateSaver(self.snapshot, self.stopping)
+        snapshots = self._snapshots()
+        if snapshots:
+            self.saver = StateSaver(snapshots, self.stopping)
             self.threads.append(self.saver)
         self.runner.preload()
         for thread in self.threads:
             thread.start()
+
+    def _snapshots(self) -> list[Snapshot]:
+        return [snapshot for snapshot in (self.snapshot, self.email_snapshot) if snapshot is not None]
 
     def _stream_readers(self) -> list[threading.Thread]:
         by_stream: dict[str, list[StreamMapping]] = defaultdict(list)
@@ -156,6 +171,24 @@ class LocalRuntime:
             raise PutEventsError(f"{outcome.get('ErrorCode')}: {outcome.get('ErrorMessage')}")
         return str(outcome["EventId"])
 
+    def _embedded_ses(self) -> None:
+        if "sesv2" not in self.backend.embedded_services:
+            raise EmailsElsewhereError(
+                f"SES runs at {self.backend.endpoints['sesv2']}, not in the local runtime: what it sent cannot be "
+                "listed here (ask that endpoint, or unset AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL)"
+            )
+
+    def emails(self, recipient: str | None = None, sender: str | None = None) -> list[dict[str, Any]]:
+        """What the handlers asked SES to send, oldest first (see local/emails.py)."""
+        self._embedded_ses()
+        return sent_emails(recipient=recipient, sender=sender)
+
+    def clear_emails(self) -> None:
+        self._embedded_ses()
+        clear_sent_emails()
+        if self.saver is not None:
+            self.saver.mark_dirty()
+
     def _changed(self, function_id: str, event: Any) -> None:
         if self.saver is not None:
             self.saver.mark_dirty()
@@ -166,12 +199,13 @@ class LocalRuntime:
         for thread in self.threads:
             if thread.ident is not None:  # a start that failed half-way left some never started
                 thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        if self.snapshot is not None and self.saver is not None:
-            try:
-                count = self.snapshot.save()
-                log.info("saved %d item(s) to %s", count, self.snapshot.path)
-            except Exception:
-                log.exception("saving %s failed", self.snapshot.path)
+        if self.saver is not None:
+            for snapshot in self._snapshots():
+                try:
+                    count = snapshot.save()
+                    log.info("saved %d record(s) to %s", count, snapshot.path)
+                except Exception:
+                    log.exception("saving %s failed", snapshot.path)
         self.backend.stop()
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.apidocs import ApiDocs
 from local.apigw import ApiGateway, HttpRequest, HttpResponse, RouteMatch, error_response, json_response
-from local.runtime import LocalRuntime, PutEventsError, UnknownBusError
+from local.runtime import EmailsElsewhereError, LocalRuntime, PutEventsError, UnknownBusError
 from local.schedules import AmbiguousScheduleError, ScheduleInputError, UnknownScheduleError
 
 log = logging.getLogger("local.server")
@@ -74,6 +74,8 @@ class LocalApp:
                 self.runtime.event_log.clear()
                 return HttpResponse(204)
             return _not_allowed(method, path, ["DELETE", "GET", "POST"])
+        if path == "/_local/emails":
+            return self._emails(method, path, query)
         if path == "/_local/routes":
             routes = [
                 {"method": r.method, "path": r.path, "stage": r.stage, "function": r.function_id}
@@ -89,6 +91,20 @@ class LocalApp:
                 return self._run_schedule(unquote(path[len(SCHEDULES_PREFIX) :]))
             return _not_allowed(method, path, ["POST"])
         return error_response(404, "ROUTE_NOT_FOUND", f"unknown local endpoint {method} {path}")
+
+    def _emails(self, method: str, path: str, query: dict[str, list[str]]) -> HttpResponse:
+        """What SES was asked to send, as data: bodies are listed verbatim inside the JSON, never rendered."""
+        if method not in ("GET", "DELETE"):
+            return _not_allowed(method, path, ["DELETE", "GET"])
+        try:
+            if method == "DELETE":
+                self.runtime.clear_emails()
+                return HttpResponse(204)
+            emails = self.runtime.emails(recipient=_last(query, "to"), sender=_last(query, "from"))
+        except EmailsElsewhereError as error:
+            return error_response(404, "EMAILS_NOT_EMBEDDED", str(error))
+        # The bodies are often HTML: a browser must show this JSON as JSON, never sniff it into a page.
+        return json_response(200, {"status": "success", "data": emails}, [("X-Content-Type-Options", "nosniff")])
 
     def _put_event(self, body: bytes) -> HttpResponse:
         """Put the body's event on a bus of the template, as another service would."""

@@ -1,5 +1,6 @@
-"""What survives a restart: the embedded backend's table items (`state.json`) and the log of events that
-reached the bus (`events.jsonl`), both under the state directory (`.local/` by default)."""
+"""What survives a restart: the embedded backend's table items (`state.json`), the emails its SES accepted
+(`emails.json`, see local/emails.py) and the log of events that reached the bus (`events.jsonl`), all under the
+state directory (`.local/` by default)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger("local.state")
 
@@ -38,7 +39,7 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -62,7 +63,7 @@ class TableSnapshot:
                 for page in self.ddb.get_paginator("scan").paginate(TableName=name):
                     items += page.get("Items", [])
                 tables[name] = items
-            _write_atomically(self.path, json.dumps({"version": 1, "tables": _encode(tables)}))
+            write_atomically(self.path, json.dumps({"version": 1, "tables": _encode(tables)}))
             return sum(len(items) for items in tables.values())
 
     def load(self) -> int:
@@ -85,12 +86,20 @@ class TableSnapshot:
         return count
 
 
-class StateSaver(threading.Thread):
-    """Saves the snapshot shortly after something changed (and once more on stop)."""
+class Snapshot(Protocol):
+    """Something saved to one file under the state directory: `save` returns how many records it wrote."""
 
-    def __init__(self, snapshot: TableSnapshot, stopping: threading.Event) -> None:
+    path: Path
+
+    def save(self) -> int: ...
+
+
+class StateSaver(threading.Thread):
+    """Saves the snapshots shortly after something changed (and the runtime once more on stop)."""
+
+    def __init__(self, snapshots: Sequence[Snapshot], stopping: threading.Event) -> None:
         super().__init__(name="state-saver", daemon=True)
-        self.snapshot = snapshot
+        self.snapshots = list(snapshots)
         self.stopping = stopping
         self._dirty = threading.Event()
 
@@ -101,11 +110,12 @@ class StateSaver(threading.Thread):
         while not self.stopping.wait(SAVE_EVERY_SECONDS):
             if self._dirty.is_set():
                 self._dirty.clear()
-                try:
-                    self.snapshot.save()
-                except Exception:
-                    log.exception("saving %s failed", self.snapshot.path)
-                    self._dirty.set()
+                for snapshot in self.snapshots:
+                    try:
+                        snapshot.save()
+                    except Exception:
+                        log.exception("saving %s failed", snapshot.path)
+                        self._dirty.set()
 
 
 class EventLog:

@@ -184,6 +184,10 @@ class Resolver:
         if kind in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"):
             api_id = f"local{logical_id.lower()}"[:10]
             return {"Ref": api_id, "Name": api_id, "RootResourceId": "root", "Arn": self._arn("apigateway", api_id)}
+        if kind == "AWS::SES::EmailIdentity":
+            # Ref is the identity itself (the address or domain); it has no ARN attribute in CloudFormation.
+            identity = self._named(props, "EmailIdentity", logical_id)
+            return {"Ref": identity, "Name": identity}
         if kind == "AWS::SSM::Parameter":
             name = self._named(props, "Name", logical_id)
             return {"Ref": name, "Name": name, "Value": self.resolve(props.get("Value"))}

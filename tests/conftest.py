@@ -18,6 +18,7 @@ os.environ.update(
         "EVENT_BUS_NAME": "sales-test-bus",
         "EVENT_SOURCE": "sales",
         "IDEMPOTENCY_TABLE_NAME": "sales-test-idempotency",
+        "EMAIL_SENDER": "sales@seller.example",
         "POWERTOOLS_SERVICE_NAME": "sales",
         "POWERTOOLS_METRICS_NAMESPACE": "Sales",
         "POWERTOOLS_TRACE_DISABLED": "1",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from local.template import load_template
-from tools.samples import FIXTURES
+from tools.samples import CONVERSATION_ID, FIXTURES, MESSAGE_ID
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS_DIR = ROOT / "events"
@@ -55,13 +55,17 @@ USER_AGENT = "sales-sample-events/1.0"
 # A second contact (a person of the sample organization) and a relationship between the two.
 PERSON_ID = "01a1d539-d6e0-7d02-a5c8-4b7e1f9d3c26"
 RELATIONSHIP_ID = "01a1d53a-0b10-7c4e-9d21-5a8f3e7b2c19"
-PATH_VALUES = {"stage": "proposal", "relationship_id": RELATIONSHIP_ID}
+PATH_VALUES = {"stage": "proposal", "relationship_id": RELATIONSHIP_ID, "message_id": MESSAGE_ID}
 # `{id}` by route: the contact, the partner, the quote, the agreement, else the deal.
 RECORD_IDS = {
     "/sales/contacts/": CONTACT_ID,
     "/sales/partners/": FIXTURES["partner"]["id"],
     "/sales/quotes/": FIXTURES["quote"]["id"],
     "/sales/distribution-agreements/": FIXTURES["agreement"]["id"],
+    "/sales/activities/": FIXTURES["activity"]["id"],
+    "/sales/conversations/": CONVERSATION_ID,
+    "/sales/leads/": FIXTURES["lead"]["id"],
+    "/sales/opportunities/": FIXTURES["opportunity"]["id"],
 }
 # The routes only admins may call are sampled as an admin's requests (the contract's policy says which).
 ADMIN_CLAIMS = {**CLAIMS, "cognito:groups": "admin"}
@@ -69,6 +73,32 @@ ADMIN_CLAIMS = {**CLAIMS, "cognito:groups": "admin"}
 # Request bodies (snake_case, valid for the operation), by function folder.
 _DEVICES = {"description": "Device", "product_code": "DEV-1", "quantity": 40, "unit_price": 19900}
 BODIES: dict[str, dict[str, Any]] = {
+    "activity_log": {
+        "type": "call",
+        "subject": "Discovery call",
+        "body": "Talked about 40 devices for the Berlin office.",
+        "occurred_at": "2026-11-20T09:30:00Z",
+        "links": {"contact_id": CONTACT_ID, "deal_id": DEAL_ID},
+    },
+    "activity_void": {"reason": "Logged on the wrong contact"},
+    "conversation_create": {
+        "contact_id": CONTACT_ID,
+        "channel": "email",
+        "address": "buyer@acme.example",
+        "subject": "Fleet renewal 2027",
+        "deal_id": DEAL_ID,
+    },
+    "conversation_move_folder": {"folder": "archived"},
+    "conversation_post_message": {
+        "direction": "in",
+        "body": "Could you quote 40 devices with three years of maintenance?",
+    },
+    "conversation_set_delivery": {"delivery": "read"},
+    "conversation_forward": {
+        "scope": "thread",
+        "to": ["colleague@seller.example"],
+        "comment": "Can you take this one?",
+    },
     "agreement_create": {
         "reseller_id": FIXTURES["partner"]["id"],
         "distributor_id": FIXTURES["distributor"]["id"],
@@ -397,8 +427,49 @@ def billing_outbox_stream_event() -> dict[str, Any]:
 
 
 # The stream sample of each context's stream consumer (outbox relay), by (context, function folder).
+def email_stream_event() -> dict[str, Any]:
+    """The insert of one outgoing email (an outbound message of an email conversation), as the email sender's
+    stream filter passes it."""
+    conversation_id, message_id = CONVERSATION_ID, MESSAGE_ID
+    keys = {"PK": {"S": f"CONVERSATION#{conversation_id}"}, "SK": {"S": f"MAIL#{message_id}"}}
+    image = {
+        **keys,
+        "type": {"S": "OutgoingEmail"},
+        "id": {"S": message_id},
+        "conversation_id": {"S": conversation_id},
+        "kind": {"S": "message"},
+        "message_ids": {"L": [{"S": message_id}]},
+        "to": {"L": [{"S": "buyer@acme.example"}]},
+        "reply_to": {"S": "buyer@acme.example"},
+        "subject": {"S": "Fleet renewal 2027"},
+        "comment": {"NULL": True},
+        "created_at": {"S": REQUEST_TIME.strftime("%Y-%m-%dT%H:%M:%S.000Z")},
+    }
+    return {
+        "Records": [
+            {
+                "eventID": uuid.uuid5(uuid.NAMESPACE_URL, "urn:sales-sample-events:email:1").hex,
+                "eventName": "INSERT",
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": REGION,
+                "dynamodb": {
+                    "ApproximateCreationDateTime": int(REQUEST_TIME.timestamp()),
+                    "Keys": keys,
+                    "NewImage": image,
+                    "SequenceNumber": "900000000071234567890",
+                    "SizeBytes": len(json.dumps(image)),
+                    "StreamViewType": "NEW_IMAGE",
+                },
+                "eventSourceARN": STREAM_ARNS["sales"],
+            }
+        ]
+    }
+
+
 STREAM_SAMPLES = {
     ("sales", "outbox_relay"): outbox_stream_event,
+    ("sales", "email_sender"): email_stream_event,
     ("billing", "outbox_relay"): billing_outbox_stream_event,
 }
 

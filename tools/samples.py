@@ -28,6 +28,9 @@ AGREEMENT_ID = "01a1fc30-4d50-7c56-8f3a-6b9c4d0e5f83"
 QUOTE_ID = "01a1fb20-3c40-7a34-8d1e-4f7a2b8c3d61"
 DISTRIBUTOR_ID = "01a1fa10-2b30-7b34-8c0d-2e6f8a3b5d47"
 USER_ID = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
+ACTIVITY_ID = "01a1fe50-6f70-7a01-8b2c-3d4e5f6a7b81"
+CONVERSATION_ID = "01a1fe60-7080-7b12-8c3d-4e5f6a7b8c92"
+MESSAGE_ID = "01a1fe61-8090-7c23-9d4e-5f6a7b8c9da3"
 FUTURE_DATE = "2027-03-31"
 OCCURRED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 REGION = "eu-west-1"
@@ -73,6 +76,15 @@ FIXTURES: dict[str, Any] = {
     "direct_deal": {"id": "01a1fd40-5e60-7d67-8a4b-7c0d5e1f6a94"},
     "agreement": {"id": AGREEMENT_ID, "distributor_id": DISTRIBUTOR_ID},
     "sent_quote": {"id": "01a1fb20-3c40-7b45-9e2f-5a8b3c9d4e72"},
+    "activity": {"id": ACTIVITY_ID},
+    "void_activity": {"id": "01a1fe50-6f70-7b12-8c3d-4e5f6a7b8c92"},
+    "contact_activity": {"id": ACTIVITY_ID, "contact_id": CONTACT_ID},
+    "lead_activity": {"id": ACTIVITY_ID, "lead_id": LEAD_ID},
+    "opportunity_activity": {"id": ACTIVITY_ID, "opportunity_id": OPPORTUNITY_ID},
+    "deal_activity": {"id": ACTIVITY_ID, "deal_id": DEAL_ID},
+    "conversation": {"id": CONVERSATION_ID, "contact_id": CONTACT_ID},
+    "phone_conversation": {"id": "01a1fe60-7080-7c23-9d4e-5f6a7b8c9da3"},
+    "message": {"id": MESSAGE_ID, "conversation_id": CONVERSATION_ID},
     "future_date": FUTURE_DATE,
 }
 _PLACEHOLDER = re.compile(r"^\{([a-z_]+)(?:\.([a-z_]+)(?:\[(\d+)\])?)?\}$")
@@ -132,6 +144,66 @@ _VALUES: dict[str, Any] = {
     "lines": [],
 }
 _VALUES_BY_EVENT: dict[str, dict[str, Any]] = {
+    "activity.logged": {
+        "activity_id": ACTIVITY_ID,
+        "type": "call",
+        "subject": "Discovery call",
+        "occurred_at": "2026-11-20T09:30:00.000Z",
+        "message_id": None,
+        "links": {
+            "contact_id": CONTACT_ID,
+            "lead_id": None,
+            "opportunity_id": None,
+            "deal_id": DEAL_ID,
+            "conversation_id": None,
+        },
+    },
+    "activity.voided": {
+        "activity_id": ACTIVITY_ID,
+        "reason": "Logged on the wrong contact",
+        "links": {
+            "contact_id": CONTACT_ID,
+            "lead_id": None,
+            "opportunity_id": None,
+            "deal_id": DEAL_ID,
+            "conversation_id": None,
+        },
+    },
+    "conversation.created": {
+        "conversation_id": CONVERSATION_ID,
+        "channel": "email",
+        "address": "buyer@acme.example",
+        "subject": "Fleet renewal 2027",
+        "lead_id": None,
+        "deal_id": DEAL_ID,
+    },
+    "conversation.foldered": {"conversation_id": CONVERSATION_ID, "from_folder": "inbox", "to_folder": "archived"},
+    "message.received": {
+        "conversation_id": CONVERSATION_ID,
+        "message_id": MESSAGE_ID,
+        "channel": "email",
+        "sender": "buyer@acme.example",
+        "body": "Could you quote 40 devices with three years of maintenance?",
+        "activity_id": ACTIVITY_ID,
+    },
+    "message.sent": {
+        "conversation_id": CONVERSATION_ID,
+        "message_id": MESSAGE_ID,
+        "channel": "email",
+        "sender": "sales@example.com",
+        "recipients": ["buyer@acme.example"],
+        "subject": "Fleet renewal 2027",
+        "body": "Our quote is attached.",
+        "activity_id": ACTIVITY_ID,
+    },
+    "conversation.forwarded": {
+        "conversation_id": CONVERSATION_ID,
+        "scope": "thread",
+        "message_ids": [MESSAGE_ID],
+        "to": ["colleague@seller.example"],
+        "channel": "email",
+        "activity_id": ACTIVITY_ID,
+    },
     "deal.stage_changed": {"from_stage": "lead", "to_stage": "qualified", "probability": 25},
     "deal.value_changed": {"value": 75000000},
     "deal.won": {"value": 52000000, "actual_value": 52000000},
@@ -259,7 +331,13 @@ def _instance(schema: Mapping[str, Any], root: Mapping[str, Any], name: str, val
 def sample_detail(spec: EventSpec) -> dict[str, Any]:
     """The EventBridge `detail` of a sample `spec` event: {metadata, data}, valid against its schema."""
     schema = spec.json_schema()
-    aggregate_id = CONTACT_ID if spec.key.startswith("contact.") else DEAL_ID
+    prefix = spec.key.split(".")[0]
+    aggregate_id = {
+        "contact": CONTACT_ID,
+        "activity": ACTIVITY_ID,
+        "conversation": CONVERSATION_ID,
+        "message": CONVERSATION_ID,
+    }.get(prefix, DEAL_ID)
     metadata = {
         "event_id": _stable_uuid7(f"event:{spec.key}"),
         "event_type": spec.key,

@@ -45,7 +45,9 @@ def naming(contact_id: str) -> list[dict[str, Any]]:
     bookkeeping)."""
     found = []
     for item in scan():
-        if item["PK"].startswith(f"CONTACT#{contact_id}") or item.get("type") in ("OutboxEvent", "ConsumedEvent"):
+        # Its own items, its (now empty) timeline counter.
+        own = (f"CONTACT#{contact_id}", f"TIMELINE#contact#{contact_id}")
+        if item["PK"].startswith(own) or item.get("type") in ("OutboxEvent", "ConsumedEvent"):
             continue
         if item.get("type") == "Relationship" and item.get("deleted_at"):
             continue
@@ -144,6 +146,8 @@ def test_this_file_covers_every_registered_re_pointer() -> None:
         "leads",
         "opportunities",
         "deals",
+        "conversations",
+        "activities",
     ]
 
 
@@ -177,6 +181,14 @@ def test_the_worker_re_points_deals_relationships_and_linked_contacts(api: Api, 
     lead_body = {"contact_id": duplicate["id"], "source": "campaign", "campaign_id": launch["id"], "title": "Fleet"}
     lead = api.post("/sales/leads", lead_body).data
     offer = api.post("/sales/opportunities", {"customer_id": duplicate["id"], "name": "Offer"}).data
+    thread = {"contact_id": duplicate["id"], "channel": "email", "address": "buyer@acme.example"}
+    conversation = api.post("/sales/conversations", thread).data
+    archived = api.post("/sales/conversations", {**thread, "channel": "line", "address": "U" + "0" * 32}).data
+    assert api.put(f"/sales/conversations/{archived['id']}/folder", {"folder": "archived"}).status == 200
+    message = api.post(f"/sales/conversations/{conversation['id']}/messages", {"direction": "in", "body": "Hi"}).data
+    call = {"type": "call", "subject": "Call", "links": {"contact_id": duplicate["id"], "lead_id": lead["id"]}}
+    logged = api.post("/sales/activities", call).data
+    api.post("/sales/activities", {**call, "links": {"contact_id": survivor["id"]}})
 
     assert merge(api, survivor["id"], duplicate["id"]).status == 200
     assert api.get(f"/sales/contacts/{survivor['id']}").data["parent_id"] == group["id"]
@@ -210,6 +222,15 @@ def test_the_worker_re_points_deals_relationships_and_linked_contacts(api: Api, 
     by_campaign = api.get("/sales/leads", query={"campaign_id": launch["id"], "contact_id": survivor["id"]}).data
     assert [item["id"] for item in by_campaign] == [lead["id"]]
     assert api.get(f"/sales/opportunities/{offer['id']}").data["customer_id"] == survivor["id"]
+    for thread_id in (conversation["id"], archived["id"]):
+        assert api.get(f"/sales/conversations/{thread_id}").data["contact_id"] == survivor["id"]
+    listed = api.get("/sales/conversations", query={"contact_id": survivor["id"], "folder": "archived"}).data
+    assert [item["id"] for item in listed] == [archived["id"]]
+    timeline = api.get(f"/sales/contacts/{survivor['id']}/activities")
+    assert {item["id"] for item in timeline.data} >= {logged["id"], message["activity_id"]}
+    assert timeline.body["pagination"]["total"] == 3
+    assert api.get(f"/sales/activities/{logged['id']}").data["links"]["contact_id"] == survivor["id"]
+    assert [item["id"] for item in api.get(f"/sales/leads/{lead['id']}/activities").data] == [logged["id"]]
     assert naming(duplicate["id"]) == []
     # Delivered again after it finished: acknowledged as a duplicate, nothing changes.
     assert run_worker(survivor["id"]) == {"batchItemFailures": []}

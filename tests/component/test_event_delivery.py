@@ -157,6 +157,15 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     rejected = api.post(f"/sales/deals/{registered['id']}/quotes", {}).data
     api.post(f"/sales/quotes/{rejected['id']}/send")
     api.post(f"/sales/quotes/{rejected['id']}/reject", {"reason": "Superseded"})
+    logged = api.post("/sales/activities", {"type": "note", "subject": "Met", "links": {"deal_id": second["id"]}})
+    api.post(f"/sales/activities/{logged.data['id']}/void", {"reason": "Wrong deal"})
+    thread = {"contact_id": contact["id"], "channel": "email", "address": "buyer@acme.example", "subject": "Ünïcode ✓"}
+    conversation = api.post("/sales/conversations", thread).data["id"]
+    api.post(f"/sales/conversations/{conversation}/messages", {"direction": "in", "body": "Hello 👋"})
+    api.post(f"/sales/conversations/{conversation}/messages", {"direction": "out", "body": "Hi <b>there</b>"})
+    api.put(f"/sales/conversations/{conversation}/folder", {"folder": "archived"})
+    forwarded = api.post(f"/sales/conversations/{conversation}/forward", {"scope": "thread", "to": ["a@b.example"]})
+    assert forwarded.status == 200, forwarded.body
 
     assert _relay_all() == {"batchItemFailures": []}
 

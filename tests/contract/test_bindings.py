@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Functions that serve no HTTP route: each is named here with what triggers it.
 NON_HTTP_FUNCTIONS = {
     "SalesOutboxRelayFunction": "DynamoDB stream of SalesTable",
+    "SalesEmailSenderFunction": "DynamoDB stream of SalesTable (outgoing emails)",
     "BillingOutboxRelayFunction": "DynamoDB stream of BillingTable",
     "SalesConversionBridgeFunction": "SQS queue fed by FederationToConversionBridgeRule",
     "SalesContactMergeWorkerFunction": "SQS queue fed by ContactMergedToMergeWorkerRule",

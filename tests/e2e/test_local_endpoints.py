@@ -58,9 +58,17 @@ def test_aws_endpoint_url_replaces_the_embedded_backend(moto_server: str, tmp_pa
     server = LocalServer(tmp_path / "state", root=FIXTURE_PROJECT, env=env).start()
     try:
         backend = server.request("GET", "/_local/health").json["backend"]
-        assert backend == {s: moto_server for s in ("dynamodb", "dynamodbstreams", "events", "sqs")}
+        assert backend == {s: moto_server for s in ("dynamodb", "dynamodbstreams", "events", "sqs", "sesv2")}
         item_id = server.request("POST", "/items", {"name": "external"}).json["data"]["id"]
         assert f"ITEM#{item_id}" in _table_keys(moto_server)
+        # The sender identity was created there, so the handler's SendEmail succeeds; the runtime cannot list
+        # what an SES it does not embed sent.
+        sent = server.request("POST", "/notify", {"to": "a@customer.example", "subject": "s", "text": "t"})
+        assert sent.status == 202, sent.body
+        emails = server.request("GET", "/_local/emails")
+        assert emails.status == 404
+        assert emails.json["error"]["code"] == "EMAILS_NOT_EMBEDDED"
+        assert f"SES runs at {moto_server}" in emails.json["error"]["message"]
         # Stream, relay, bus and the events tap all work on the external endpoint too.
         wait_for(lambda: [e for e in server.events("item.created") if e["detail"]["data"]["item_id"] == item_id])
     finally:
@@ -81,7 +89,7 @@ def test_a_dynamodb_only_endpoint_keeps_the_rest_embedded(moto_server: str, tmp_
     try:
         backend = server.request("GET", "/_local/health").json["backend"]
         assert backend["dynamodb"] == backend["dynamodbstreams"] == moto_server
-        assert backend["events"] == backend["sqs"] != moto_server
+        assert backend["events"] == backend["sqs"] == backend["sesv2"] != moto_server
         item_id = server.request("POST", "/items", {"name": "split"}).json["data"]["id"]
         assert f"ITEM#{item_id}" in _table_keys(moto_server)
         wait_for(lambda: [e for e in server.events("item.created") if e["detail"]["data"]["item_id"] == item_id])

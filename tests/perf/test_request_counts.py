@@ -26,6 +26,10 @@ from kernel.settings import settings
 from sales import keys
 from sales.registry import ALL
 
+# The two bench runs below are module fixtures: one worker runs every test of this module (make test
+# distributes with --dist loadgroup), so each run is built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("request_counts")
+
 # The all-deals and status/stage lists read DEAL_INDEX_SHARDS shards, `Limit` = page_size each, and a deal's
 # shard comes from a hash of its random id: a shard holding fewer than a page of matches reads fewer items, so
 # items read are the same at both sizes (and pinned) only once every shard holds a full page. The scarcest case
@@ -190,6 +194,32 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.opportunity.confirm": ("GetItem + TransactWriteItems", 1, 11),
     "sales.opportunity.decline": ("GetItem + TransactWriteItems", 1, 3),
     "sales.relationship.delete": ("GetItem + TransactWriteItems", 1, 3 + 2 * 2),
+    # An activity: it, its copy on each of two timelines, their two counters, its outbox row and the two live
+    # links checked.
+    "sales.activity.log": ("TransactWriteItems", 0, 8),
+    "sales.activity.get": ("GetItem", 1, 0),
+    # A void rewrites the activity and its two timeline copies (+ outbox row).
+    "sales.activity.void": ("GetItem + TransactWriteItems", 1, 4),
+    # The record and its counter, then one page of the timeline (of its type with ?type=).
+    "sales.activity.contact_timeline": ("BatchGetItem + Query", 5, 0),
+    "sales.activity.contact_timeline ?type=call": ("BatchGetItem + Query", 4, 0),
+    "sales.activity.lead_timeline": ("BatchGetItem + Query", 2, 0),
+    "sales.activity.opportunity_timeline": ("BatchGetItem + Query", 2, 0),
+    "sales.activity.deal_timeline": ("BatchGetItem + Query", 2, 0),
+    # The conversation, its outbox row, its folder counter shard, the contact checked live.
+    "sales.conversation.create": ("TransactWriteItems", 0, 4),
+    "sales.conversation.get": ("GetItem", 1, 0),
+    # A folder's list: its 4 write shards, then the folder counters' shards (one BatchGetItem).
+    "sales.conversation.list": ("4 Query + BatchGetItem", 12, 0),
+    "sales.conversation.list ?contact_id=": ("2 Query", 4, 0),
+    "sales.conversation.move_folder": ("GetItem + TransactWriteItems", 1, 3),
+    # The conversation, the message, its activity with its contact timeline copy and counter, two outbox rows
+    # (message.sent, activity.logged), the outgoing email.
+    "sales.conversation.post_message": ("GetItem + TransactWriteItems", 1, 8),
+    "sales.conversation.list_messages": ("GetItem + Query", 3, 0),
+    "sales.conversation.set_delivery": ("BatchGetItem + TransactWriteItems", 2, 2),
+    # The conversation, the forward's activity with its copy and counter, two outbox rows, the outgoing email.
+    "sales.conversation.forward": ("GetItem + Query + TransactWriteItems", 3, 7),
 }
 
 

@@ -192,6 +192,37 @@ def seeded(shared_api: Api) -> dict[str, Any]:
         ExpressionAttributeValues={":past": "2020-01-31"},
     )
     assert quotes["accepted_quote"]["status"] == "accepted" and quotes["sent_quote"]["version"] == 2
+    # Activities: a call on the contact and the deal (version 1), and a void one. Conversations: an email thread
+    # at version 3 (an inbound message, then a draft reply: `message`, `draft_message`); another with a message
+    # already read (`read_message`); a phone thread; a LINE thread in the deleted folder.
+    calls = {"contact_id": contact["id"], "deal_id": deal["id"]}
+    threads: dict[str, Any] = {
+        "activity": api.post("/sales/activities", {"type": "call", "subject": "Seeded call", "links": calls}).data
+    }
+    void = api.post("/sales/activities", {"type": "note", "subject": "Seeded note", "links": calls}).data
+    threads["void_activity"] = api.post(f"/sales/activities/{void['id']}/void", {"reason": "Seeded"}).data
+    thread = {"contact_id": contact["id"], "channel": "email", "address": "buyer@acme.example", "subject": "Seeded"}
+    conversation = api.post("/sales/conversations", thread).data
+    path = f"/sales/conversations/{conversation['id']}/messages"
+    threads["message"] = api.post(path, {"direction": "in", "body": "Seeded inbound"}).data
+    threads["draft_message"] = api.post(path, {"direction": "out", "body": "Seeded draft", "draft": True}).data
+    threads["conversation"] = api.get(f"/sales/conversations/{conversation['id']}").data
+    phone = {"contact_id": contact["id"], "channel": "phone", "address": "+4930123456"}
+    threads["phone_conversation"] = api.post("/sales/conversations", phone).data
+    line = {"contact_id": contact["id"], "channel": "line", "address": "U" + "a" * 32}
+    deleted = api.post("/sales/conversations", line).data
+    threads["deleted_conversation"] = api.put(
+        f"/sales/conversations/{deleted['id']}/folder", {"folder": "deleted"}
+    ).data
+    read = {"contact_id": contact["id"], "channel": "email", "address": "reader@acme.example"}
+    read_thread = api.post("/sales/conversations", read).data
+    read_message = api.post(
+        f"/sales/conversations/{read_thread['id']}/messages", {"direction": "in", "body": "Seeded, read"}
+    ).data
+    threads["read_message"] = api.put(
+        f"/sales/conversations/{read_thread['id']}/messages/{read_message['id']}/delivery", {"delivery": "read"}
+    ).data
+    assert threads["conversation"]["version"] == 3 and threads["activity"]["version"] == 1
     assert contact["version"] == deal["version"] == campaign["version"] == lead["version"] == 2
     assert opportunity["version"] == 2 and opportunity["status"] == "solutioning"
     return {
@@ -212,4 +243,5 @@ def seeded(shared_api: Api) -> dict[str, Any]:
         "future": future,
         **partners,
         **quotes,
+        **threads,
     }

@@ -38,6 +38,19 @@ OPPORTUNITY = {"customer_id": "{contact}", "name": "Hostile"}
 LINE = {"description": "Device", "product_code": "DEV-1", "quantity": 1, "unit_price": 100}
 VARIANT = {"name": "Hostile", "currency": "EUR", "lines": [LINE]}
 UUID = "019b72b7-339c-73ca-850c-8459913f2cde"
+ACTIVITY = {"type": "call", "subject": "Hostile", "links": {"contact_id": "{contact}"}}
+CONVERSATION = {"contact_id": "{contact}", "channel": "email", "address": "hostile@acme.example"}
+# Header injection: a CR/LF would start a mail header of its own; a comma would add a recipient.
+INJECTED_SUBJECT = "Hi\r\nBcc: evil@x.example"
+INJECTED_ADDRESS = "a@b.example\r\nBcc: evil@x.example"
+SMUGGLED_ADDRESS = "a@b.example, evil@x.example"
+LINE_USER = "U" + "b" * 32
+# The seeded email thread, its delivered inbound message and its draft reply; the message already read (of a
+# thread of its own).
+THREAD = "/sales/conversations/{conversation}"
+DELIVERY = "/sales/conversations/{conversation}/messages/{message}/delivery"
+DRAFT_DELIVERY = "/sales/conversations/{conversation}/messages/{draft_message}/delivery"
+READ_DELIVERY = "/sales/conversations/{read_message.conversation_id}/messages/{read_message}/delivery"
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,19 @@ def registered(**changes: Any) -> dict[str, Any]:
 
 def variant(**changes: Any) -> dict[str, Any]:
     return {**VARIANT, **changes}
+
+
+def activity(**changes: Any) -> dict[str, Any]:
+    return {**ACTIVITY, **changes}
+
+
+def linking(**links: Any) -> dict[str, Any]:
+    """An activity linking exactly `links`."""
+    return {**ACTIVITY, "links": links}
+
+
+def conversation(**changes: Any) -> dict[str, Any]:
+    return {**CONVERSATION, **changes}
 
 
 def line(**changes: Any) -> dict[str, Any]:
@@ -1016,6 +1042,334 @@ CASES = [
     Bad("contact-patch-kind", "PATCH", "/sales/contacts/{contact}", body={"kind": "person"}, field="kind"),
     Bad("contact-lifecycle-unknown", "PATCH", "/sales/contacts/{contact}", body={"lifecycle": "zombie"},
         field="lifecycle"),
+    # -- activities: log ----------------------------------------------------------------------------------
+    Bad("activity-not-an-object", "POST", "/sales/activities", raw='["call", "Hostile"]', code="MALFORMED_JSON"),
+    Bad("activity-type-unknown", "POST", "/sales/activities", body=activity(type="fax"), field="type"),
+    Bad("activity-type-uppercase", "POST", "/sales/activities", body=activity(type="CALL"), field="type"),
+    Bad("activity-subject-header-injection", "POST", "/sales/activities", body=activity(subject=INJECTED_SUBJECT),
+        field="subject"),
+    Bad("activity-subject-line-feed", "POST", "/sales/activities", body=activity(subject="Hi\nBcc: evil@x.example"),
+        field="subject"),
+    Bad("activity-subject-blank", "POST", "/sales/activities", body=activity(subject="   "), field="subject"),
+    Bad("activity-subject-too-long", "POST", "/sales/activities", body=activity(subject="x" * 201), field="subject"),
+    Bad("activity-body-too-long", "POST", "/sales/activities", body=activity(body="x" * 10_001), field="body"),
+    Bad("activity-body-nul", "POST", "/sales/activities", body=activity(body="Called\x00back"), field="body"),
+    Bad("activity-occurred-at-without-time-zone", "POST", "/sales/activities",
+        body=activity(occurred_at="2026-11-30T09:30:00"), field="occurred_at"),
+    Bad("activity-occurred-at-after-the-last-business-date", "POST", "/sales/activities",
+        body=activity(occurred_at="2101-01-01T00:00:00Z"), field="occurred_at"),
+    Bad("activity-occurred-at-before-1970", "POST", "/sales/activities",
+        body=activity(occurred_at="1969-12-31T23:59:59Z"), field="occurred_at"),
+    Bad("activity-occurred-at-words", "POST", "/sales/activities", body=activity(occurred_at="yesterday"),
+        field="occurred_at"),
+    Bad("activity-links-empty", "POST", "/sales/activities", body=linking(), field="links"),
+    Bad("activity-links-all-null", "POST", "/sales/activities", body=linking(contact_id=None, deal_id=None),
+        field="links"),
+    Bad("activity-links-missing", "POST", "/sales/activities", body={"type": "note", "subject": "S"}, field="links"),
+    Bad("activity-links-a-list", "POST", "/sales/activities", body=activity(links=["{contact}"]), field="links"),
+    Bad("activity-link-not-uuid", "POST", "/sales/activities", body=linking(contact_id="acme"),
+        field="links.contact_id"),
+    Bad("activity-link-unknown-kind", "POST", "/sales/activities", body=linking(account_id="{contact}"),
+        field="links.account_id"),
+    Bad("activity-link-deleted-contact", "POST", "/sales/activities", body=linking(contact_id="{deleted_contact}"),
+        status=422, code="LINKED_RECORD_NOT_FOUND", field="links.contact_id"),
+    Bad("activity-link-deleted-deal", "POST", "/sales/activities",
+        body=linking(contact_id="{contact}", deal_id="{deleted_deal}"), status=422, code="LINKED_RECORD_NOT_FOUND",
+        field="links.deal_id"),
+    Bad("activity-link-deleted-folder-conversation", "POST", "/sales/activities",
+        body=linking(conversation_id="{deleted_conversation}"), status=422, code="LINKED_RECORD_NOT_FOUND",
+        field="links.conversation_id"),
+    Bad("activity-link-unknown-lead", "POST", "/sales/activities", body=linking(lead_id=UUID), status=422,
+        code="LINKED_RECORD_NOT_FOUND", field="links.lead_id"),
+    Bad("activity-link-deal-as-opportunity", "POST", "/sales/activities", body=linking(opportunity_id="{deal}"),
+        status=422, code="LINKED_RECORD_NOT_FOUND", field="links.opportunity_id"),
+    Bad("activity-spoofed-status", "POST", "/sales/activities", body=activity(status="void"), field="status"),
+    Bad("activity-spoofed-message", "POST", "/sales/activities", body=activity(message_id="{message}"),
+        field="message_id"),
+    # A number is seconds or milliseconds since the epoch, no one can tell which: only RFC 3339 text.
+    Bad("activity-occurred-at-seconds", "POST", "/sales/activities", body=activity(occurred_at=1700000000),
+        field="occurred_at"),
+    Bad("activity-occurred-at-numeric-text", "POST", "/sales/activities", body=activity(occurred_at="1700000000"),
+        field="occurred_at"),
+    Bad("activity-subject-nel", "POST", "/sales/activities", body=activity(subject="Hi\x85Bcc: evil@x.example"),
+        field="subject"),
+    Bad("activity-log-by-a-partner", "POST", "/sales/activities", body=ACTIVITY, status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    # -- activities: read, void ---------------------------------------------------------------------------
+    Bad("activity-get-not-uuid", "GET", "/sales/activities/latest", field="activity_id"),
+    Bad("activity-get-unknown", "GET", f"/sales/activities/{UUID}", status=404, code="ACTIVITY_NOT_FOUND"),
+    Bad("activity-get-a-conversation-id", "GET", "/sales/activities/{conversation}", status=404,
+        code="ACTIVITY_NOT_FOUND"),
+    Bad("activity-get-by-a-partner", "GET", "/sales/activities/{activity}", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("activity-void-twice", "POST", "/sales/activities/{void_activity}/void", body={"reason": "Again"},
+        status=409, code="INVALID_TRANSITION", field="status"),
+    Bad("activity-void-unknown", "POST", f"/sales/activities/{UUID}/void", body={"reason": "Wrong"}, status=404,
+        code="ACTIVITY_NOT_FOUND"),
+    Bad("activity-void-not-uuid", "POST", "/sales/activities/1/void", body={"reason": "Wrong"},
+        field="activity_id"),
+    Bad("activity-void-reason-missing", "POST", "/sales/activities/{activity}/void", body={}, field="reason"),
+    Bad("activity-void-reason-blank", "POST", "/sales/activities/{activity}/void", body={"reason": "   "},
+        field="reason"),
+    Bad("activity-void-reason-too-long", "POST", "/sales/activities/{activity}/void", body={"reason": "r" * 501},
+        field="reason"),
+    Bad("activity-void-not-an-object", "POST", "/sales/activities/{activity}/void", raw='"Wrong contact"',
+        code="MALFORMED_JSON"),
+    Bad("activity-void-spoofed-voider", "POST", "/sales/activities/{activity}/void",
+        body={"reason": "Wrong", "voided_by": "someone-else"}, field="voided_by"),
+    Bad("activity-void-reason-nul", "POST", "/sales/activities/{activity}/void", body={"reason": "Wrong\x00"},
+        field="reason"),
+    Bad("activity-void-reason-escape", "POST", "/sales/activities/{activity}/void", body={"reason": "Wrong\x1b[31m"},
+        field="reason"),
+    Bad("activity-void-by-a-partner", "POST", "/sales/activities/{activity}/void", body={"reason": "Mine"},
+        status=403, code="FORBIDDEN", as_partner="{partner}"),
+    # -- activities: timelines ----------------------------------------------------------------------------
+    Bad("contact-timeline-not-uuid", "GET", "/sales/contacts/acme/activities", field="contact_id"),
+    Bad("contact-timeline-deleted", "GET", "/sales/contacts/{deleted_contact}/activities", status=404,
+        code="CONTACT_NOT_FOUND"),
+    Bad("contact-timeline-unknown", "GET", f"/sales/contacts/{UUID}/activities", status=404,
+        code="CONTACT_NOT_FOUND"),
+    Bad("contact-timeline-type-unknown", "GET", "/sales/contacts/{contact}/activities", query={"type": "fax"},
+        field="type"),
+    Bad("contact-timeline-page-size-zero", "GET", "/sales/contacts/{contact}/activities", query={"page_size": "0"},
+        field="page_size"),
+    Bad("contact-timeline-cursor-forged", "GET", "/sales/contacts/{contact}/activities",
+        query={"cursor": "MDE5YjcyYjctMzM5Yy03M2NhLTg1MGMtODQ1OTkxM2YyY2Rl"}, field="cursor"),
+    Bad("contact-timeline-cursor-of-the-deals", "GET", "/sales/contacts/{contact}/activities", field="cursor",
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}")}),
+    Bad("contact-timeline-by-a-partner", "GET", "/sales/contacts/{contact}/activities", status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("lead-timeline-not-uuid", "GET", "/sales/leads/hot/activities", field="lead_id"),
+    Bad("lead-timeline-unknown", "GET", f"/sales/leads/{UUID}/activities", status=404, code="LEAD_NOT_FOUND"),
+    Bad("lead-timeline-of-a-contact-id", "GET", "/sales/leads/{contact}/activities", status=404,
+        code="LEAD_NOT_FOUND"),
+    Bad("lead-timeline-page-size-huge", "GET", "/sales/leads/{lead}/activities", query={"page_size": "101"},
+        field="page_size"),
+    Bad("opportunity-timeline-not-uuid", "GET", "/sales/opportunities/big-one/activities", field="opportunity_id"),
+    Bad("opportunity-timeline-unknown", "GET", f"/sales/opportunities/{UUID}/activities", status=404,
+        code="OPPORTUNITY_NOT_FOUND"),
+    Bad("opportunity-timeline-type-unknown", "GET", "/sales/opportunities/{opportunity}/activities",
+        query={"type": "lunch"}, field="type"),
+    Bad("opportunity-timeline-by-a-partner", "GET", "/sales/opportunities/{opportunity}/activities", status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("deal-timeline-not-uuid", "GET", "/sales/deals/' OR '1'='1/activities", field="deal_id"),
+    Bad("deal-timeline-deleted", "GET", "/sales/deals/{deleted_deal}/activities", status=404, code="DEAL_NOT_FOUND"),
+    Bad("deal-timeline-unknown", "GET", f"/sales/deals/{UUID}/activities", status=404, code="DEAL_NOT_FOUND"),
+    Bad("deal-timeline-type-uppercase", "GET", "/sales/deals/{deal}/activities", query={"type": "CALL"},
+        field="type"),
+    Bad("deal-timeline-page-size-text", "GET", "/sales/deals/{deal}/activities", query={"page_size": "all"},
+        field="page_size"),
+    # -- conversations: open, read, list, folders ---------------------------------------------------------
+    Bad("conversation-not-an-object", "POST", "/sales/conversations", raw='"buyer@acme.example"',
+        code="MALFORMED_JSON"),
+    Bad("conversation-channel-unknown", "POST", "/sales/conversations", body=conversation(channel="fax"),
+        field="channel"),
+    Bad("conversation-channel-missing", "POST", "/sales/conversations",
+        body={"contact_id": "{contact}", "address": "hostile@acme.example"}, field="channel"),
+    Bad("conversation-email-address-invalid", "POST", "/sales/conversations", body=conversation(address="buyer"),
+        field="address"),
+    Bad("conversation-email-address-header-injection", "POST", "/sales/conversations",
+        body=conversation(address=INJECTED_ADDRESS), field="address"),
+    Bad("conversation-email-address-two-addresses", "POST", "/sales/conversations",
+        body=conversation(address=SMUGGLED_ADDRESS), field="address"),
+    Bad("conversation-web-form-address-a-phone", "POST", "/sales/conversations",
+        body=conversation(channel="web_form", address="+4930123456"), field="address"),
+    Bad("conversation-phone-address-an-email", "POST", "/sales/conversations",
+        body=conversation(channel="phone", address="buyer@acme.example"), field="address"),
+    Bad("conversation-phone-address-national", "POST", "/sales/conversations",
+        body=conversation(channel="phone", address="030 1234567"), field="address"),
+    Bad("conversation-line-address-uppercase", "POST", "/sales/conversations",
+        body=conversation(channel="line", address="U" + "A" * 32), field="address"),
+    Bad("conversation-line-address-short", "POST", "/sales/conversations",
+        body=conversation(channel="line", address="U" + "a" * 31), field="address"),
+    Bad("conversation-instagram-handle-too-long", "POST", "/sales/conversations",
+        body=conversation(channel="instagram", address="@" + "a" * 31), field="address"),
+    Bad("conversation-facebook-handle-too-short", "POST", "/sales/conversations",
+        body=conversation(channel="facebook", address="abcd"), field="address"),
+    Bad("conversation-linkedin-handle-url", "POST", "/sales/conversations",
+        body=conversation(channel="linkedin", address="https://linkedin.com/in/ada"), field="address"),
+    Bad("conversation-address-too-long", "POST", "/sales/conversations",
+        body=conversation(address="a" * 310 + "@acme.example"), field="address"),
+    Bad("conversation-address-empty", "POST", "/sales/conversations", body=conversation(address=""),
+        field="address"),
+    Bad("conversation-subject-header-injection", "POST", "/sales/conversations",
+        body=conversation(subject=INJECTED_SUBJECT), field="subject"),
+    Bad("conversation-subject-line-feed", "POST", "/sales/conversations",
+        body=conversation(subject="Hi\nBcc: evil@x.example"), field="subject"),
+    Bad("conversation-subject-line-separator", "POST", "/sales/conversations",
+        body=conversation(subject="Hi\u2028Bcc: evil@x.example"), field="subject"),
+    Bad("conversation-subject-too-long", "POST", "/sales/conversations", body=conversation(subject="s" * 201),
+        field="subject"),
+    Bad("conversation-contact-not-uuid", "POST", "/sales/conversations", body=conversation(contact_id="acme"),
+        field="contact_id"),
+    Bad("conversation-contact-deleted", "POST", "/sales/conversations",
+        body=conversation(contact_id="{deleted_contact}"), status=422, code="CONTACT_NOT_FOUND", field="contact_id"),
+    Bad("conversation-contact-unknown", "POST", "/sales/conversations", body=conversation(contact_id=UUID),
+        status=422, code="CONTACT_NOT_FOUND", field="contact_id"),
+    Bad("conversation-deal-deleted", "POST", "/sales/conversations", body=conversation(deal_id="{deleted_deal}"),
+        status=422, code="INVALID_REFERENCE", field="deal_id"),
+    Bad("conversation-lead-unknown", "POST", "/sales/conversations", body=conversation(lead_id=UUID), status=422,
+        code="INVALID_REFERENCE", field="lead_id"),
+    Bad("conversation-two-links", "POST", "/sales/conversations",
+        body=conversation(lead_id="{lead}", deal_id="{deal}"), field="lead_id"),
+    Bad("conversation-spoofed-folder", "POST", "/sales/conversations", body=conversation(folder="archived"),
+        field="folder"),
+    Bad("conversation-open-by-a-partner", "POST", "/sales/conversations", body=CONVERSATION, status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("conversation-get-not-uuid", "GET", "/sales/conversations/inbox", field="conversation_id"),
+    Bad("conversation-get-unknown", "GET", f"/sales/conversations/{UUID}", status=404, code="CONVERSATION_NOT_FOUND"),
+    Bad("conversation-get-a-message-id", "GET", "/sales/conversations/{message}", status=404,
+        code="CONVERSATION_NOT_FOUND"),
+    Bad("conversation-get-by-a-partner", "GET", THREAD, status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("conversation-list-folder-unknown", "GET", "/sales/conversations", query={"folder": "trash"},
+        field="folder"),
+    Bad("conversation-list-channel-unknown", "GET", "/sales/conversations", query={"channel": "fax"},
+        field="channel"),
+    Bad("conversation-list-contact-not-uuid", "GET", "/sales/conversations", query={"contact_id": "' OR 1=1"},
+        field="contact_id"),
+    Bad("conversation-list-page-size-huge", "GET", "/sales/conversations", query={"page_size": "1000"},
+        field="page_size"),
+    Bad("conversation-list-cursor-garbage", "GET", "/sales/conversations", query={"cursor": "!!!not-a-cursor"},
+        field="cursor"),
+    Bad("conversation-list-cursor-of-the-deals", "GET", "/sales/conversations", field="cursor",
+        query={"cursor": signed_position("GSI1", "DEAL", "{deal}")}),
+    Bad("conversation-list-by-a-partner", "GET", "/sales/conversations", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("conversation-folder-unknown", "PUT", THREAD + "/folder", body={"folder": "trash"}, field="folder"),
+    Bad("conversation-folder-uppercase", "PUT", THREAD + "/folder", body={"folder": "ARCHIVED"}, field="folder"),
+    Bad("conversation-folder-missing", "PUT", THREAD + "/folder", body={}, field="folder"),
+    Bad("conversation-folder-not-an-object", "PUT", THREAD + "/folder", raw='"archived"', code="MALFORMED_JSON"),
+    Bad("conversation-folder-spoofed-channel", "PUT", THREAD + "/folder",
+        body={"folder": "archived", "channel": "phone"}, field="channel"),
+    Bad("conversation-folder-unknown-conversation", "PUT", f"/sales/conversations/{UUID}/folder",
+        body={"folder": "archived"}, status=404, code="CONVERSATION_NOT_FOUND"),
+    Bad("conversation-folder-not-uuid", "PUT", "/sales/conversations/all/folder", body={"folder": "deleted"},
+        field="conversation_id"),
+    Bad("conversation-folder-by-a-partner", "PUT", THREAD + "/folder", body={"folder": "junk"}, status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    # -- conversations: messages --------------------------------------------------------------------------
+    Bad("message-body-50001", "POST", THREAD + "/messages", body={"direction": "in", "body": "x" * 50_001},
+        field="body"),
+    Bad("message-body-empty", "POST", THREAD + "/messages", body={"direction": "out", "body": ""}, field="body"),
+    Bad("message-body-blank", "POST", THREAD + "/messages", body={"direction": "in", "body": " \n\t "},
+        field="body"),
+    Bad("message-body-escape", "POST", THREAD + "/messages", body={"direction": "in", "body": "Hi\x1b[2J"},
+        field="body"),
+    Bad("message-body-a-number", "POST", THREAD + "/messages", body={"direction": "in", "body": 42}, field="body"),
+    Bad("message-direction-unknown", "POST", THREAD + "/messages", body={"direction": "both", "body": "Hi"},
+        field="direction"),
+    Bad("message-direction-missing", "POST", THREAD + "/messages", body={"body": "Hi"}, field="direction"),
+    Bad("message-recipient-a-phone-on-email", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "recipients": ["+4930123456"]}, field="recipients[0]"),
+    Bad("message-recipient-an-email-on-phone", "POST", "/sales/conversations/{phone_conversation}/messages",
+        body={"direction": "out", "body": "Hi", "recipients": ["buyer@acme.example"]}, field="recipients[0]"),
+    Bad("message-recipient-header-injection", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "recipients": [INJECTED_ADDRESS]}, field="recipients[0]"),
+    Bad("message-recipient-two-in-one", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "recipients": [SMUGGLED_ADDRESS]}, field="recipients[0]"),
+    Bad("message-second-recipient-invalid", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "recipients": ["ok@acme.example", "not an email"]},
+        field="recipients[1]"),
+    Bad("message-recipients-51", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "recipients": [f"r{n}@acme.example" for n in range(51)]},
+        field="recipients"),
+    Bad("message-recipients-not-a-list", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "recipients": "buyer@acme.example"}, field="recipients"),
+    Bad("message-sender-a-phone-on-email", "POST", THREAD + "/messages",
+        body={"direction": "in", "body": "Hi", "sender": "+4930123456"}, field="sender"),
+    Bad("message-inbound-draft", "POST", THREAD + "/messages", body={"direction": "in", "body": "Hi", "draft": True},
+        field="draft"),
+    Bad("message-outbound-with-sender", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "sender": "boss@acme.example"}, field="sender"),
+    Bad("message-draft-not-a-boolean", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "draft": "maybe"}, field="draft"),
+    Bad("message-spoofed-delivery", "POST", THREAD + "/messages",
+        body={"direction": "out", "body": "Hi", "delivery": "read"}, field="delivery"),
+    Bad("message-outbound-in-the-deleted-folder", "POST", "/sales/conversations/{deleted_conversation}/messages",
+        body={"direction": "out", "body": "Hi"}, status=409, code="INVALID_TRANSITION", field="folder"),
+    Bad("message-unknown-conversation", "POST", f"/sales/conversations/{UUID}/messages",
+        body={"direction": "in", "body": "Hi"}, status=404, code="CONVERSATION_NOT_FOUND"),
+    Bad("message-conversation-not-uuid", "POST", "/sales/conversations/x/messages",
+        body={"direction": "in", "body": "Hi"}, field="conversation_id"),
+    Bad("message-post-by-a-partner", "POST", THREAD + "/messages", body={"direction": "out", "body": "Hi"},
+        status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("message-list-not-uuid", "GET", "/sales/conversations/x/messages", field="conversation_id"),
+    Bad("message-list-unknown", "GET", f"/sales/conversations/{UUID}/messages", status=404,
+        code="CONVERSATION_NOT_FOUND"),
+    Bad("message-list-page-size-zero", "GET", THREAD + "/messages", query={"page_size": "0"}, field="page_size"),
+    Bad("message-list-cursor-garbage", "GET", THREAD + "/messages", query={"cursor": "!!!not-a-cursor"},
+        field="cursor"),
+    Bad("message-list-by-a-partner", "GET", THREAD + "/messages", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    # -- conversations: delivery --------------------------------------------------------------------------
+    Bad("delivery-read-back-to-delivered", "PUT", READ_DELIVERY, body={"delivery": "delivered"}, status=409,
+        code="INVALID_TRANSITION", field="delivery"),
+    Bad("delivery-read-back-to-draft", "PUT", READ_DELIVERY, body={"delivery": "draft"}, status=409,
+        code="INVALID_TRANSITION", field="delivery"),
+    Bad("delivery-delivered-back-to-sent", "PUT", DELIVERY, body={"delivery": "sent"}, status=409,
+        code="INVALID_TRANSITION", field="delivery"),
+    Bad("delivery-draft-delivered-unsent", "PUT", DRAFT_DELIVERY, body={"delivery": "delivered"}, status=409,
+        code="INVALID_TRANSITION", field="delivery"),
+    Bad("delivery-draft-read-unsent", "PUT", DRAFT_DELIVERY, body={"delivery": "read"}, status=409,
+        code="INVALID_TRANSITION", field="delivery"),
+    Bad("delivery-unknown-state", "PUT", DELIVERY, body={"delivery": "bounced"}, field="delivery"),
+    Bad("delivery-missing", "PUT", DELIVERY, body={}, field="delivery"),
+    Bad("delivery-null", "PUT", DELIVERY, body={"delivery": None}, field="delivery"),
+    Bad("delivery-unknown-message", "PUT", f"/sales/conversations/{{conversation}}/messages/{UUID}/delivery",
+        body={"delivery": "read"}, status=404, code="MESSAGE_NOT_FOUND"),
+    Bad("delivery-message-of-another-conversation", "PUT",
+        "/sales/conversations/{conversation}/messages/{read_message}/delivery", body={"delivery": "read"},
+        status=404, code="MESSAGE_NOT_FOUND"),
+    Bad("delivery-unknown-conversation", "PUT", f"/sales/conversations/{UUID}/messages/{{message}}/delivery",
+        body={"delivery": "read"}, status=404, code="CONVERSATION_NOT_FOUND"),
+    Bad("delivery-message-not-uuid", "PUT", THREAD + "/messages/last/delivery", body={"delivery": "read"},
+        field="message_id"),
+    Bad("delivery-conversation-not-uuid", "PUT", "/sales/conversations/x/messages/{message}/delivery",
+        body={"delivery": "read"}, field="conversation_id"),
+    Bad("delivery-by-a-partner", "PUT", DELIVERY, body={"delivery": "read"}, status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    # -- conversations: forwards --------------------------------------------------------------------------
+    Bad("forward-a-phone-thread", "POST", "/sales/conversations/{phone_conversation}/forward",
+        body={"scope": "thread", "to": ["+4930123456"]}, status=422, code="FORWARD_NOT_SUPPORTED"),
+    Bad("forward-unknown-message", "POST", THREAD + "/forward",
+        body={"scope": "conversation", "to": ["colleague@seller.example"], "message_id": UUID}, status=404,
+        code="MESSAGE_NOT_FOUND"),
+    Bad("forward-message-of-another-conversation", "POST", THREAD + "/forward",
+        body={"scope": "conversation", "to": ["colleague@seller.example"], "message_id": "{read_message}"},
+        status=404, code="MESSAGE_NOT_FOUND"),
+    Bad("forward-a-draft", "POST", THREAD + "/forward",
+        body={"scope": "conversation", "to": ["colleague@seller.example"], "message_id": "{draft_message}"},
+        status=409, code="INVALID_TRANSITION", field="delivery"),
+    Bad("forward-thread-with-a-message", "POST", THREAD + "/forward",
+        body={"scope": "thread", "to": ["colleague@seller.example"], "message_id": "{message}"}, field="message_id"),
+    Bad("forward-to-a-phone-on-email", "POST", THREAD + "/forward",
+        body={"scope": "thread", "to": ["+4930123456"]}, field="to[0]"),
+    Bad("forward-to-header-injection", "POST", THREAD + "/forward", body={"scope": "thread", "to": [INJECTED_ADDRESS]},
+        field="to[0]"),
+    Bad("forward-to-two-in-one", "POST", THREAD + "/forward", body={"scope": "thread", "to": [SMUGGLED_ADDRESS]},
+        field="to[0]"),
+    Bad("forward-to-empty", "POST", THREAD + "/forward", body={"scope": "thread", "to": []}, field="to"),
+    Bad("forward-to-51", "POST", THREAD + "/forward",
+        body={"scope": "thread", "to": [f"r{n}@seller.example" for n in range(51)]}, field="to"),
+    Bad("forward-to-missing", "POST", THREAD + "/forward", body={"scope": "thread"}, field="to"),
+    Bad("forward-scope-unknown", "POST", THREAD + "/forward",
+        body={"scope": "everything", "to": ["colleague@seller.example"]}, field="scope"),
+    Bad("forward-comment-too-long", "POST", THREAD + "/forward",
+        body={"scope": "thread", "to": ["colleague@seller.example"], "comment": "c" * 5001}, field="comment"),
+    Bad("forward-comment-escape", "POST", THREAD + "/forward",
+        body={"scope": "thread", "to": ["colleague@seller.example"], "comment": "FYI\x1b[31m"}, field="comment"),
+    Bad("forward-message-not-uuid", "POST", THREAD + "/forward",
+        body={"scope": "conversation", "to": ["colleague@seller.example"], "message_id": "latest"},
+        field="message_id"),
+    Bad("forward-the-deleted-folder", "POST", "/sales/conversations/{deleted_conversation}/forward",
+        body={"scope": "thread", "to": [LINE_USER]}, status=409, code="INVALID_TRANSITION", field="folder"),
+    Bad("forward-unknown-conversation", "POST", f"/sales/conversations/{UUID}/forward",
+        body={"scope": "thread", "to": ["colleague@seller.example"]}, status=404, code="CONVERSATION_NOT_FOUND"),
+    Bad("forward-conversation-not-uuid", "POST", "/sales/conversations/1/forward",
+        body={"scope": "thread", "to": ["colleague@seller.example"]}, field="conversation_id"),
+    Bad("forward-by-a-partner", "POST", THREAD + "/forward",
+        body={"scope": "thread", "to": ["colleague@seller.example"]}, status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
     # -- query strings ------------------------------------------------------------------------------------
     Bad("page-size-zero", "GET", "/sales/deals", query={"page_size": "0"}, field="page_size"),
     Bad("page-size-huge", "GET", "/sales/deals", query={"page_size": "1000"}, field="page_size"),
@@ -1102,41 +1456,21 @@ def test_every_operation_has_hostile_rows() -> None:
     assert not missing, f"no hostile-input rows for {missing}"
 
 
+# A placeholder: {name} is the seeded record's id (or the seeded text itself), {name.field} another of its fields.
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z_]+))?\}")
+
+
+def _seeded(found: re.Match[str], seeded: dict[str, Any]) -> str:
+    name, attribute = found.groups()
+    record = seeded[name]
+    return record if isinstance(record, str) else str(record[attribute or "id"])
+
+
 def _filled(value: Any, seeded: dict[str, Any]) -> Any:
     if callable(value):
         return value(seeded)
     if isinstance(value, str):
-        return (
-            value.replace("{contact}", seeded["contact"]["id"])
-            .replace("{person}", seeded["person"]["id"])
-            .replace("{subsidiary}", seeded["subsidiary"]["id"])
-            .replace("{deleted_contact}", seeded["deleted_contact"]["id"])
-            .replace("{relationship}", seeded["relationship"]["id"])
-            .replace("{deleted_deal}", seeded["deleted_deal"]["id"])
-            .replace("{direct_deal}", seeded["direct_deal"]["id"])
-            .replace("{deal}", seeded["deal"]["id"])
-            .replace("{cancelled_campaign}", seeded["cancelled_campaign"]["id"])
-            .replace("{campaign}", seeded["campaign"]["id"])
-            .replace("{converted_lead}", seeded["converted_lead"]["id"])
-            .replace("{lead}", seeded["lead"]["id"])
-            .replace("{validated_opportunity}", seeded["validated_opportunity"]["id"])
-            .replace("{opportunity}", seeded["opportunity"]["id"])
-            .replace("{variant}", seeded["variant"]["id"])
-            .replace("{overlapping_agreement}", seeded["overlapping_agreement"]["id"])
-            .replace("{active_agreement}", seeded["active_agreement"]["id"])
-            .replace("{agreement}", seeded["agreement"]["id"])
-            .replace("{suspended_partner}", seeded["suspended_partner"]["id"])
-            .replace("{authorized_partner}", seeded["authorized_partner"]["id"])
-            .replace("{partner}", seeded["partner"]["id"])
-            .replace("{other_distributor}", seeded["other_distributor"]["id"])
-            .replace("{distributor}", seeded["distributor"]["id"])
-            .replace("{sent_quote}", seeded["sent_quote"]["id"])
-            .replace("{accepted_quote}", seeded["accepted_quote"]["id"])
-            .replace("{rival_quote}", seeded["rival_quote"]["id"])
-            .replace("{expired_quote}", seeded["expired_quote"]["id"])
-            .replace("{quote}", seeded["quote"]["id"])
-            .replace("{future}", seeded["future"])
-        )
+        return _PLACEHOLDER.sub(lambda found: _seeded(found, seeded), value)
     if isinstance(value, dict):
         return {key: _filled(inner, seeded) for key, inner in value.items()}
     if isinstance(value, list):

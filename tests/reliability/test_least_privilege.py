@@ -38,6 +38,7 @@ RELAY = "SalesOutboxRelayFunction"
 BILLING_RELAY = "BillingOutboxRelayFunction"
 BRIDGE = "SalesConversionBridgeFunction"
 MERGE_WORKER = "SalesContactMergeWorkerFunction"
+EMAIL_SENDER = "SalesEmailSenderFunction"
 CAMPAIGN_WON = "SalesCampaignWonProjectionFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
@@ -99,6 +100,10 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
         {Access("sqs:SendMessage", "OutboxRelayFailureQueue", "queue")},
         "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
     ),
+    "email sender": (
+        {Access("sqs:SendMessage", "EmailSenderFailureQueue", "queue")},
+        "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
+    ),
     "billing relay": (
         {Access("sqs:SendMessage", "BillingOutboxRelayFailureQueue", "queue")},
         "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
@@ -109,6 +114,15 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
 EXTRA_REQUESTS: dict[str, list[tuple[tuple[str, ...], str, str, dict[str, Any] | None]]] = {
     # Changing a contact's emails releases the old address's claim item (a transactional Delete).
     "sales.contact.update": [(("contact",), "PATCH", "/sales/contacts/{contact.id}", {"emails": ["new@acme.example"]})],
+    # A forward of one named message reads it by key (a BatchGetItem of one).
+    "sales.conversation.forward": [
+        (
+            ("message",),
+            "POST",
+            "/sales/conversations/{message.conversation_id}/forward",
+            {"scope": "conversation", "message_id": "{message.id}", "to": ["colleague@seller.example"]},
+        )
+    ],
 }
 
 
@@ -125,7 +139,14 @@ def _resource(value: Any) -> tuple[str, str]:
         kind = _resources()[logical_id]["Type"]
         return logical_id, {"AWS::DynamoDB::Table": "table", "AWS::SQS::Queue": "queue"}.get(kind, "")
     if isinstance(value, dict) and "Fn::Sub" in value:
-        match = re.fullmatch(r"\$\{(\w+)\.Arn\}/index/\*", value["Fn::Sub"])
+        # A nested stack's parameters reach its Subs as variables: ["arn...${Name}", {"Name": {"Ref": "Name"}}].
+        text = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
+        identity = re.fullmatch(
+            r"arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity/\$\{(\w+)\}", text
+        )
+        if identity:  # one SES identity, named by a parameter
+            return identity.group(1), "identity"
+        match = re.fullmatch(r"\$\{(\w+)\.Arn\}/index/\*", text)
         assert match, f"unexpected resource {value}"
         return match.group(1), "index"
     raise AssertionError(f"a wildcard or literal resource is not least privilege: {value!r}")
@@ -196,6 +217,10 @@ def uses(function: str, calls: list[tuple[str, str, dict[str, Any]]]) -> set[Use
             for entry in params["Entries"]:
                 found.add(Use(Access("events:PutEvents", names[entry["EventBusName"]], "")))
             continue
+        if service == "email":  # SES v2: a send is authorized against the From address's identity
+            assert operation == "SendEmail", operation
+            found.add(Use(Access("ses:SendEmail", "EmailSenderAddress", "identity")))
+            continue
         assert service == "dynamodb", service
         if operation == "TransactWriteItems":
             for item in params["TransactItems"]:
@@ -225,10 +250,8 @@ def _run_contract(api: Api, contract: Contract) -> set[Use]:
         made = setup_records(api, setup)
         if isinstance(request, tuple):
             _setup, method, path, body = request
-            for name, value in made.items():
-                if isinstance(value, dict) and "id" in value:
-                    path = path.replace("{" + name + ".id}", value["id"])
-            calls = [(method, path, body, None)]
+            path = "/".join(str(fill(part, made)) for part in path.split("/"))
+            calls = [(method, path, fill(body, made), None)]
         else:
             path, rest = example_request(contract, fill(request.input, made))
             method = contract.http.method
@@ -266,12 +289,15 @@ def _check(function: str, used: set[Use], categories: list[str]) -> None:
 
     missing = [use for use in used if use.access not in by_access]
     assert not missing, f"{function} uses what it is not granted: {sorted(map(str, (u.access for u in missing)))}"
+    # As IAM decides: a use is allowed when any statement granting its action covers it (no condition, or a
+    # dynamodb:LeadingKeys pattern its key matches).
     for use in used:
-        for grant in by_access[use.access]:
-            if grant.leading_keys is not None:
-                assert use.leading_key is not None and any(
-                    fnmatch.fnmatchcase(use.leading_key, pattern) for pattern in grant.leading_keys
-                ), f"{function}: {use.access} on key {use.leading_key} is outside {grant.leading_keys}"
+        patterns = [grant.leading_keys for grant in by_access[use.access]]
+        covered = any(
+            keys is None or (use.leading_key is not None and any(fnmatch.fnmatchcase(use.leading_key, p) for p in keys))
+            for keys in patterns
+        )
+        assert covered, f"{function}: {use.access} on key {use.leading_key} is outside {patterns}"
 
     unused = {grant.access for grant in grants} - {use.access for use in used} - _allowed(categories)
     assert not unused, f"{function} is granted what it never uses: {sorted(map(str, unused))}"
@@ -332,7 +358,8 @@ def test_the_conversion_bridge_is_granted_exactly_what_it_uses(shared_api: Api) 
 
 
 def test_the_merge_worker_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
-    """A merge whose duplicate has a deal, a relationship and an employee, as the queue delivers contact.merged."""
+    """A merge whose duplicate has a deal, a relationship, an employee, an activity and a conversation, as the queue
+    delivers contact.merged."""
     api = shared_api
     survivor = api.post("/sales/contacts", {"kind": "organization", "display_name": "Keeper AG"}).data
     duplicate = api.post("/sales/contacts", {"kind": "organization", "display_name": "Keeper"}).data
@@ -342,6 +369,10 @@ def test_the_merge_worker_is_granted_exactly_what_it_uses(shared_api: Api) -> No
     deal = {"customer_id": duplicate["id"], "name": "Moves", "value": 100, "currency": "EUR"}
     deal["expected_close_date"] = (date.today() + timedelta(days=30)).isoformat()
     assert api.post("/sales/deals", deal).status == 201
+    call = {"type": "call", "subject": "Moves too", "links": {"contact_id": duplicate["id"]}}
+    assert api.post("/sales/activities", call).status == 201
+    thread = {"contact_id": duplicate["id"], "channel": "email", "address": "moves@acme.example"}
+    assert api.post("/sales/conversations", thread).status == 201
     assert api.post(f"/sales/contacts/{survivor['id']}/merge", {"duplicate_id": duplicate["id"]}).status == 200
     [merged] = [row for row in events_of(survivor["id"], "contact.merged")]
     batch = {"Records": [{"messageId": "m-1", "body": json.dumps(bus_event(merged))}]}
@@ -350,6 +381,33 @@ def test_the_merge_worker_is_granted_exactly_what_it_uses(shared_api: Api) -> No
     assert result == {"batchItemFailures": []}
     assert api.get(f"/sales/contacts/{survivor['id']}").data["merge_status"] == "done"
     _check(MERGE_WORKER, uses(MERGE_WORKER, recorder.calls), ["query", "command", "consumer"])
+
+
+def test_the_email_sender_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    """An outbound email message and a forward of its thread, as the stream hands their MAIL# inserts over."""
+    api = shared_api
+    contact = api.post("/sales/contacts", {"kind": "person", "display_name": "Mailed"}).data
+    thread = {"contact_id": contact["id"], "channel": "email", "address": "mailed@acme.example"}
+    conversation = api.post("/sales/conversations", thread).data
+    assert (
+        api.post(f"/sales/conversations/{conversation['id']}/messages", {"direction": "out", "body": "Hi"}).status
+        == 201
+    )
+    forward = {"scope": "thread", "to": ["colleague@seller.example"]}
+    assert api.post(f"/sales/conversations/{conversation['id']}/forward", forward).status == 200
+    inserts = [
+        record
+        for record in stream_records()
+        if record["dynamodb"]["Keys"]["SK"]["S"].startswith("MAIL#")
+        and record["dynamodb"]["Keys"]["PK"]["S"] == f"CONVERSATION#{conversation['id']}"
+    ]
+    assert len(inserts) == 2
+    with recording() as recorder:
+        result = function_module("sales/email_sender").lambda_handler({"Records": inserts}, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    used = uses(EMAIL_SENDER, recorder.calls)
+    assert Access("ses:SendEmail", "EmailSenderAddress", "identity") in {use.access for use in used}
+    _check(EMAIL_SENDER, used, ["email sender"])
 
 
 def test_the_campaign_won_projection_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
@@ -380,7 +438,7 @@ def test_the_campaign_won_projection_is_granted_exactly_what_it_uses(shared_api:
 
 def test_every_function_of_the_template_is_checked() -> None:
     functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
-    consumers = {RELAY, BILLING_RELAY, BRIDGE, MERGE_WORKER, CAMPAIGN_WON}
+    consumers = {RELAY, BILLING_RELAY, BRIDGE, MERGE_WORKER, CAMPAIGN_WON, EMAIL_SENDER}
     assert functions == {contract.logical_id for contract in ALL} | consumers
 
 

@@ -53,6 +53,11 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.agreement.activate": ("agreement", {}),
     "sales.agreement.terminate": ("agreement", {}),
     "sales.quote.create": ("deal", {}),
+    "sales.activity.void": ("activity", {"reason": "Stale"}),
+    "sales.conversation.move_folder": ("conversation", {"folder": "archived"}),
+    "sales.conversation.post_message": ("conversation", {"direction": "in", "body": "Stale"}),
+    "sales.conversation.set_delivery": ("conversation", {"delivery": "read"}),
+    "sales.conversation.forward": ("conversation", {"scope": "thread", "to": ["a@b.example"]}),
     "sales.quote.send": ("quote", {}),
     "sales.quote.accept": ("sent_quote", {}),
     "sales.quote.reject": ("sent_quote", {}),
@@ -75,7 +80,13 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.opportunity.decline": ("opportunity", {"reason": "No"}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
-STALE: dict[str, str] = {"relationship": '"2"', "quote": '"2"', "agreement": '"2"', "direct_deal": '"2"'}
+STALE: dict[str, str] = {
+    "relationship": '"2"',
+    "quote": '"2"',
+    "agreement": '"2"',
+    "direct_deal": '"2"',
+    "activity": '"2"',
+}
 MUTATING = [contract for contract in ALL if contract.kind == "command" and contract.http.path_params]
 
 
@@ -91,6 +102,8 @@ def test_a_stale_if_match_is_refused_with_412_and_writes_nothing(
     record = seeded[target]
     path = contract.http.path.replace("{id}", record.get("from_id", record["id"]))
     path = path.replace("{relationship_id}", record["id"])
+    if "{message_id}" in path:
+        path = path.replace("{message_id}", seeded["message"]["id"])
     if "{variant_id}" in path:
         path = path.replace("{variant_id}", seeded["variant"]["id"])
     if body is not None:

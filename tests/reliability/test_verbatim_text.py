@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from tests.support.api import Api
-from tests.support.streams import events_of
+from tests.support.streams import events_of, outbox_rows
 
 PAYLOADS = [
     "'; DROP TABLE deals;--",
@@ -59,3 +59,25 @@ def test_injection_strings_are_stored_and_returned_verbatim(api: Api, future: st
         assert created["name"] == fields["name"], "published verbatim too"
     found = api.get("/sales/contacts", query={"q": "'; DROP TABLE"}).data
     assert [contact["display_name"] for contact in found] == ["'; DROP TABLE deals;--"], "search treats it as text"
+
+
+def test_markup_in_activities_and_messages_is_stored_verbatim(api: Api, contact: dict[str, Any]) -> None:
+    """Message bodies and activity texts are data too: a timeline, a thread and an email show them as text."""
+    for payload in PAYLOADS:
+        text = f"<b>Quote</b> {payload} <img src=x onerror=alert(1)>"
+        logged = api.post(
+            "/sales/activities",
+            {"type": "note", "subject": payload, "body": text, "links": {"contact_id": contact["id"]}},
+        )
+        assert logged.status == 201, (payload, logged.body)
+        read = api.get(f"/sales/activities/{logged.data['id']}").data
+        assert (read["subject"], read["body"]) == (payload, text)
+        thread = {"contact_id": contact["id"], "channel": "email", "address": "buyer@acme.example", "subject": payload}
+        conversation = api.post("/sales/conversations", thread)
+        assert conversation.status == 201 and conversation.data["subject"] == payload
+        path = f"/sales/conversations/{conversation.data['id']}/messages"
+        posted = api.post(path, {"direction": "in", "body": text})
+        assert posted.status == 201 and posted.data["body"] == text
+        assert [message["body"] for message in api.get(path).data] == [text]
+    received = [json.loads(row["data"])["body"] for row in outbox_rows() if row["event_type"] == "message.received"]
+    assert received == [f"<b>Quote</b> {payload} <img src=x onerror=alert(1)>" for payload in PAYLOADS]

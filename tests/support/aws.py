@@ -4,6 +4,7 @@ deployment share one truth."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -103,6 +104,8 @@ def sales_world() -> Iterator[None]:
         create_table()
         create_idempotency_table()
         create_bus()
+        # The sender address outgoing email leaves from, verified (moto verifies an identity on creation).
+        boto3.client("sesv2").create_email_identity(EmailIdentity=os.environ["EMAIL_SENDER"])
         clients.dynamodb().meta.events.register("before-call.dynamodb.Scan", _no_scan)
         try:
             yield

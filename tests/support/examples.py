@@ -185,6 +185,42 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
                 reply = api.post(f"/sales/quotes/{reply.data['id']}/send")
                 assert reply.status == 200, reply.body
             made[name] = reply.data
+        elif name in ("activity", "void_activity"):
+            body = {"type": "call", "subject": "Discovery call", "links": {"contact_id": contact()["id"]}}
+            reply = api.post("/sales/activities", body)
+            assert reply.status == 201, reply.body
+            if name == "void_activity":
+                reply = api.post(f"/sales/activities/{reply.data['id']}/void", {"reason": "Wrong contact"})
+                assert reply.status == 200, reply.body
+            made[name] = reply.data
+        elif name in ("contact_activity", "lead_activity", "opportunity_activity", "deal_activity"):
+            kind = name.removesuffix("_activity")
+            if kind == "contact":
+                record_id = contact()["id"]
+            else:
+                record_id = setup_records(api, (kind,))[kind]["id"] if kind not in made else made[kind]["id"]
+            body = {"type": "call", "subject": f"Call about the {kind}", "links": {f"{kind}_id": record_id}}
+            reply = api.post("/sales/activities", body)
+            assert reply.status == 201, reply.body
+            made[name] = {"id": reply.data["id"], f"{kind}_id": record_id}
+        elif name in ("conversation", "phone_conversation", "message"):
+            channel, address = (
+                ("phone", "+4930123456") if name == "phone_conversation" else ("email", "buyer@acme.example")
+            )
+            body = {
+                "contact_id": contact()["id"],
+                "channel": channel,
+                "address": address,
+                "subject": "Fleet renewal 2027",
+            }
+            reply = api.post("/sales/conversations", body)
+            assert reply.status == 201, reply.body
+            made["phone_conversation" if name == "phone_conversation" else "conversation"] = reply.data
+            if name == "message":
+                text = {"direction": "in", "body": "Could you quote 40 devices?"}
+                reply = api.post(f"/sales/conversations/{reply.data['id']}/messages", text)
+                assert reply.status == 201, reply.body
+                made["message"] = reply.data
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204

@@ -45,7 +45,7 @@ class Injector:
 
 @contextmanager
 def inject(service: str, operation: str, error: Callable[[], BaseException], times: int) -> Iterator[Injector]:
-    client = clients.dynamodb() if service == "dynamodb" else clients.eventbridge()
+    client = {"dynamodb": clients.dynamodb, "events": clients.eventbridge, "sesv2": clients.sesv2}[service]()
     injector = Injector(operation, error, times)
     event = f"before-call.{service}.{operation}"
     client.meta.events.register(event, injector, unique_id=f"reliability-inject-{id(injector)}")
@@ -64,7 +64,7 @@ class Recorder:
 
     def __call__(self, params: dict[str, Any], model: Any, **_kwargs: Any) -> None:
         if self.active:
-            service = model.service_model.endpoint_prefix  # dynamodb, events
+            service = model.service_model.endpoint_prefix  # dynamodb, events, email (SES v2)
             self.calls.append((service, model.name, json.loads(json.dumps(params, default=str))))
 
     def operations(self) -> list[str]:
@@ -77,6 +77,7 @@ def recording() -> Iterator[Recorder]:
     hooks = [
         (clients.dynamodb(), "before-parameter-build.dynamodb"),
         (clients.eventbridge(), "before-parameter-build.eventbridge"),
+        (clients.sesv2(), "before-parameter-build.sesv2"),
     ]
     for client, event in hooks:
         client.meta.events.register(event, recorder, unique_id=f"reliability-record-{id(recorder)}")

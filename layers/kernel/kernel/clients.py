@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kernel.errors import DomainError, ServiceUnavailable
 
@@ -40,6 +40,13 @@ def eventbridge() -> EventBridgeClient:
     import boto3
 
     return cast("EventBridgeClient", boto3.client("events", config=_config()))  # type: ignore[call-overload]
+
+
+@cache
+def sesv2() -> Any:
+    import boto3
+
+    return boto3.client("sesv2", config=_config())  # type: ignore[call-overload]
 
 
 def throttling_code(error: BaseException) -> str | None:
@@ -78,3 +85,4 @@ def reset() -> None:
     """Forget the clients (tests switch endpoints and credentials between cases)."""
     dynamodb.cache_clear()
     eventbridge.cache_clear()
+    sesv2.cache_clear()

@@ -102,6 +102,10 @@ class Contract:
     # What a success answers with: the JSON envelope, or a file of this media type (the use case returns a
     # kernel.http.envelope.Document; the API's binary media types must list it).
     produces: str = "application/json"
+    # The largest request body taken, in bytes (JSON as sent): more is 413 PAYLOAD_TOO_LARGE. Commands whose
+    # fields are long texts raise it: a 50,000-character message is up to 600 KB of JSON if every character is
+    # an astral one escaped as a JSON surrogate pair (12 bytes).
+    max_body_bytes: int = 64 * 1024
 
     @property
     def bounded_context(self) -> str:

@@ -51,6 +51,14 @@ class ReferenceNotFound(DomainError):
         super().__init__(message, code, [FieldIssue(field_name, message)])
 
 
+class Unprocessable(DomainError):
+    """A well-formed command the record cannot serve as it is (422): e.g. forwarding a thread whose channel
+    cannot forward, or one with nothing to forward."""
+
+    def __init__(self, message: str, code: str, details: list[FieldIssue] | None = None):
+        super().__init__(message, code, details or [])
+
+
 class Conflict(DomainError):
     """The command clashes with other live data (409): duplicates, dependents, lost races."""
 

@@ -22,6 +22,8 @@ class Settings(BaseModel):
     stats_shards: int = Field(default=10, ge=1, le=100)
     # HMAC key that signs list cursors, so a cursor the service did not issue for that very list is refused.
     cursor_key: SecretStr
+    # The address outgoing email is sent from (a verified SES identity); empty where nothing sends email.
+    email_sender: str = ""
 
 
 def _cursor_key(configured: str, table_name: str) -> str:
@@ -43,4 +45,5 @@ def settings() -> Settings:
         idempotency_table_name=os.environ.get("IDEMPOTENCY_TABLE_NAME") or None,
         stats_shards=int(os.environ.get("STATS_SHARDS", "10")),
         cursor_key=SecretStr(_cursor_key(os.environ.get("CURSOR_SIGNING_KEY", ""), table_name)),
+        email_sender=os.environ.get("EMAIL_SENDER", ""),
     )

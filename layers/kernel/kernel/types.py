@@ -31,6 +31,22 @@ def _no_control(value: str) -> str:
     return value
 
 
+def no_control(value: str) -> str:
+    """For free text of any length, kept verbatim: line breaks and tabs allowed, other control characters not."""
+    return _no_control(value)
+
+
+# Line breaks and C1 controls (NEL, U+0085, among them) too: a subject becomes a mail header, where a line break
+# would start a header of its own.
+_LINE_BREAK = re.compile(r"[\r\n\x80-\x9f\u2028\u2029]")
+
+
+def _single_line(value: str) -> str:
+    if _CONTROL.search(value) or _LINE_BREAK.search(value):
+        raise ValueError("must be one line, without control characters")
+    return value
+
+
 def _iso_date(value: Any) -> Any:
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueError("must be a date as YYYY-MM-DD")
@@ -72,6 +88,7 @@ Id = Annotated[
 LooseId = Annotated[str, Field(max_length=64, json_schema_extra=_UUID_SCHEMA), AfterValidator(_uuid)]
 Text = Annotated[str, Field(max_length=2000), AfterValidator(_no_control)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(_no_control)]
+Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_single_line)]
 Tag = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_no_control)]
 BusinessDate = Annotated[
     date, BeforeValidator(_iso_date), AfterValidator(_until_last_business_date), Field(examples=["2027-03-31"])

@@ -445,3 +445,102 @@ def partner_deals(partner_id: str) -> str:
 def channel_change(deal_id: str, version: int, index: int) -> Key:
     """A reallocation in the deal's history: after its stage changes of the same write (`#5x`)."""
     return {"PK": f"DEAL#{deal_id}", "SK": f"{HISTORY}{version:010d}#{50 + index:02d}"}
+
+
+# -- activities --------------------------------------------------------------------------------------------
+# An activity is one item, plus one timeline entry per contact, lead, opportunity or deal it links: a full copy
+# of the activity in the activity's own partition, listed on GSI1 under the record's timeline and on GSI2 under
+# the record's timeline of that type, both newest first by `<occurred_at>#<id>`. A timeline page (filtered by
+# type or not) is one Query of one partition key, whatever the table holds; a void rewrites every copy.
+ACTIVITY = "ACTIVITY"
+TIMELINE_ENTRY = "TIMELINE#"
+
+
+def activity(activity_id: str) -> Key:
+    return {"PK": f"ACTIVITY#{activity_id}", "SK": ACTIVITY}
+
+
+def activity_entry(activity_id: str, kind: str, record_id: str) -> Key:
+    return {"PK": f"ACTIVITY#{activity_id}", "SK": f"{TIMELINE_ENTRY}{kind}#{record_id}"}
+
+
+def timeline(kind: str, record_id: str) -> str:
+    """GSI1 partition of a record's timeline (kind: contact, lead, opportunity, deal)."""
+    return f"TIMELINE#{kind}#{record_id}"
+
+
+def timeline_of_type(kind: str, record_id: str, type_: str) -> str:
+    """GSI2 partition of a record's timeline of one activity type."""
+    return f"TIMELINE#{kind}#{record_id}#{type_}"
+
+
+def timeline_indexes(kind: str, record_id: str, type_: str, occurred_at: str, activity_id: str) -> dict[str, str]:
+    sort = f"{occurred_at}#{activity_id}"
+    return {
+        "GSI1PK": timeline(kind, record_id),
+        "GSI1SK": sort,
+        "GSI2PK": timeline_of_type(kind, record_id, type_),
+        "GSI2SK": sort,
+    }
+
+
+def timeline_counter(kind: str, record_id: str) -> Key:
+    """How many activities a record's timeline holds, in all (`all`) and per type: the timeline's total."""
+    return {"PK": timeline(kind, record_id), "SK": "COUNTER"}
+
+
+# -- conversations -----------------------------------------------------------------------------------------
+# A conversation's messages and outgoing emails live in its partition, the messages in time order (their ids
+# are time-ordered). Conversation lists sort by the last message, newest first: the per-folder and
+# per-channel-and-folder partitions take a write at every message of every thread, so they are write-sharded
+# like the deal lists; a contact's conversations are one partition key.
+CONVERSATION = "CONVERSATION"
+MESSAGE = "MESSAGE#"
+MAIL = "MAIL#"
+CONVERSATION_INDEX_SHARDS = 4
+
+
+def conversation(conversation_id: str) -> Key:
+    return {"PK": f"CONVERSATION#{conversation_id}", "SK": CONVERSATION}
+
+
+def message(conversation_id: str, message_id: str) -> Key:
+    return {"PK": f"CONVERSATION#{conversation_id}", "SK": f"{MESSAGE}{message_id}"}
+
+
+def outgoing_email(conversation_id: str, email_id: str) -> Key:
+    """One email for SES to send (a message, or a forward): the email sender reads its stream insert, sends
+    it, and marks it sent, so an email is sent once per id however often its send is retried."""
+    return {"PK": f"CONVERSATION#{conversation_id}", "SK": f"{MAIL}{email_id}"}
+
+
+def conversation_folder_list(folder: str) -> str:
+    return f"CONVERSATION#FOLDER#{folder}"
+
+
+def conversation_channel_list(channel: str, folder: str) -> str:
+    return f"CONVERSATION#CHANNEL#{channel}#{folder}"
+
+
+def conversation_contact_list(contact_id: str) -> str:
+    return f"CONVERSATION#CONTACT#{contact_id}"
+
+
+def conversation_indexes(
+    conversation_id: str, folder: str, channel: str, contact_id: str, last_at: str
+) -> dict[str, str]:
+    shard = index_shard(conversation_id, CONVERSATION_INDEX_SHARDS)
+    sort = f"{last_at}#{conversation_id}"
+    return {
+        "GSI1PK": sharded_partition(conversation_folder_list(folder), shard),
+        "GSI1SK": sort,
+        "GSI2PK": sharded_partition(conversation_channel_list(channel, folder), shard),
+        "GSI2SK": sort,
+        "GSI3PK": conversation_contact_list(contact_id),
+        "GSI3SK": f"{folder}#{sort}",
+    }
+
+
+def record(kind: str, record_id: str) -> Key:
+    """The item of a record an activity or a conversation may link."""
+    return {"PK": f"{kind.upper()}#{record_id}", "SK": kind.upper()}

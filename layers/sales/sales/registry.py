@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from kernel.contract import Contract
 from kernel.events import EventSpec
+from sales.activity import contracts as activity_contracts
+from sales.activity import events as activity_events
 from sales.agreement import contracts as agreement_contracts
 from sales.agreement import events as agreement_events
 from sales.campaign import contracts as campaign_contracts
 from sales.campaign import events as campaign_events
 from sales.contact import contracts as contact_contracts
 from sales.contact import events as contact_events
+from sales.conversation import contracts as conversation_contracts
+from sales.conversation import events as conversation_events
 from sales.deal import contracts as deal_contracts
 from sales.deal import events as deal_events
 from sales.lead import contracts as lead_contracts
@@ -36,6 +40,8 @@ ALL: tuple[Contract, ...] = (
     *partner_contracts.CONTRACTS,
     *quote_contracts.CONTRACTS,
     *agreement_contracts.CONTRACTS,
+    *activity_contracts.CONTRACTS,
+    *conversation_contracts.CONTRACTS,
 )
 BY_KEY: dict[str, Contract] = {contract.key: contract for contract in ALL}
 
@@ -49,6 +55,8 @@ EVENTS: tuple[EventSpec, ...] = (
     *partner_events.EVENTS,
     *quote_events.EVENTS,
     *agreement_events.EVENTS,
+    *activity_events.EVENTS,
+    *conversation_events.EVENTS,
 )
 EVENTS_BY_KEY: dict[str, EventSpec] = {spec.key: spec for spec in EVENTS}
 

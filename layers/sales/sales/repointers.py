@@ -6,8 +6,10 @@ any record still naming the duplicate."""
 
 from __future__ import annotations
 
+from sales.activity.repoint import ActivityRepointer
 from sales.contact.merging import Repointer
 from sales.contact.repoint import LinkRepointer
+from sales.conversation.repoint import ConversationRepointer
 from sales.deal.repoint import DealRepointer
 from sales.lead.repoint import LeadRepointer
 from sales.opportunity.repoint import OpportunityRepointer
@@ -19,4 +21,6 @@ REPOINTERS: tuple[Repointer, ...] = (
     LeadRepointer(),
     OpportunityRepointer(),
     DealRepointer(),
+    ConversationRepointer(),
+    ActivityRepointer(),
 )

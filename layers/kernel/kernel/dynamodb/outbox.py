@@ -45,7 +45,8 @@ def outbox_items(
             "aggregate_id": event.aggregate_id,
             "aggregate_version": version,
             # A JSON string, not a map: the payload reaches the bus byte for byte as recorded.
-            "data": json.dumps(event.data, separators=(",", ":"), sort_keys=True),
+            # UTF-8 as is (ensure_ascii off): a non-Latin message body takes its bytes, not six per character.
+            "data": json.dumps(event.data, separators=(",", ":"), sort_keys=True, ensure_ascii=False),
             "expires_at": int((ctx.now + RETENTION).timestamp()),
         }
         for index, event in enumerate(events)
@@ -55,6 +56,9 @@ def outbox_items(
 # -- relay -----------------------------------------------------------------------------------------------
 Publish = Callable[[list[dict[str, Any]]], list[str | None]]
 CHUNK = 10  # PutEvents takes at most 10 entries
+# ...and 256 KB in all, counted as EventBridge does (Source, DetailType, Detail, Resources in UTF-8, plus 14
+# bytes of Time): a few large events (a long message body) go in a call of their own.
+CHUNK_BYTES = 256 * 1024
 ATTEMPTS = 3
 METADATA_FIELDS = (
     "event_id",
@@ -93,7 +97,7 @@ def to_entry(row: dict[str, Any], bus_name: str) -> dict[str, Any]:
     return {
         "Source": row["source"],
         "DetailType": row["event_type"],
-        "Detail": json.dumps(detail, separators=(",", ":")),
+        "Detail": json.dumps(detail, separators=(",", ":"), ensure_ascii=False),
         "EventBusName": bus_name,
         "Time": from_rfc3339(row["occurred_at"]),
         "Resources": [],
@@ -127,9 +131,29 @@ def relay(
         except (KeyError, MalformedOutboxRow) as error:
             on_malformed(record, error)
             failed.append(sequence_number)
-    for start in range(0, len(pending), CHUNK):
-        failed.extend(_publish_chunk(pending[start : start + CHUNK], publish, sleep))
+    for chunk in _chunks(pending):
+        failed.extend(_publish_chunk(chunk, publish, sleep))
     return failed
+
+
+def entry_size(entry: dict[str, Any]) -> int:
+    """An entry's size as PutEvents counts it against its 256 KB limit."""
+    text = (entry.get("Source", ""), entry.get("DetailType", ""), entry.get("Detail", ""), *entry.get("Resources", []))
+    return 14 + sum(len(part.encode("utf-8")) for part in text)
+
+
+def _chunks(pending: list[Pending]) -> list[list[Pending]]:
+    """In order, at most CHUNK entries and CHUNK_BYTES a call."""
+    chunks: list[list[Pending]] = []
+    size = 0
+    for item in pending:
+        item_size = entry_size(item.entry)
+        if not chunks or len(chunks[-1]) == CHUNK or size + item_size > CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += item_size
+    return chunks
 
 
 def _publish_chunk(chunk: list[Pending], publish: Publish, sleep: Callable[[float], None]) -> list[str]:

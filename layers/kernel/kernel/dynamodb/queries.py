@@ -25,6 +25,8 @@ from kernel.dynamodb.repository import get_item
 from kernel.errors import FieldIssue, ServiceUnavailable, ValidationFailed
 from kernel.settings import settings
 
+TABLE = ""
+
 
 @dataclass(frozen=True)
 class IndexQuery:
@@ -34,7 +36,7 @@ class IndexQuery:
     `<partition>#0` .. `<partition>#<shards - 1>` (keys.sharded_partition); a page then queries every shard
     and merges them by sort key, so its request count is `shards` whatever the table holds."""
 
-    index: str
+    index: str  # TABLE: the table's own keys (PK, SK), e.g. a conversation's messages in its partition
     partition: str
     prefix: str | None = None
     newest_first: bool = True
@@ -48,6 +50,10 @@ class IndexQuery:
     @property
     def sort_key(self) -> str:
         return f"{self.index}SK"
+
+    @property
+    def partition_key(self) -> str:
+        return f"{self.index}PK"
 
     @property
     def partition_keys(self) -> list[str]:
@@ -118,8 +124,8 @@ def _is_start_key(last_key: Any, query: IndexQuery) -> bool:
     if query.merged:
         after: str = last_key[query.sort_key]["S"]
         return 0 < len(after.encode()) <= _SORT_KEY_MAX_BYTES and after.startswith(query.prefix or "")
-    partition: str = last_key[f"{query.index}PK"]["S"]
-    sort: str = last_key[f"{query.index}SK"]["S"]
+    partition: str = last_key[query.partition_key]["S"]
+    sort: str = last_key[query.sort_key]["S"]
     return partition == query.partition and sort.startswith(query.prefix or "")
 
 
@@ -167,7 +173,7 @@ def decode_cursor(cursor: str, query: IndexQuery) -> dict[str, Any]:
 def _query_args(query: IndexQuery, partition: str | None = None, after: str | None = None) -> dict[str, Any]:
     """Query arguments for `query`, on `partition` (a shard's key) if given; `after`: only the sort keys past it
     in the query's order (the prefix is then the caller's to check, see _ShardEntries)."""
-    names = {"#pk": f"{query.index}PK"}
+    names = {"#pk": query.partition_key}
     values: dict[str, Any] = {":pk": query.partition if partition is None else partition}
     condition = "#pk = :pk"
     if after is not None:
@@ -180,10 +186,11 @@ def _query_args(query: IndexQuery, partition: str | None = None, after: str | No
         condition += " AND begins_with(#sk, :prefix)"
     args: dict[str, Any] = {
         "TableName": settings().table_name,
-        "IndexName": query.index,
         "KeyConditionExpression": condition,
         "ScanIndexForward": not query.newest_first,
     }
+    if query.index != TABLE:
+        args["IndexName"] = query.index
     filter_parts = []
     for index, (attribute, value) in enumerate(query.filters):
         names[f"#f{index}"] = attribute

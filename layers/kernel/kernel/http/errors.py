@@ -17,6 +17,7 @@ STATUS_BY_TYPE: tuple[tuple[type[domain.DomainError], int], ...] = (
     (domain.Conflict, 409),
     (domain.PreconditionFailed, 412),
     (domain.ReferenceNotFound, 422),
+    (domain.Unprocessable, 422),
     (domain.ServiceUnavailable, 503),
 )
 

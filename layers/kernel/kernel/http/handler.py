@@ -51,15 +51,15 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
-def parse_body(raw: str | None, base64_encoded: bool) -> dict[str, Any]:
+def parse_body(raw: str | None, base64_encoded: bool, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
     if raw is None or raw == "":
         return {}
     try:
         data = base64.b64decode(raw, validate=True) if base64_encoded else raw.encode("utf-8", "surrogatepass")
     except (binascii.Error, ValueError):
         raise BadRequest("the body is not valid base64") from None
-    if len(data) > MAX_BODY_BYTES:
-        raise BadRequest(f"the body exceeds {MAX_BODY_BYTES} bytes", "PAYLOAD_TOO_LARGE", 413)
+    if len(data) > limit:
+        raise BadRequest(f"the body exceeds {limit} bytes", "PAYLOAD_TOO_LARGE", 413)
     try:
         body = json.loads(data, parse_constant=_reject_constant)
     except (ValueError, RecursionError, UnicodeDecodeError):
@@ -91,7 +91,7 @@ def raw_input(contract: Contract, event: Mapping[str, Any], path_params: Mapping
         query = event.get("queryStringParameters") or {}
         values: dict[str, Any] = {name: value for name, value in query.items() if name in accepted}
     else:
-        values = parse_body(event.get("body"), bool(event.get("isBase64Encoded")))
+        values = parse_body(event.get("body"), bool(event.get("isBase64Encoded")), contract.max_body_bytes)
     for placeholder, field in contract.http.path_params.items():
         values.pop(field, None)
         values.pop(to_camel(field), None)
