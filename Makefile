@@ -65,7 +65,7 @@ validate: $(STAMP) ## sam validate --lint (cfn-lint) on template.yaml and every 
 	done
 
 unit: $(STAMP) browser ## the whole pytest suite (exit code 5, no tests collected, fails)
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	$(BIN)/pytest -n 2 -q --durations=20
 
 test: lint validate scan unit package ## everything CI runs: lint, template validation, tests, a checked sam build
 

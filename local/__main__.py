@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import FrameType
@@ -165,14 +166,20 @@ def _banner(runtime: LocalRuntime, url: str) -> str:
     return "\n".join(lines)
 
 
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM stop cleanly, even when started in the background (where SIGINT is ignored)."""
+def _stop_on_signals() -> threading.Event:
+    """Ctrl-C and SIGTERM stop cleanly, even when started in the background (where SIGINT is ignored).
+
+    The handler only sets an event the main thread waits on: an exception raised from a handler lands wherever
+    the main thread happens to be, and inside a weakref callback or a __del__ Python swallows it (the stop
+    would be lost)."""
+    stop = threading.Event()
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+        stop.set()
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
+    return stop
 
 
 def _runtime(settings: Settings) -> LocalRuntime | None:
@@ -189,16 +196,21 @@ def serve(args: argparse.Namespace) -> int:
     runtime = _runtime(_settings(args))
     if runtime is None:
         return 2
-    _stop_on_signals()
+    stop = _stop_on_signals()
     try:
         server = LocalServer((args.host, args.port), LocalApp(runtime))
     except OSError as error:
         print(f"cannot listen on {args.host}:{args.port}: {error} (set PORT=...)", file=sys.stderr)
         return 1
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     try:
         runtime.start()
         print(_banner(runtime, f"http://{args.host}:{args.port}"), flush=True)
-        server.serve_forever(poll_interval=0.2)
+        serving.start()
+        while not stop.wait(0.5) and serving.is_alive():
+            pass
+        log.info("stopping")
+        server.shutdown()
     except KeyboardInterrupt:
         log.info("stopping")
     finally:

@@ -19,10 +19,13 @@ Location = Literal["path", "query", "body"]
 ErrorOrigin = Literal["operation", "common", "command", "request body", "API Gateway"]
 
 # Refusals of the HTTP request itself, raised by kernel.http.handler.parse_body before the input model runs.
-BODY_ERRORS: tuple[ErrorCase, ...] = (
-    ErrorCase("MALFORMED_JSON", 400, "the body is not a JSON object"),
-    ErrorCase("PAYLOAD_TOO_LARGE", 413, "the body exceeds 64 KiB"),
-)
+BODY_ERRORS: tuple[ErrorCase, ...] = (ErrorCase("MALFORMED_JSON", 400, "the body is not a JSON object"),)
+
+
+def _too_large(contract: Contract) -> ErrorCase:
+    return ErrorCase("PAYLOAD_TOO_LARGE", 413, f"the body exceeds {contract.max_body_bytes // 1024} KiB")
+
+
 # Answered by API Gateway before any handler runs (template.yaml GatewayResponses keep the envelope; the
 # code is API Gateway's response type).
 GATEWAY_ERRORS: tuple[ErrorCase, ...] = (
@@ -103,7 +106,7 @@ def errors(contract: Contract) -> list[ErrorEntry]:
         if takes_idempotency_key(contract):
             entries.append(ErrorEntry(_CODE["IDEMPOTENCY_KEY_REUSED"], "command"))
     if has_body(contract):
-        entries += [ErrorEntry(case, "request body") for case in BODY_ERRORS]
+        entries += [ErrorEntry(case, "request body") for case in (*BODY_ERRORS, _too_large(contract))]
     entries += [ErrorEntry(case, "API Gateway") for case in GATEWAY_ERRORS]
     seen: set[str] = set()
     unique = []

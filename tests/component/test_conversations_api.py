@@ -248,3 +248,16 @@ def test_a_long_non_latin_body_reaches_the_bus(api: Api, contact: dict) -> None:
     assert relay({"Records": inserts}, LambdaContext()) == {"batchItemFailures": []}
     assert api.get(f"/sales/conversations/{thread['id']}/messages").data[0]["body"] == body
     assert message["body"] == body
+
+
+def test_a_web_form_is_answered_by_email_and_other_channels_by_their_connectors(api: Api, contact: dict) -> None:
+    form = open_thread(api, contact, "web_form", "form@acme.example", subject="Contact form")
+    reply = post(api, form, "Thanks for your message", "out")
+    assert reply["sender"] == SENDER and len(mail_inserts(form["id"])) == 1
+    line = open_thread(api, contact, "line", "U" + "5" * 32)
+    sent = post(api, line, "Hello on LINE", "out")
+    assert sent["sender"] != SENDER and mail_inserts(line["id"]) == []
+    [event] = [
+        row for row in outbox_rows() if row["event_type"] == "message.sent" and row["aggregate_id"] == line["id"]
+    ]
+    assert '"channel":"line"' in event["data"]

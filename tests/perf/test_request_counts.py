@@ -14,7 +14,7 @@ import random
 import uuid
 from collections import Counter
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -25,10 +25,6 @@ from kernel.clock import add_months, months_between
 from kernel.settings import settings
 from sales import keys
 from sales.registry import ALL
-
-# The two bench runs below are module fixtures: one worker runs every test of this module (make test
-# distributes with --dist loadgroup), so each run is built once, not once per worker.
-pytestmark = pytest.mark.xdist_group("request_counts")
 
 # The all-deals and status/stage lists read DEAL_INDEX_SHARDS shards, `Limit` = page_size each, and a deal's
 # shard comes from a hash of its random id: a shard holding fewer than a page of matches reads fewer items, so
@@ -239,7 +235,7 @@ def test_every_operation_is_pinned() -> None:
     assert not missing, f"operations with no bench case (bench/operations.py) and no pinned budget: {missing}"
 
 
-def test_requests_per_operation(small: costs.SizeRun) -> None:
+def check_requests_per_operation(small: costs.SizeRun, large: costs.SizeRun) -> None:
     measured = {
         label: (result.recording.summary(), result.recording.items_read, result.recording.items_written)
         for label, result in small.results.items()
@@ -250,13 +246,13 @@ def test_requests_per_operation(small: costs.SizeRun) -> None:
     )
 
 
-def test_no_scan_anywhere(small: costs.SizeRun, large: costs.SizeRun) -> None:
+def check_no_scan_anywhere(small: costs.SizeRun, large: costs.SizeRun) -> None:
     for run in (small, large):
         for label, result in run.results.items():
             assert "Scan" not in result.recording.by_operation, f"{label} scans the table"
 
 
-def test_every_operation_within_its_budget(small: costs.SizeRun) -> None:
+def check_every_operation_within_its_budget(small: costs.SizeRun, large: costs.SizeRun) -> None:
     over = {
         label: (result.recording.summary(), verdict.detail)
         for label, result in small.results.items()
@@ -265,13 +261,13 @@ def test_every_operation_within_its_budget(small: costs.SizeRun) -> None:
     assert not over, over
 
 
-def test_relay_puts_ten_events_per_request(small: costs.SizeRun) -> None:
+def check_relay_puts_ten_events_per_request(small: costs.SizeRun, large: costs.SizeRun) -> None:
     assert small.relay_events == RELAY_EVENTS
     assert small.relay.summary() == "3 PutEvents"
     assert small.relay.entries == RELAY_EVENTS
 
 
-def test_cost_does_not_grow_with_the_table(small: costs.SizeRun, large: costs.SizeRun) -> None:
+def check_cost_does_not_grow_with_the_table(small: costs.SizeRun, large: costs.SizeRun) -> None:
     grown = {
         label: (result.recording.summary(), result.recording.items_read, other.summary(), other.items_read)
         for label, result in small.results.items()
@@ -296,7 +292,7 @@ def test_forecast_reads_a_bounded_number_of_batches(months: int, requests: str) 
 
 
 # -- counter items: size and write units (bench/costs.py hot_item, the report's Hot items) ------------------
-def test_counter_items_stay_small_and_within_what_one_item_absorbs(small: costs.SizeRun) -> None:
+def check_counter_items_stay_small_and_within_what_one_item_absorbs(small: costs.SizeRun, large: costs.SizeRun) -> None:
     hot = small.hot
     assert hot is not None
     assert (hot.forecast_shards, hot.shards) == (keys.FORECAST_SHARDS, 10)
@@ -374,7 +370,7 @@ def _results(run: costs.SizeRun) -> report.Results:
     return cast(report.Results, SimpleNamespace(large=run))
 
 
-def test_the_report_states_the_measured_write_units(small: costs.SizeRun) -> None:
+def check_the_report_states_the_measured_write_units(small: costs.SizeRun, large: costs.SizeRun) -> None:
     hot = small.hot
     assert hot is not None
     section = report._hot_section(_results(small))
@@ -391,7 +387,7 @@ def test_the_report_states_the_measured_write_units(small: costs.SizeRun) -> Non
     assert not [risk for risk in report.risks(_results(small)) if "item write units" in risk or "shard write" in risk]
 
 
-def test_the_report_names_each_counter_item_over_the_limit(small: costs.SizeRun) -> None:
+def check_the_report_names_each_counter_item_over_the_limit(small: costs.SizeRun, large: costs.SizeRun) -> None:
     assert small.hot is not None
     big = dataclasses.replace(small.hot, forecast_bytes=6000, forecast_wcu_per_update=12, wcu_per_update=12)
     risks = report.risks(_results(dataclasses.replace(small, hot=big)))
@@ -402,3 +398,23 @@ def test_the_report_names_each_counter_item_over_the_limit(small: costs.SizeRun)
     assert not any(listed in risk for risk in report.risks(_results(dataclasses.replace(small, hot=small_deal))))
     big_deal = dataclasses.replace(small.hot, deal_bytes=4000, list_shard_writes_max=300)
     assert any(listed in risk for risk in report.risks(_results(dataclasses.replace(small, hot=big_deal))))
+
+
+# Both bench runs take ~25 s each: one test builds them once and runs every check on them, a subtest each (under
+# xdist, tests of one module may go to both workers, and each would build its own runs).
+RUN_CHECKS = (
+    check_requests_per_operation,
+    check_no_scan_anywhere,
+    check_every_operation_within_its_budget,
+    check_relay_puts_ten_events_per_request,
+    check_cost_does_not_grow_with_the_table,
+    check_counter_items_stay_small_and_within_what_one_item_absorbs,
+    check_the_report_states_the_measured_write_units,
+    check_the_report_names_each_counter_item_over_the_limit,
+)
+
+
+def test_the_bench_runs(small: costs.SizeRun, large: costs.SizeRun, subtests: Any) -> None:
+    for check in RUN_CHECKS:
+        with subtests.test(msg=check.__name__):
+            check(small, large)

@@ -1248,6 +1248,11 @@ CASES = [
     Bad("conversation-folder-by-a-partner", "PUT", THREAD + "/folder", body={"folder": "junk"}, status=403,
         code="FORBIDDEN", as_partner="{partner}"),
     # -- conversations: messages --------------------------------------------------------------------------
+    # A message takes up to 640 KiB of JSON (50,000 escaped astral characters); past that, refused unread.
+    Bad("message-body-past-its-limit", "POST", THREAD + "/messages",
+        body={"direction": "in", "body": "x" * (641 * 1024)}, status=413, code="PAYLOAD_TOO_LARGE"),
+    Bad("activity-body-past-the-default-limit", "POST", "/sales/activities", body=activity(body="x" * (65 * 1024)),
+        status=413, code="PAYLOAD_TOO_LARGE"),
     Bad("message-body-50001", "POST", THREAD + "/messages", body={"direction": "in", "body": "x" * 50_001},
         field="body"),
     Bad("message-body-empty", "POST", THREAD + "/messages", body={"direction": "out", "body": ""}, field="body"),

@@ -203,6 +203,11 @@ class Transaction:
         raise error
 
 
+def refuse(error: Exception) -> OnConditionFailed:
+    """A failed condition answered with `error`, whatever the item held."""
+    return lambda _old: error
+
+
 def pick_shard(shards: int) -> int:
     """Spread counter writes: no cryptographic need, only an even spread."""
     return random.randrange(shards)  # noqa: S311

@@ -4,14 +4,14 @@ linked record is live, and the reads timelines and merges need."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from kernel.clock import from_rfc3339, to_rfc3339
 from kernel.context import RequestContext
 from kernel.dynamodb import queries
 from kernel.dynamodb.codec import Item, audit_fields, instant_of
 from kernel.dynamodb.repository import Repository, unchanged
-from kernel.dynamodb.transaction import Transaction
+from kernel.dynamodb.transaction import Transaction, refuse
 from kernel.errors import ReferenceNotFound
 from kernel.settings import settings
 from sales import keys
@@ -96,10 +96,6 @@ def _linked_record_not_found(kind: RecordKind, record_id: str) -> ReferenceNotFo
     )
 
 
-def _refusal(error: Exception) -> Callable[[Item | None], Exception]:
-    return lambda _old: error
-
-
 def guard_links(tx: Transaction, links: Links) -> None:
     """Every linked record exists and is live (not deleted or merged; a conversation not in the deleted folder),
     checked in the transaction, so a record deleted meanwhile cannot be linked."""
@@ -117,7 +113,7 @@ def guard_links(tx: Transaction, links: Links) -> None:
             condition,
             names=names or None,
             values=values or None,
-            on_condition_failed=_refusal(_linked_record_not_found(kind, record_id)),
+            on_condition_failed=refuse(_linked_record_not_found(kind, record_id)),
         )
 
 

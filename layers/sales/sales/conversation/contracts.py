@@ -20,9 +20,9 @@ _CHANNELS = (
 _FOLDERS = "Folders: inbox, archived, junk, deleted (deleted is soft and reversible: move it back)."
 _MESSAGES = (
     "Every message writes an activity of type message, in the same transaction, on the timelines of the "
-    "conversation's contact and linked record. An outbound email is sent through Amazon SES from the configured "
-    "sender address, replies going to the conversation's address; other channels' connectors send from "
-    "message.sent."
+    "conversation's contact and linked record. An outbound message of an email or web-form thread is sent through "
+    "Amazon SES from the configured sender address, replies going to the conversation's address; other channels' "
+    "connectors send from message.sent."
 )
 _UNKNOWN = "01a1d539-d6e0-7b41-8a2f-000000000000"
 
@@ -341,8 +341,8 @@ FORWARD = Contract(
     goal="Bring a colleague or a partner into what a customer said.",
     context=(
         "Recipients are addresses on the conversation's channel. A thread forward quotes every sent or received "
-        "message in order (drafts are left out), at most 100. An email forward is one SES email, the comment "
-        "first, then each message quoted. Phone threads cannot be forwarded (422 FORWARD_NOT_SUPPORTED). An "
+        "message in order (drafts are left out), at most 100. An email or web-form forward is one SES email, the "
+        "comment first, then each message quoted. Phone threads cannot be forwarded (422 FORWARD_NOT_SUPPORTED). An "
         "activity records the forward."
     ),
     http=Http("POST", "/sales/conversations/{id}/forward", 200, _ID),

@@ -58,8 +58,9 @@ class MessageReceived(DomainEvent):
 class MessageSent(DomainEvent):
     KEY = "message.sent"
     DESCRIPTION = (
-        "An outbound message was sent (created as sent, or a draft moved to sent). Email is sent by the service "
-        "through Amazon SES; every other channel's connector sends it from this event, filtering on `channel`."
+        "An outbound message was sent (created as sent, or a draft moved to sent). Email and web-form replies are "
+        "sent by the service through Amazon SES; every other channel's connector sends it from this event, "
+        "filtering on `channel`."
     )
 
     conversation_id: str

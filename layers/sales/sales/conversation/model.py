@@ -3,8 +3,9 @@
 A conversation sits in one folder (inbox, archived, junk, deleted; deleted is soft and reversible). Messages go
 in (delivered on arrival) or out (sent, or kept as a draft until sent); a message's delivery only moves forward,
 draft -> sent -> delivered -> read. Every message, and every forward, writes an Activity of type `message` in
-the same transaction, on the timelines of the conversation's contact and linked record. An outbound email
-message, and a forward of an email thread, becomes an outgoing email the service sends through SES.
+the same transaction, on the timelines of the conversation's contact and linked record. An outbound message of
+an email or web-form thread (a web form is answered by email, at the address it gave), and a forward of one,
+becomes an outgoing email the service sends through SES.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from kernel.aggregate import AggregateRoot
 from kernel.errors import Conflict, FieldIssue, NotFound, Unprocessable, ValidationFailed
 from kernel.ids import new_id
 from sales.activity.model import Activity, ActivityType, Links
-from sales.conversation.channels import Channel
+from sales.conversation.channels import Channel, is_email
 from sales.conversation.events import (
     ChannelName,
     ConversationCreated,
@@ -311,7 +312,7 @@ class Conversation(AggregateRoot):
     def _sent(self, message: Message, now: datetime) -> None:
         message.sent_at = now
         assert message.activity_id is not None
-        if self.channel is Channel.EMAIL:
+        if is_email(self.channel):
             self.pending_emails.append(
                 OutgoingEmail(
                     id=message.id,
@@ -402,7 +403,7 @@ class Conversation(AggregateRoot):
         )
         self.pending_activities.append(activity)
         message_ids = tuple(message.id for message in messages)
-        if self.channel is Channel.EMAIL:
+        if is_email(self.channel):
             self.pending_emails.append(
                 OutgoingEmail(
                     id=activity.id,

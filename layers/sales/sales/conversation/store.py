@@ -5,14 +5,14 @@ folder counters behind the list totals, and the reads conversations need."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from kernel.clock import from_rfc3339, to_rfc3339, utc_now
 from kernel.context import RequestContext
 from kernel.dynamodb import queries
 from kernel.dynamodb.codec import Item, audit_fields, instant_of
 from kernel.dynamodb.repository import Repository, get_item, unchanged
-from kernel.dynamodb.transaction import Transaction, pick_shard
+from kernel.dynamodb.transaction import Transaction, pick_shard, refuse
 from kernel.errors import ReferenceNotFound
 from kernel.settings import settings
 from sales import keys
@@ -312,10 +312,6 @@ def _mark(key: Key, fields: dict[str, str]) -> None:
     tx.commit()
 
 
-def _refusal(error: Exception) -> Callable[[Item | None], Exception]:
-    return lambda _old: error
-
-
 def _guard_create(tx: Transaction, conversation: Conversation) -> None:
     """The contact, and the lead, opportunity or deal linked, exist and are live: checked in the create's own
     transaction."""
@@ -331,7 +327,5 @@ def _guard_create(tx: Transaction, conversation: Conversation) -> None:
         tx.check(
             keys.record(kind, record_id),
             "attribute_exists(PK) AND attribute_not_exists(deleted_at)",
-            on_condition_failed=_refusal(
-                ReferenceNotFound(f"{kind} {record_id} is not a live {kind}", code, field_name)
-            ),
+            on_condition_failed=refuse(ReferenceNotFound(f"{kind} {record_id} is not a live {kind}", code, field_name)),
         )

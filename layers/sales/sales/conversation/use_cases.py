@@ -11,7 +11,7 @@ from kernel.context import RequestContext
 from kernel.errors import Conflict, FieldIssue, NotFound
 from kernel.listing import ListResult, paginate
 from kernel.settings import settings
-from sales.conversation.channels import Channel, address_on, addresses_on
+from sales.conversation.channels import Channel, address_on, addresses_on, is_email
 from sales.conversation.model import (
     FORWARD_MAX_MESSAGES,
     Conversation,
@@ -76,9 +76,9 @@ def _existing(conversation: Conversation | None, conversation_id: str) -> Conver
 
 
 def _sender_address(channel: Channel, ctx: RequestContext) -> str:
-    """Outbound email leaves from the configured sender address; other channels' connectors send as the
-    business's own account, so the message names the user who wrote it."""
-    if channel is Channel.EMAIL and settings().email_sender:
+    """Outbound email (an email or web-form thread) leaves from the configured sender address; other channels'
+    connectors send as the business's own account, so the message names the user who wrote it."""
+    if is_email(channel) and settings().email_sender:
         return settings().email_sender
     return ctx.actor
 

@@ -1,0 +1,1 @@
+"""Payments: money received against one invoice, in its currency."""
