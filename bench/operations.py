@@ -282,6 +282,57 @@ def _offer(world: World, pool: str, index: int, *steps: str) -> tuple[str, str]:
     return opportunity, variant
 
 
+# -- billing ------------------------------------------------------------------------------------------------
+def _job(world: World, number: int, *steps: str) -> str:
+    """A fresh job: a deal won through the Sales API, its deal.won handed to billing's consumer (then completed
+    by provisioning, invoiced, as `steps` say); `<job>` or, once invoiced, `<job>/<invoice>`."""
+    from tests.support import billing
+
+    deal = _open_deal(world, 70_000 + number)
+    won = world.invoke("POST", f"/sales/deals/{deal}/win")
+    assert won.status == 200, won.body
+    billing.deliver(billing.WON_CONSUMER, billing.won_event(deal))
+    if "complete" in steps:
+        billing.deliver(billing.PROVISIONING_CONSUMER, billing.provisioning_completed(deal))
+    jobs = world.invoke("GET", "/billing/jobs", query={"customer_id": won.data["customer_id"]})
+    job = next(item["id"] for item in jobs.data if item["deal_id"] == deal)
+    if "invoice" not in steps:
+        return str(job)
+    body = {"job_id": job, "due_date": _future(30), "items": [{"description": "Service", "amount": 1_000_000}]}
+    invoice = world.invoke("POST", "/billing/invoices", body)
+    assert invoice.status == 201, invoice.body
+    return f"{job}/{invoice.data['id']}"
+
+
+def _open_job(world: World, number: int) -> str:
+    return _job(world, number)
+
+
+def _completed_job(world: World, number: int) -> str:
+    return _job(world, number, "complete")
+
+
+def _invoice(world: World, number: int) -> str:
+    return _job(world, number, "complete", "invoice").split("/")[1]
+
+
+def _payment(world: World, number: int) -> str:
+    invoice = _pool(world, "invoice", 0, _invoice)
+    reply = world.invoke("POST", "/billing/payments", {"invoice_id": invoice, "amount": 1, "method": "card"})
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _job_customer(world: World) -> str:
+    job = world.invoke("GET", f"/billing/jobs/{_pool(world, 'job', 0, _open_job)}")
+    return str(job.data["customer_id"])
+
+
+def _billed_customer(world: World) -> str:
+    invoice = world.invoke("GET", f"/billing/invoices/{_pool(world, 'invoice', 0, _invoice)}")
+    return str(invoice.data["customer_id"])
+
+
 def _deleted_contact(world: World, number: int) -> str:
     contact = _free_contact(world, 10_000 + number)
     assert world.invoke("DELETE", f"/sales/contacts/{contact}").status == 204
@@ -1406,6 +1457,129 @@ CASES: tuple[Case, ...] = (
             f"/sales/contacts/{_pool(w, 'contact-restore', i, _deleted_contact)}/restore",
             None,
             None,
+            None,
+        ),
+    ),
+    # -- billing ------------------------------------------------------------------------------------------
+    Case(
+        "billing.job.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/billing/jobs/{_pool(w, 'job', 0, _open_job)}", None, None, None),
+    ),
+    Case(
+        "billing.job.list",
+        "?status=",
+        "list",
+        lambda w, i: ("GET", "/billing/jobs", None, {"status": "completed", "page_size": PAGE}, None),
+    ),
+    Case(
+        "billing.job.list",
+        "?customer_id=",
+        "list",
+        lambda w, i: (
+            "GET",
+            "/billing/jobs",
+            None,
+            {"customer_id": _job_customer(w)},
+            None,
+        ),
+    ),
+    Case(
+        "billing.job.complete",
+        "",
+        "command",
+        lambda w, i: ("POST", f"/billing/jobs/{_pool(w, 'job-complete', i, _open_job)}/complete", None, None, None),
+    ),
+    Case(
+        "billing.invoice.issue",
+        "",
+        "invoice",
+        lambda w, i: (
+            "POST",
+            "/billing/invoices",
+            {"job_id": _pool(w, "job-invoice", i, _completed_job), "due_date": _future(30)},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "billing.invoice.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/billing/invoices/{_pool(w, 'invoice', 0, _invoice)}", None, None, None),
+    ),
+    Case(
+        "billing.invoice.list",
+        "?status=",
+        "list",
+        lambda w, i: ("GET", "/billing/invoices", None, {"status": "issued", "page_size": PAGE}, None),
+    ),
+    Case(
+        "billing.invoice.list",
+        "?customer_id=",
+        "list",
+        lambda w, i: ("GET", "/billing/invoices", None, {"customer_id": _billed_customer(w)}, None),
+    ),
+    Case(
+        "billing.invoice.list",
+        "?overdue=true",
+        "list",
+        lambda w, i: ("GET", "/billing/invoices", None, {"overdue": "true", "page_size": PAGE}, None),
+    ),
+    Case(
+        "billing.invoice.void",
+        "",
+        "void",
+        lambda w, i: (
+            "POST",
+            f"/billing/invoices/{_pool(w, 'invoice-void', i, _invoice)}/void",
+            {"reason": "Issued by mistake"},
+            None,
+            None,
+        ),
+    ),
+    Case(
+        "billing.invoice.pdf",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/billing/invoices/{_pool(w, 'invoice', 0, _invoice)}/pdf", None, None, None),
+    ),
+    Case(
+        "billing.invoice.receivables",
+        "",
+        "stats",
+        lambda w, i: ("GET", "/billing/stats/receivables", None, None, None),
+    ),
+    Case(
+        "billing.payment.record",
+        "",
+        "command",
+        lambda w, i: (
+            "POST",
+            "/billing/payments",
+            {"invoice_id": _pool(w, "invoice", 0, _invoice), "amount": 1, "method": "bank_transfer"},
+            None,
+            None,
+        ),
+        201,
+    ),
+    Case(
+        "billing.payment.get",
+        "",
+        "get",
+        lambda w, i: ("GET", f"/billing/payments/{_pool(w, 'payment', 0, _payment)}", None, None, None),
+    ),
+    Case(
+        "billing.payment.list",
+        "",
+        "list",
+        lambda w, i: (
+            "GET",
+            f"/billing/invoices/{_pool(w, 'invoice', 0, _invoice)}/payments",
+            None,
+            {"page_size": PAGE},
             None,
         ),
     ),

@@ -57,6 +57,15 @@ def request_budget(kind: str, recording: Recording, events: int = 0) -> Verdict:
         extra = _only(recording, Counter({"BatchGetItem": 2, "TransactWriteItems": 1}))
         ok = not extra and ops.get("TransactWriteItems", 0) <= 1
         return Verdict(ok, "2 BatchGetItem + 1 TransactWriteItems")
+    if kind == "invoice":
+        # An invoice reads its job with the year's number sequence (one BatchGetItem) and writes once (the
+        # invoice, the sequence step, the job, the counters); a lost race for a number reads both again.
+        extra = _only(recording, Counter({"BatchGetItem": 1, "TransactWriteItems": 1}))
+        return Verdict(not extra and ops.get("TransactWriteItems", 0) == 1, "1 BatchGetItem + 1 TransactWriteItems")
+    if kind == "void":
+        # The invoice, then the job it releases, in one write.
+        extra = _only(recording, Counter({"GetItem": 2, "TransactWriteItems": 1}))
+        return Verdict(not extra and ops.get("TransactWriteItems", 0) == 1, "2 GetItem + 1 TransactWriteItems")
     if kind == "keyed":
         allowed = Counter({"GetItem": 1, "BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}) + IDEMPOTENCY_WRITES
         ok = not _only(recording, allowed) and reads <= 1

@@ -82,7 +82,7 @@ class World:
         from kernel import clients
         from kernel.http import idempotency
         from local import moto_fixes
-        from tests.support.aws import create_bus, create_idempotency_table, create_table
+        from tests.support.aws import BILLING_TABLE, create_bus, create_idempotency_table, create_table, use_context
 
         # Transactions as DynamoDB runs them, with no copy of the table per transaction.
         moto_fixes.install()
@@ -90,7 +90,9 @@ class World:
         self._mock.start()
         clients.reset()
         idempotency.reset()
+        use_context("sales")
         create_table()
+        create_table(BILLING_TABLE, "BillingTable")
         create_idempotency_table()
         create_bus()
         return self

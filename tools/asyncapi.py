@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.events import EventSpec
-from sales.registry import ALL
-from sales.registry import EVENTS as CATALOGUE
 from tools import project_version, samples
+from tools.registry import ALL
+from tools.registry import EVENTS as CATALOGUE
 from tools.rules import Rule, Target, matches, rules
 from tools.schemas import JsonSchema, SchemaSet
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from sales.registry import EVENTS as CATALOGUE
 from tools import ROOT, asyncapi, event_pages, openapi, operation_pages
+from tools.registry import EVENTS as CATALOGUE
 
 Generated = dict[Path, str]
 # Folders whose every file is generated: a file the code no longer generates there is drift too.

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from kernel.events import EventSpec
-from sales.registry import ALL
-from sales.registry import EVENTS as CATALOGUE
 from tools import ROOT, samples
 from tools.markdown import GENERATED, code, json_block, page, table
+from tools.registry import ALL
+from tools.registry import EVENTS as CATALOGUE
 from tools.rules import Rule, matches, rules
 from tools.schemas import Resolver, defs_resolver, field_rows
 

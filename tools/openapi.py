@@ -10,7 +10,6 @@ from typing import Any
 
 from kernel.contract import Contract, ErrorCase, Example
 from kernel.types import Pagination
-from sales.registry import ALL
 from tools import project_version, samples
 from tools.binding import (
     ERROR_HEADERS,
@@ -23,6 +22,7 @@ from tools.binding import (
     takes_idempotency_key,
     takes_if_match,
 )
+from tools.registry import ALL
 from tools.schemas import JsonSchema, SchemaSet, non_null, without_property_titles
 
 SCHEMAS = "#/components/schemas/"

@@ -9,7 +9,6 @@ from typing import Any
 
 from kernel.contract import Contract, Example, Scenario
 from kernel.types import Pagination
-from sales.registry import ALL
 from tools import ROOT
 from tools.binding import (
     errors,
@@ -21,6 +20,7 @@ from tools.binding import (
     takes_if_match,
 )
 from tools.markdown import GENERATED, code, json_block, page, table
+from tools.registry import ALL
 from tools.schemas import defs_resolver, field_rows
 
 DIR = ROOT / "docs" / "operations"

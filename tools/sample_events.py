@@ -66,9 +66,14 @@ RECORD_IDS = {
     "/sales/conversations/": CONVERSATION_ID,
     "/sales/leads/": FIXTURES["lead"]["id"],
     "/sales/opportunities/": FIXTURES["opportunity"]["id"],
+    "/billing/jobs/": FIXTURES["job"]["id"],
+    "/billing/invoices/": FIXTURES["invoice"]["id"],
+    "/billing/payments/": FIXTURES["payment"]["id"],
 }
 # The routes only admins may call are sampled as an admin's requests (the contract's policy says which).
 ADMIN_CLAIMS = {**CLAIMS, "cognito:groups": "admin"}
+# Billing routes are sampled as a billing clerk's requests.
+BILLING_CLAIMS = {**CLAIMS, "cognito:groups": "billing"}
 
 # Request bodies (snake_case, valid for the operation), by function folder.
 _DEVICES = {"description": "Device", "product_code": "DEV-1", "quantity": 40, "unit_price": 19900}
@@ -159,6 +164,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "opportunity_validate": {"variant_id": FIXTURES["solutioning_opportunity_variant"]["id"]},
     "opportunity_confirm": {"expected_close_date": "2027-03-31"},
     "opportunity_decline": {"reason": "Budget frozen"},
+    # Billing (the two seed contracts keep their camelCase inputs)
+    "invoice_issue": {
+        "jobId": FIXTURES["job"]["id"],
+        "dueDate": "2027-01-31",
+        "items": [{"description": "Service", "amount": 100}],
+    },
+    "invoice_void": {"reason": "Issued to the wrong customer"},
+    "payment_record": {"invoiceId": FIXTURES["invoice"]["id"], "amount": 100, "method": "check"},
 }
 
 # Query strings (API Gateway passes every value as a string), by function folder.
@@ -167,6 +180,8 @@ QUERIES: dict[str, dict[str, str]] = {
     "deal_list": {"page_size": "20"},
     "deal_forecast": {"from": "2026-11", "to": "2027-04"},
     "contact_list": {"q": "Acme"},
+    "invoice_list": {"overdue": "true"},
+    "job_list": {"status": "completed"},
 }
 
 
@@ -223,13 +238,17 @@ def _path_parameters(resource: str) -> dict[str, str] | None:
     return {name: PATH_VALUES.get(name, record_id) for name in names}
 
 
-def _sales_may_call(method: str, resource: str) -> bool:
-    """Whether a sales rep may call the route (every route but the admin-only ones)."""
+def _claims(method: str, resource: str) -> dict[str, str]:
+    """Who the sample request comes from: a sales rep, a billing clerk on billing routes, else an admin."""
     from kernel.contract import Role
-    from sales.registry import ALL
+    from tools.registry import ALL
 
     policies = [contract.policy for contract in ALL if (contract.http.method, contract.http.path) == (method, resource)]
-    return all(Role.SALES in policy.roles for policy in policies)
+    if all(Role.SALES in policy.roles for policy in policies):
+        return dict(CLAIMS)
+    if all(Role.BILLING in policy.roles for policy in policies):
+        return dict(BILLING_CLAIMS)
+    return dict(ADMIN_CLAIMS)
 
 
 def _multi(values: Mapping[str, str] | None) -> dict[str, list[str]] | None:
@@ -273,7 +292,7 @@ def api_event(folder: str, method: str, resource: str) -> dict[str, Any]:
         "requestContext": {
             "accountId": ACCOUNT_ID,
             "apiId": API_ID,
-            "authorizer": {"claims": dict(CLAIMS if _sales_may_call(method, resource) else ADMIN_CLAIMS)},
+            "authorizer": {"claims": _claims(method, resource)},
             "domainName": host,
             "domainPrefix": API_ID,
             "extendedRequestId": request_id.replace("-", "")[:16] + "=",
@@ -591,6 +610,9 @@ def deal_won_event() -> dict[str, Any]:
     event["detail"]["data"] = {
         "deal_id": DEAL_ID,
         "customer_id": CONTACT_ID,
+        "bridge": None,
+        "name": "Fleet renewal 2027",
+        "lines": [{**_DEVICES, "discount_percent": "0", "discount": 0, "total": 796000}],
         "value": 796000,
         "currency": "EUR",
         "opportunity_id": FIXTURES["opportunity"]["id"],
@@ -599,8 +621,44 @@ def deal_won_event() -> dict[str, Any]:
     return event
 
 
+def provisioning_completed_event() -> dict[str, Any]:
+    """`provisioning.completed` as the provisioning system publishes it: the sample deal's work is delivered."""
+    occurred = REQUEST_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "version": "0",
+        "id": _stable_uuid("bus:provisioning.completed"),
+        "detail-type": "provisioning.completed",
+        "source": "provisioning",
+        "account": ACCOUNT_ID,
+        "time": occurred,
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "metadata": {
+                "event_id": _stable_uuid7("event:provisioning.completed", REQUEST_TIME),
+                "event_type": "provisioning.completed",
+                "event_version": "1.0.0",
+                "occurred_at": occurred,
+                "correlation_id": _stable_uuid("request:deal_win"),
+            },
+            "data": {"deal_id": DEAL_ID, "completed_at": occurred},
+        },
+    }
+
+
+# Events of other contexts this service consumes, by source, then detail-type (events/<source>/<type>.json).
+FOREIGN_EVENTS = {
+    "federation": FEDERATION_EVENTS,
+    "provisioning": {"provisioning.completed": provisioning_completed_event},
+}
+
+
 # The SQS sample of each queue-fed consumer, by (context, function folder).
 QUEUE_SAMPLES = {
+    ("billing", "jobs_from_won_deals"): lambda: sqs_batch([deal_won_event()], "billing-won-deals"),
+    ("billing", "jobs_from_provisioning"): lambda: sqs_batch(
+        [provisioning_completed_event()], "billing-provisioning-completed"
+    ),
     ("sales", "contact_merge_worker"): lambda: sqs_batch([contact_merged_event()], "sales-contact-merge"),
     ("sales", "campaign_won_projection"): lambda: sqs_batch([deal_won_event()], "sales-campaign-won"),
     ("sales", "conversion_bridge"): lambda: sqs_batch(
@@ -609,14 +667,34 @@ QUEUE_SAMPLES = {
 }
 
 
+def scheduled_functions(template_path: Path = TEMPLATE) -> list[tuple[str, str]]:
+    """(context, function folder) of every function EventBridge Scheduler runs, in template order."""
+    return [(context, folder) for context, folder, _ in _function_events(template_path, "ScheduleV2")]
+
+
+def scheduler_event(folder: str) -> dict[str, Any]:
+    """What EventBridge Scheduler sends a function target by default: its notification, `detail` the text "{}"."""
+    return {
+        "version": "0",
+        "id": _stable_uuid(f"schedule:{folder}"),
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "account": ACCOUNT_ID,
+        "time": REQUEST_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:scheduler:{REGION}:{ACCOUNT_ID}:schedule/default/{folder}"],
+        "detail": "{}",
+    }
+
+
 # --- files --------------------------------------------------------------------------------------------------
 
 
 def render() -> dict[Path, str]:
     """Every generated file (path relative to events/) and its content."""
     routes = api_routes()
-    # The payloads are the Sales API's: its folders are the ones they name.
-    folders = {folder for context, folder, _, _ in routes if context == "sales"}
+    # Folder names are unique across contexts, so the payloads are keyed by folder alone.
+    folders = {folder for _context, folder, _, _ in routes}
     unknown = (BODIES.keys() | QUERIES.keys()) - folders
     if unknown:
         raise SystemExit(f"payloads for functions without an Api event in the templates: {sorted(unknown)}")
@@ -636,9 +714,12 @@ def render() -> dict[Path, str]:
         raise SystemExit(f"queue-fed functions without a sample (add one to QUEUE_SAMPLES): {missing}")
     for context, folder in queued:
         files[Path(context, "sqs", f"{folder}.json")] = QUEUE_SAMPLES[context, folder]()
+    for context, folder in scheduled_functions():
+        files[Path(context, "schedule", f"{folder}.json")] = scheduler_event(folder)
     # Events of other contexts this service consumes, as they arrive on the bus (POST them to /_local/events).
-    for detail_type, make in FEDERATION_EVENTS.items():
-        files[Path("federation", f"{detail_type}.json")] = make()
+    for source, events in FOREIGN_EVENTS.items():
+        for detail_type, make in events.items():
+            files[Path(source, f"{detail_type}.json")] = make()
     return {path: json.dumps(content, indent=2) + "\n" for path, content in files.items()}
 
 
@@ -656,7 +737,8 @@ def main(argv: list[str] | None = None) -> int:
             *EVENTS_DIR.glob("*/api/*.json"),
             *EVENTS_DIR.glob("*/stream/*.json"),
             *EVENTS_DIR.glob("*/sqs/*.json"),
-            *EVENTS_DIR.glob("federation/*.json"),
+            *EVENTS_DIR.glob("*/schedule/*.json"),
+            *(path for source in FOREIGN_EVENTS for path in EVENTS_DIR.glob(f"{source}/*.json")),
         ]
         if path.relative_to(EVENTS_DIR) not in files
     )

@@ -31,6 +31,9 @@ USER_ID = "0192f1c4-7d3e-7a10-8b55-3c1d2e4f5a6b"
 ACTIVITY_ID = "01a1fe50-6f70-7a01-8b2c-3d4e5f6a7b81"
 CONVERSATION_ID = "01a1fe60-7080-7b12-8c3d-4e5f6a7b8c92"
 MESSAGE_ID = "01a1fe61-8090-7c23-9d4e-5f6a7b8c9da3"
+JOB_ID = "01a1ff70-8190-7d34-8e5f-6a7b8c9dab14"
+INVOICE_ID = "01a1ff71-92a0-7e45-9f60-7b8c9daebc25"
+PAYMENT_ID = "01a1ff72-a3b0-7f56-a071-8c9daebfcd36"
 FUTURE_DATE = "2027-03-31"
 OCCURRED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 REGION = "eu-west-1"
@@ -86,6 +89,11 @@ FIXTURES: dict[str, Any] = {
     "phone_conversation": {"id": "01a1fe60-7080-7c23-9d4e-5f6a7b8c9da3"},
     "message": {"id": MESSAGE_ID, "conversation_id": CONVERSATION_ID},
     "future_date": FUTURE_DATE,
+    # Billing
+    "job": {"id": JOB_ID, "customer_id": CONTACT_ID},
+    "completed_job": {"id": JOB_ID, "customer_id": CONTACT_ID},
+    "invoice": {"id": INVOICE_ID, "customer_id": CONTACT_ID},
+    "payment": {"id": PAYMENT_ID, "invoice_id": INVOICE_ID},
 }
 _PLACEHOLDER = re.compile(r"^\{([a-z_]+)(?:\.([a-z_]+)(?:\[(\d+)\])?)?\}$")
 

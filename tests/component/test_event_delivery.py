@@ -7,11 +7,11 @@ import json
 import jsonschema
 import pytest
 
-from sales.registry import EVENTS_BY_KEY as BY_KEY
 from tests.support.api import LambdaContext, function_module
 from tests.support.aws import ROOT, drain, queue_behind_rule, template
 from tests.support.streams import relay_event, stream_records
 from tools import sample_events
+from tools.registry import EVENTS_BY_KEY as BY_KEY
 
 
 @pytest.fixture

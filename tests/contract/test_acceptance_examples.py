@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from kernel.contract import Contract, Example
-from sales.registry import ALL
 from tests.support.api import Api
 from tests.support.assertions import assert_error
 from tests.support.examples import example_request, fill, setup_records
+from tools.registry import ALL
 
 EXAMPLES = [(contract, example) for contract in ALL for example in contract.examples]
 # What each layer beyond a context's own ships, by the top-level modules code imports from it. In Lambda a function

@@ -12,8 +12,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from pydantic_asyncapi.v3 import AsyncAPI
 
 from kernel.events import EventSpec
-from sales.registry import EVENTS as CATALOGUE
 from tools import asyncapi, samples
+from tools.registry import EVENTS as CATALOGUE
 from tools.rules import matches, rules
 
 ROOT = Path(__file__).resolve().parents[2]

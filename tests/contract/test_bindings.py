@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from local.template import apply_globals, nested_stacks
-from sales.registry import ALL, CONSUMER_EMITS
-from sales.registry import EVENTS_BY_KEY as EVENTS
 from tests.support.api import function_module
 from tests.support.aws import template
+from tools.registry import ALL, CONSUMER_EMITS
+from tools.registry import EVENTS_BY_KEY as EVENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Functions that serve no HTTP route: each is named here with what triggers it.
@@ -22,6 +22,9 @@ NON_HTTP_FUNCTIONS = {
     "SalesConversionBridgeFunction": "SQS queue fed by FederationToConversionBridgeRule",
     "SalesContactMergeWorkerFunction": "SQS queue fed by ContactMergedToMergeWorkerRule",
     "SalesCampaignWonProjectionFunction": "SQS queue fed by DealWonToCampaignFiguresRule",
+    "BillingJobsFromWonDealsFunction": "SQS queue fed by DealWonToBillingJobsRule",
+    "BillingJobsFromProvisioningFunction": "SQS queue fed by ProvisioningCompletedToBillingJobsRule",
+    "BillingOverdueInvoicesFunction": "EventBridge Scheduler, daily",
 }
 
 
@@ -105,13 +108,20 @@ def test_function_layers_are_the_globals_plus_what_the_contract_declares():
         if missing_globals:
             problems.append(f"{who} in {stack}: lacks the Globals layers {missing_globals}")
         extra = [layer for layer in layers if layer not in globals_layers]
-        extra_ids = [layer["Ref"] if isinstance(layer, dict) and "Ref" in layer else layer for layer in extra]
+        # A layer shared by several contexts is declared in the root stack and passed in as `<LayerId>Arn`.
+        extra_ids = [
+            str(layer["Ref"]).removesuffix("Arn") if isinstance(layer, dict) and "Ref" in layer else layer
+            for layer in extra
+        ]
         for layer_id in wanted:
             if layer_id not in extra_ids:
                 problems.append(
                     f"{who} in {stack}: its contract declares layers={contract.layers} (so {layer_id}), but the "
                     f"template's Layers after Globals are {layers}: add `Layers: [!Ref {layer_id}]` to the function"
                 )
+            elif {"Ref": f"{layer_id}Arn"} in extra:
+                if template()["Resources"].get(layer_id, {}).get("Type") != "AWS::Serverless::LayerVersion":
+                    problems.append(f"{who}: {layer_id}Arn names no AWS::Serverless::LayerVersion of the root stack")
             elif resources.get(layer_id, {}).get("Type") != "AWS::Serverless::LayerVersion":
                 problems.append(f"{who}: {layer_id} is no AWS::Serverless::LayerVersion of {stack}")
         for layer_id in extra_ids:

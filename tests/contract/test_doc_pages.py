@@ -9,9 +9,9 @@ import pytest
 
 from kernel.contract import Contract
 from kernel.events import EventSpec
-from sales.registry import ALL
-from sales.registry import EVENTS as CATALOGUE
 from tools import event_pages, operation_pages
+from tools.registry import ALL
+from tools.registry import EVENTS as CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATION_SECTIONS = (

@@ -13,9 +13,9 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from kernel.events import EventSpec
-from sales.registry import EVENTS as CATALOGUE
-from sales.registry import EVENTS_BY_KEY as BY_KEY
 from tools import samples
+from tools.registry import EVENTS as CATALOGUE
+from tools.registry import EVENTS_BY_KEY as BY_KEY
 from tools.rules import Rule, matches, rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,9 @@ RULES = rules()
 
 # Events of other contexts this service consumes, as they arrive on the bus (events/<context>/<detail-type>.json).
 FOREIGN = {
-    path.stem: json.loads(path.read_text(encoding="utf-8")) for path in (ROOT / "events").glob("federation/*.json")
+    path.stem: json.loads(path.read_text(encoding="utf-8"))
+    for source in ("federation", "provisioning")
+    for path in (ROOT / "events").glob(f"{source}/*.json")
 }
 
 

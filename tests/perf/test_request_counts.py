@@ -24,7 +24,7 @@ from bench.world import World
 from kernel.clock import add_months, months_between
 from kernel.settings import settings
 from sales import keys
-from sales.registry import ALL
+from tools.registry import ALL
 
 # The all-deals and status/stage lists read DEAL_INDEX_SHARDS shards, `Limit` = page_size each, and a deal's
 # shard comes from a hash of its random id: a shard holding fewer than a page of matches reads fewer items, so
@@ -216,6 +216,30 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "sales.conversation.set_delivery": ("BatchGetItem + TransactWriteItems", 2, 2),
     # The conversation, the forward's activity with its copy and counter, two outbox rows, the outgoing email.
     "sales.conversation.forward": ("GetItem + Query + TransactWriteItems", 3, 7),
+    # Billing. A status's jobs or invoices: one Query of its index partition, the total from the 10 counter
+    # shards; a customer's, and the overdue list: a page, then a counting Query of the same partition. The bench
+    # has no completed job left un-invoiced and no invoice past due, so those pages read no item.
+    "billing.job.get": ("GetItem", 1, 0),
+    "billing.job.list ?status=": ("Query + BatchGetItem", 10, 0),
+    "billing.job.list ?customer_id=": ("2 Query", 2, 0),
+    # The job, its outbox row (job.completed) and the status counter shard.
+    "billing.job.complete": ("GetItem + TransactWriteItems", 1, 3),
+    # The job with the year's sequence; the invoice, its outbox row, the sequence step, the job, the receivable
+    # and status counter shards, and the job's status counter shard.
+    "billing.invoice.issue": ("BatchGetItem + TransactWriteItems", 2, 7),
+    "billing.invoice.get": ("GetItem", 1, 0),
+    "billing.invoice.list ?status=": ("Query + BatchGetItem", 12, 0),
+    "billing.invoice.list ?customer_id=": ("2 Query", 4, 0),
+    "billing.invoice.list ?overdue=true": ("2 Query", 0, 0),
+    # The invoice and its job; both written back, the outbox row and three counter shards.
+    "billing.invoice.void": ("2 GetItem + TransactWriteItems", 2, 6),
+    "billing.invoice.pdf": ("GetItem", 1, 0),
+    "billing.invoice.receivables": ("BatchGetItem", 10, 0),
+    # The payment, its outbox row, the invoice and its receivable counter shard (the status stays
+    # partially_paid: no status counter).
+    "billing.payment.record": ("GetItem + TransactWriteItems", 1, 5),
+    "billing.payment.get": ("GetItem", 1, 0),
+    "billing.payment.list": ("GetItem + 2 Query", 5, 0),
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models.table import StreamShard
 
+from tests.support import billing
 from tests.support.api import Api
 from tests.support.aws import TABLE, sales_world
 from tests.support.samples import days_ahead
@@ -77,7 +78,8 @@ def seeded(shared_api: Api) -> dict[str, Any]:
     a person employed by the contact and an organization under it, the person's relationship to the contact
     (version 1), a deleted deal and a deleted contact, an active campaign (version 2) and a cancelled one, a
     working lead (version 2) and a converted one, a solutioning opportunity with one variant (version 2) and a
-    validated one; a gold reseller (version 2), a suspended reseller (version 2) and two distributors."""
+    validated one; a gold reseller (version 2), a suspended reseller (version 2) and two distributors; quotes,
+    activities, conversations; billing's jobs, invoices and a payment."""
     api = shared_api
     future = days_ahead(90)
     contact = api.post(
@@ -223,6 +225,21 @@ def seeded(shared_api: Api) -> dict[str, Any]:
         f"/sales/conversations/{read_thread['id']}/messages/{read_message['id']}/delivery", {"delivery": "read"}
     ).data
     assert threads["conversation"]["version"] == 3 and threads["activity"]["version"] == 1
+    # Billing: an open job, a completed one (version 2) not billed yet, an issued invoice of 100 USD (version 1,
+    # its job invoiced), one partly paid (40 of 100, version 2) with its `payment`, and a void one.
+    billing_records: dict[str, Any] = {
+        "job": billing.open_job(api, name="Seeded open job"),
+        "completed_job": billing.completed_job(api, name="Seeded completed job"),
+        "invoice": billing.issued_invoice(api, name="Seeded invoice"),
+    }
+    partly = billing.issued_invoice(api, name="Seeded partly paid")
+    payment = {"invoice_id": partly["id"], "amount": 40, "method": "bank_transfer", "reference": "Seeded"}
+    billing_records["payment"] = api.post("/billing/payments", payment).data
+    billing_records["partly_paid_invoice"] = api.get(f"/billing/invoices/{partly['id']}").data
+    voided = billing.issued_invoice(api, name="Seeded void")
+    billing_records["void_invoice"] = api.post(f"/billing/invoices/{voided['id']}/void", {"reason": "Seeded"}).data
+    assert billing_records["completed_job"]["version"] == 2 and billing_records["invoice"]["version"] == 1
+    assert billing_records["partly_paid_invoice"]["status"] == "partially_paid"
     assert contact["version"] == deal["version"] == campaign["version"] == lead["version"] == 2
     assert opportunity["version"] == 2 and opportunity["status"] == "solutioning"
     return {
@@ -244,4 +261,5 @@ def seeded(shared_api: Api) -> dict[str, Any]:
         **partners,
         **quotes,
         **threads,
+        **billing_records,
     }

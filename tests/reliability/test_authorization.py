@@ -14,11 +14,11 @@ import boto3
 import pytest
 
 from kernel.contract import Contract, Role
-from sales.registry import ALL
 from tests.support.api import Api
 from tests.support.assertions import assert_error
 from tests.support.aws import TABLE
 from tests.support.table import Snapshot
+from tools.registry import ALL
 
 PARTNER = "partner-0001"
 IDS = [contract.key for contract in ALL]
@@ -37,7 +37,29 @@ def _call(api: Api, contract: Contract, record_id: str, body: Any = None, **kwar
 
 
 def _target(contract: Contract, seeded: dict[str, Any]) -> str:
+    if contract.bounded_context == "billing":
+        return str(
+            seeded[contract.aggregate if contract.aggregate in ("job", "invoice", "payment") else "invoice"]["id"]
+        )
     return str(seeded["contact" if contract.aggregate == "contact" else "deal"]["id"])
+
+
+OTHER_CONTEXT = {"sales": "billing", "billing": "sales"}
+
+
+@pytest.mark.parametrize("contract", ALL, ids=IDS)
+def test_staff_of_one_context_are_forbidden_in_the_other(
+    shared_api: Api, seeded: dict[str, Any], contract: Contract
+) -> None:
+    """A billing clerk may call no Sales route, and a sales rep (no group, or `sales`) no Billing route: each is
+    403 on the other's records and writes nothing. Admins may call both."""
+    groups = ["billing"] if contract.bounded_context == "sales" else ["sales", ""]
+    before = Snapshot.take()
+    for group in groups:
+        caller = shared_api.as_user("0192f1c4-7d3e-7a10-8b55-00000000b004", group)
+        reply = _call(caller, contract, _target(contract, seeded))
+        assert_error(reply, 403, "FORBIDDEN")
+    assert Snapshot.take() == before
 
 
 @pytest.mark.parametrize("contract", ALL, ids=IDS)

@@ -18,11 +18,12 @@ import pytest
 
 from kernel.dynamodb import queries
 from sales import keys
-from sales.registry import ALL
 from tests.support.api import Api, fresh_handler, invoke
 from tests.support.assertions import assert_error
+from tests.support.aws import use_context
 from tests.support.events import claims
 from tests.support.table import Snapshot
+from tools.registry import ALL
 
 NOTHING = object()
 DEAL = {
@@ -51,6 +52,11 @@ THREAD = "/sales/conversations/{conversation}"
 DELIVERY = "/sales/conversations/{conversation}/messages/{message}/delivery"
 DRAFT_DELIVERY = "/sales/conversations/{conversation}/messages/{draft_message}/delivery"
 READ_DELIVERY = "/sales/conversations/{read_message.conversation_id}/messages/{read_message}/delivery"
+# Billing: an invoice for the seeded completed job, a payment on the seeded issued invoice of 100 USD (both would be
+# accepted as they are), and the largest amount there is.
+ISSUE = {"job_id": "{completed_job}", "due_date": "{future}", "items": [{"description": "Service", "amount": 100}]}
+PAYMENT = {"invoice_id": "{invoice}", "amount": 10, "method": "bank_transfer", "reference": "CHK-1"}
+MAX_AMOUNT = 10**15
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,43 @@ def unsigned(index: str, partition: str, sort: str, *, drop: str) -> Callable[[d
         return base64.urlsafe_b64encode(json.dumps(_filled(payload, seeded)).encode()).decode().rstrip("=")
 
     return build
+
+
+def issue(**changes: Any) -> dict[str, Any]:
+    return {**ISSUE, **changes}
+
+
+def items(*amounts: Any, description: Any = "Service") -> dict[str, Any]:
+    """An invoice of the completed job billing one item per amount."""
+    return issue(items=[{"description": description, "amount": amount} for amount in amounts])
+
+
+def pay(**changes: Any) -> dict[str, Any]:
+    return {**PAYMENT, **changes}
+
+
+def raw_payment(amount_literal: str) -> str:
+    return '{"invoice_id": "{invoice}", "method": "cash", "amount": ' + amount_literal + "}"
+
+
+def billing_cursor(
+    index: str, partition: str, start: dict[str, str], *, signer: str = "billing"
+) -> Callable[[dict[str, Any]], str]:
+    """A cursor for the Billing list reading `partition` of `index`, whose start key is `start` (attribute: text),
+    signed with the key of the `signer` context, as if that key had leaked: only the cursor's scope and shape
+    stand between it and DynamoDB."""
+
+    def build(seeded: dict[str, Any]) -> str:
+        use_context(f"{signer}/cursor")  # the signing key is the context's; the request sets its own again
+        key = {name: {"S": _filled(value, seeded)} for name, value in start.items()}
+        return queries.encode_cursor(key, queries.IndexQuery(index, _filled(partition, seeded)))
+
+    return build
+
+
+def job_key(job: str, partition: str) -> dict[str, str]:
+    """The GSI2 start key of a job in a status list."""
+    return {"PK": f"JOB#{job}", "SK": "JOB", "GSI2PK": partition, "GSI2SK": job}
 
 
 # fmt: off
@@ -1433,6 +1476,368 @@ CASES = [
         field="Idempotency-Key"),
     Bad("idempotency-key-unicode", "POST", "/sales/contacts", body=CONTACT, headers={"Idempotency-Key": "ключ"},
         field="Idempotency-Key"),
+    # -- billing: jobs --------------------------------------------------------------------------------------
+    Bad("billing-job-get-not-uuid", "GET", "/billing/jobs/job-1", field="job_id"),
+    Bad("billing-job-get-injection", "GET", "/billing/jobs/' OR '1'='1", field="job_id"),
+    Bad("billing-job-get-unknown", "GET", f"/billing/jobs/{UUID}", status=404, code="JOB_NOT_FOUND"),
+    Bad("billing-job-get-a-deal-id", "GET", "/billing/jobs/{job.deal_id}", status=404, code="JOB_NOT_FOUND"),
+    Bad("billing-job-get-an-invoice-id", "GET", "/billing/jobs/{invoice}", status=404, code="JOB_NOT_FOUND"),
+    Bad("billing-job-get-by-a-sales-rep", "GET", "/billing/jobs/{job}", status=403, code="FORBIDDEN", as_user="sales"),
+    Bad("billing-job-list-status-unknown", "GET", "/billing/jobs", query={"status": "done"}, field="status"),
+    Bad("billing-job-list-status-uppercase", "GET", "/billing/jobs", query={"status": "OPEN"}, field="status"),
+    Bad("billing-job-list-customer-not-uuid", "GET", "/billing/jobs", query={"customer_id": "acme"},
+        field="customer_id"),
+    Bad("billing-job-list-customer-camel-case-not-uuid", "GET", "/billing/jobs", query={"customerId": "' OR 1=1"},
+        field="customer_id"),
+    Bad("billing-job-list-page-size-zero", "GET", "/billing/jobs", query={"page_size": "0"}, field="page_size"),
+    Bad("billing-job-list-page-size-101", "GET", "/billing/jobs", query={"page_size": "101"}, field="page_size"),
+    Bad("billing-job-list-page-size-text", "GET", "/billing/jobs", query={"page_size": "all"}, field="page_size"),
+    Bad("billing-job-list-page-size-fraction", "GET", "/billing/jobs", query={"page_size": "2.5"}, field="page_size"),
+    Bad("billing-job-list-cursor-garbage", "GET", "/billing/jobs", query={"cursor": "!!!not-a-cursor"},
+        field="cursor"),
+    Bad("billing-job-list-cursor-too-long", "GET", "/billing/jobs", query={"cursor": "a" * 2049}, field="cursor"),
+    Bad("billing-job-list-cursor-unsigned", "GET", "/billing/jobs", field="cursor", query={
+        "status": "completed",
+        "cursor": base64.urlsafe_b64encode(json.dumps({"PK": {"S": "JOB#x"}, "SK": {"S": "JOB"}}).encode()).decode()}),
+    Bad("billing-job-list-cursor-signed-by-sales", "GET", "/billing/jobs", field="cursor", query={
+        "status": "completed",
+        "cursor": billing_cursor("GSI2", "JOB#completed", job_key("{completed_job}", "JOB#completed"),
+                                 signer="sales")}),
+    Bad("billing-job-list-cursor-of-the-invoice-list", "GET", "/billing/jobs", field="cursor", query={
+        "status": "completed",
+        "cursor": billing_cursor("GSI2", "INVOICE#issued", {
+            "PK": "INVOICE#{invoice}", "SK": "INVOICE", "GSI2PK": "INVOICE#issued", "GSI2SK": "{invoice}"})}),
+    Bad("billing-job-list-cursor-of-another-status", "GET", "/billing/jobs", field="cursor",
+        query={"status": "open", "cursor": billing_cursor("GSI2", "JOB#completed",
+                                                          job_key("{completed_job}", "JOB#completed"))}),
+    Bad("billing-job-list-by-a-partner", "GET", "/billing/jobs", status=403, code="FORBIDDEN", as_partner="{partner}"),
+    Bad("billing-job-complete-unknown", "POST", f"/billing/jobs/{UUID}/complete", body={}, status=404,
+        code="JOB_NOT_FOUND"),
+    Bad("billing-job-complete-a-deal-id", "POST", "/billing/jobs/{job.deal_id}/complete", body={}, status=404,
+        code="JOB_NOT_FOUND"),
+    Bad("billing-job-complete-not-uuid", "POST", "/billing/jobs/latest/complete", body={}, field="job_id"),
+    Bad("billing-job-complete-spoofed-completed-at", "POST", "/billing/jobs/{job}/complete",
+        body={"completed_at": "2020-01-01T00:00:00Z"}, field="completed_at"),
+    Bad("billing-job-complete-spoofed-status", "POST", "/billing/jobs/{job}/complete", body={"status": "invoiced"},
+        field="status"),
+    Bad("billing-job-complete-not-an-object", "POST", "/billing/jobs/{job}/complete", raw='"done"',
+        code="MALFORMED_JSON"),
+    Bad("billing-job-complete-by-a-sales-rep", "POST", "/billing/jobs/{job}/complete", body={}, status=403,
+        code="FORBIDDEN", as_user="sales"),
+    Bad("billing-job-complete-by-a-partner", "POST", "/billing/jobs/{job}/complete", body={}, status=403,
+        code="FORBIDDEN", as_partner="{partner}"),
+    Bad("billing-job-complete-by-an-unknown-group", "POST", "/billing/jobs/{job}/complete", body={}, status=403,
+        code="FORBIDDEN", as_user="accounting"),
+    # -- billing: issuing invoices ----------------------------------------------------------------------------
+    Bad("billing-issue-malformed-json", "POST", "/billing/invoices", raw='{"job_id": ', code="MALFORMED_JSON"),
+    Bad("billing-issue-json-array", "POST", "/billing/invoices", raw='["{completed_job}"]', code="MALFORMED_JSON"),
+    Bad("billing-issue-form-encoded", "POST", "/billing/invoices", raw="job_id={completed_job}&due_date={future}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"}, code="MALFORMED_JSON"),
+    Bad("billing-issue-job-missing", "POST", "/billing/invoices", body={"due_date": "{future}"}, field="job_id"),
+    Bad("billing-issue-job-not-uuid", "POST", "/billing/invoices", body=issue(job_id="JOB-1"), field="job_id"),
+    Bad("billing-issue-job-number", "POST", "/billing/invoices", body=issue(job_id=42), field="job_id"),
+    Bad("billing-issue-job-list", "POST", "/billing/invoices", body=issue(job_id=["{completed_job}"]),
+        field="job_id"),
+    Bad("billing-issue-unknown-job", "POST", "/billing/invoices", body=issue(job_id=UUID), status=404,
+        code="JOB_NOT_FOUND"),
+    Bad("billing-issue-a-deal-id", "POST", "/billing/invoices", body=issue(job_id="{completed_job.deal_id}"),
+        status=404, code="JOB_NOT_FOUND"),
+    Bad("billing-issue-open-job", "POST", "/billing/invoices", body=issue(job_id="{job}"), status=409,
+        code="JOB_NOT_COMPLETED"),
+    Bad("billing-issue-invoiced-job", "POST", "/billing/invoices", body=issue(job_id="{invoice.job_id}"),
+        status=409, code="INVOICE_EXISTS"),
+    Bad("billing-issue-invoiced-job-camel-case", "POST", "/billing/invoices",
+        body={"jobId": "{partly_paid_invoice.job_id}", "dueDate": "{future}"}, status=409, code="INVOICE_EXISTS"),
+    # Both spellings of one field: which would win is the parser's whim, so neither does.
+    Bad("billing-issue-job-in-both-spellings", "POST", "/billing/invoices",
+        body={"job_id": "{invoice.job_id}", "jobId": "{completed_job}", "due_date": "{future}"}, field="job_id"),
+    Bad("billing-issue-due-date-missing", "POST", "/billing/invoices", body={"job_id": "{completed_job}"},
+        field="due_date"),
+    Bad("billing-issue-due-date-in-the-past", "POST", "/billing/invoices", body=issue(due_date="2001-01-01"),
+        field="due_date"),
+    Bad("billing-issue-due-date-camel-case-in-the-past", "POST", "/billing/invoices",
+        body={"jobId": "{completed_job}", "dueDate": "2020-12-31"}, field="due_date"),
+    Bad("billing-issue-due-date-impossible", "POST", "/billing/invoices", body=issue(due_date="2031-02-30"),
+        field="due_date"),
+    Bad("billing-issue-due-date-day-first", "POST", "/billing/invoices", body=issue(due_date="31/12/2031"),
+        field="due_date"),
+    Bad("billing-issue-due-date-unpadded", "POST", "/billing/invoices", body=issue(due_date="2031-1-5"),
+        field="due_date"),
+    Bad("billing-issue-due-date-timestamp", "POST", "/billing/invoices", body=issue(due_date="2031-03-31T00:00:00Z"),
+        field="due_date"),
+    Bad("billing-issue-due-date-number", "POST", "/billing/invoices", body=issue(due_date=20310331), field="due_date"),
+    Bad("billing-issue-due-date-word", "POST", "/billing/invoices", body=issue(due_date="net 30"), field="due_date"),
+    Bad("billing-issue-due-date-year-9999", "POST", "/billing/invoices", body=issue(due_date="9999-12-31"),
+        field="due_date"),
+    Bad("billing-issue-items-empty", "POST", "/billing/invoices", body=issue(items=[]), field="items"),
+    Bad("billing-issue-items-101", "POST", "/billing/invoices", body=items(*[1] * 101), field="items"),
+    Bad("billing-issue-items-not-a-list", "POST", "/billing/invoices", body=issue(items="Service, 100"),
+        field="items"),
+    Bad("billing-issue-items-an-object", "POST", "/billing/invoices",
+        body=issue(items={"description": "Service", "amount": 100}), field="items"),
+    Bad("billing-issue-item-not-an-object", "POST", "/billing/invoices", body=issue(items=["Service"]),
+        field="items.0"),
+    Bad("billing-issue-item-amount-zero", "POST", "/billing/invoices", body=items(0), field="items.0.amount"),
+    Bad("billing-issue-item-amount-negative", "POST", "/billing/invoices", body=items(100, -100),
+        field="items.1.amount"),
+    Bad("billing-issue-item-amount-float", "POST", "/billing/invoices", body=items(99.99), field="items.0.amount"),
+    Bad("billing-issue-item-amount-integral-float", "POST", "/billing/invoices", body=items(100.0),
+        field="items.0.amount"),
+    Bad("billing-issue-item-amount-string", "POST", "/billing/invoices", body=items("100"), field="items.0.amount"),
+    Bad("billing-issue-item-amount-boolean", "POST", "/billing/invoices", body=items(True), field="items.0.amount"),
+    Bad("billing-issue-item-amount-null", "POST", "/billing/invoices", body=items(None), field="items.0.amount"),
+    Bad("billing-issue-item-amount-above-max", "POST", "/billing/invoices", body=items(MAX_AMOUNT + 1),
+        field="items.0.amount"),
+    Bad("billing-issue-item-amount-10e30", "POST", "/billing/invoices", body=items(10**30), field="items.0.amount"),
+    Bad("billing-issue-items-total-above-max", "POST", "/billing/invoices", body=items(MAX_AMOUNT, 1),
+        field="items"),
+    Bad("billing-issue-item-amount-missing", "POST", "/billing/invoices",
+        body=issue(items=[{"description": "Service"}]), field="items.0.amount"),
+    Bad("billing-issue-item-description-empty", "POST", "/billing/invoices", body=items(100, description=""),
+        field="items.0.description"),
+    Bad("billing-issue-item-description-blank", "POST", "/billing/invoices", body=items(100, description="   "),
+        field="items[0].description"),
+    Bad("billing-issue-item-description-too-long", "POST", "/billing/invoices",
+        body=items(100, description="d" * 501), field="items.0.description"),
+    Bad("billing-issue-item-description-number", "POST", "/billing/invoices", body=items(100, description=42),
+        field="items.0.description"),
+    Bad("billing-issue-item-description-nul", "POST", "/billing/invoices", body=items(100, description="Serv\x00ice"),
+        field="items.0.description"),
+    Bad("billing-issue-item-description-escape", "POST", "/billing/invoices",
+        body=items(100, description="Service\x1b[2J"), field="items.0.description"),
+    Bad("billing-issue-item-unknown-field", "POST", "/billing/invoices",
+        body=issue(items=[{"description": "Service", "amount": 100, "tax_percent": 19}]), field="items.0.tax_percent"),
+    Bad("billing-issue-notes-too-long", "POST", "/billing/invoices", body=issue(notes="n" * 2001), field="notes"),
+    Bad("billing-issue-notes-bell", "POST", "/billing/invoices", body=issue(notes="Pay soon\x07"), field="notes"),
+    Bad("billing-issue-notes-object", "POST", "/billing/invoices", body=issue(notes={"text": "Pay"}), field="notes"),
+    Bad("billing-issue-spoofed-total", "POST", "/billing/invoices", body=issue(total=1), field="total"),
+    Bad("billing-issue-spoofed-number", "POST", "/billing/invoices", body=issue(invoice_number="INV-2026-000001"),
+        field="invoice_number"),
+    Bad("billing-issue-spoofed-currency", "POST", "/billing/invoices", body=issue(currency="EUR"), field="currency"),
+    Bad("billing-issue-spoofed-status", "POST", "/billing/invoices", body=issue(status="paid"), field="status"),
+    Bad("billing-issue-spoofed-amount-paid-camel-case", "POST", "/billing/invoices", body=issue(amountPaid=100),
+        field="amount_paid"),
+    Bad("billing-issue-idempotency-key-spaces", "POST", "/billing/invoices", body=issue(),
+        headers={"Idempotency-Key": "my key"}, field="Idempotency-Key"),
+    Bad("billing-issue-by-a-sales-rep", "POST", "/billing/invoices", body=issue(), status=403, code="FORBIDDEN",
+        as_user="sales"),
+    Bad("billing-issue-by-a-partner", "POST", "/billing/invoices", body=issue(), status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    # -- billing: reading and listing invoices, their PDF and the receivables ------------------------------------
+    Bad("billing-invoice-get-not-uuid", "GET", "/billing/invoices/x", field="invoice_id"),
+    Bad("billing-invoice-get-by-number", "GET", "/billing/invoices/{invoice.invoice_number}", field="invoice_id"),
+    Bad("billing-invoice-get-uuid-braces", "GET", "/billing/invoices/{" + UUID + "}", field="invoice_id"),
+    Bad("billing-invoice-get-too-long", "GET", "/billing/invoices/" + "a" * 5000, field="invoice_id"),
+    Bad("billing-invoice-get-unknown", "GET", f"/billing/invoices/{UUID}", status=404, code="INVOICE_NOT_FOUND"),
+    Bad("billing-invoice-get-a-job-id", "GET", "/billing/invoices/{invoice.job_id}", status=404,
+        code="INVOICE_NOT_FOUND"),
+    Bad("billing-invoice-get-by-a-partner", "GET", "/billing/invoices/{invoice}", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("billing-invoice-list-status-unknown", "GET", "/billing/invoices", query={"status": "unpaid"}, field="status"),
+    Bad("billing-invoice-list-status-of-a-job", "GET", "/billing/invoices", query={"status": "invoiced"},
+        field="status"),
+    Bad("billing-invoice-list-customer-not-uuid", "GET", "/billing/invoices", query={"customer_id": "acme"},
+        field="customer_id"),
+    Bad("billing-invoice-list-overdue-not-a-boolean", "GET", "/billing/invoices", query={"overdue": "maybe"},
+        field="overdue"),
+    Bad("billing-invoice-list-overdue-two", "GET", "/billing/invoices", query={"overdue": "2"}, field="overdue"),
+    Bad("billing-invoice-list-page-size-negative", "GET", "/billing/invoices", query={"page_size": "-1"},
+        field="page_size"),
+    Bad("billing-invoice-list-page-size-huge", "GET", "/billing/invoices", query={"page_size": "1000000"},
+        field="page_size"),
+    Bad("billing-invoice-list-cursor-standard-base64", "GET", "/billing/invoices", query={"cursor": "ab+/" * 20},
+        field="cursor"),
+    Bad("billing-invoice-list-cursor-other-customer", "GET", "/billing/invoices", field="cursor", query={
+        "customer_id": "{invoice.customer_id}",
+        "cursor": billing_cursor("GSI1", "CUSTOMER#{invoice.customer_id}#INVOICE", {
+            "PK": "INVOICE#{partly_paid_invoice}", "SK": "INVOICE",
+            "GSI1PK": "CUSTOMER#{partly_paid_invoice.customer_id}#INVOICE", "GSI1SK": "{partly_paid_invoice}"})}),
+    Bad("billing-invoice-list-by-a-sales-rep", "GET", "/billing/invoices", status=403, code="FORBIDDEN",
+        as_user="sales"),
+    Bad("billing-pdf-not-uuid", "GET", "/billing/invoices/INV-2026-000001/pdf", field="invoice_id"),
+    Bad("billing-pdf-path-traversal", "GET", "/billing/invoices/..%2F..%2Fetc%2Fpasswd/pdf", field="invoice_id"),
+    Bad("billing-pdf-unknown", "GET", f"/billing/invoices/{UUID}/pdf", status=404, code="INVOICE_NOT_FOUND"),
+    Bad("billing-pdf-a-payment-id", "GET", "/billing/invoices/{payment}/pdf", status=404, code="INVOICE_NOT_FOUND"),
+    Bad("billing-pdf-by-a-partner", "GET", "/billing/invoices/{invoice}/pdf", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("billing-pdf-by-a-sales-rep", "GET", "/billing/invoices/{invoice}/pdf", status=403, code="FORBIDDEN",
+        as_user="sales"),
+    Bad("billing-receivables-by-a-sales-rep", "GET", "/billing/stats/receivables", status=403, code="FORBIDDEN",
+        as_user="sales"),
+    Bad("billing-receivables-by-a-partner", "GET", "/billing/stats/receivables", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    # -- billing: voiding invoices --------------------------------------------------------------------------------
+    Bad("billing-void-reason-missing", "POST", "/billing/invoices/{invoice}/void", body={}, field="reason"),
+    Bad("billing-void-no-body", "POST", "/billing/invoices/{invoice}/void", field="reason"),
+    Bad("billing-void-reason-empty", "POST", "/billing/invoices/{invoice}/void", body={"reason": ""}, field="reason"),
+    Bad("billing-void-reason-blank", "POST", "/billing/invoices/{invoice}/void", body={"reason": " \t "},
+        field="reason"),
+    Bad("billing-void-reason-too-long", "POST", "/billing/invoices/{invoice}/void", body={"reason": "r" * 501},
+        field="reason"),
+    Bad("billing-void-reason-number", "POST", "/billing/invoices/{invoice}/void", body={"reason": 42},
+        field="reason"),
+    Bad("billing-void-reason-null", "POST", "/billing/invoices/{invoice}/void", body={"reason": None},
+        field="reason"),
+    Bad("billing-void-reason-nul", "POST", "/billing/invoices/{invoice}/void", body={"reason": "Wrong\x00customer"},
+        field="reason"),
+    Bad("billing-void-reason-escape", "POST", "/billing/invoices/{invoice}/void",
+        body={"reason": "Wrong customer\x1b[8m"}, field="reason"),
+    Bad("billing-void-reason-not-an-object", "POST", "/billing/invoices/{invoice}/void", raw='"Wrong customer"',
+        code="MALFORMED_JSON"),
+    Bad("billing-void-spoofed-status", "POST", "/billing/invoices/{invoice}/void",
+        body={"reason": "Wrong customer", "status": "paid"}, field="status"),
+    Bad("billing-void-void-invoice", "POST", "/billing/invoices/{void_invoice}/void", body={"reason": "Again"},
+        status=409, code="INVALID_TRANSITION", field="status"),
+    Bad("billing-void-partly-paid-invoice", "POST", "/billing/invoices/{partly_paid_invoice}/void",
+        body={"reason": "Wrong customer"}, status=409, code="INVALID_TRANSITION", field="status"),
+    Bad("billing-void-unknown", "POST", f"/billing/invoices/{UUID}/void", body={"reason": "Wrong customer"},
+        status=404, code="INVOICE_NOT_FOUND"),
+    Bad("billing-void-a-job-id", "POST", "/billing/invoices/{completed_job}/void", body={"reason": "Wrong customer"},
+        status=404, code="INVOICE_NOT_FOUND"),
+    Bad("billing-void-not-uuid", "POST", "/billing/invoices/INV-2026-000001/void", body={"reason": "Wrong customer"},
+        field="invoice_id"),
+    Bad("billing-void-stale-if-match", "POST", "/billing/invoices/{invoice}/void", body={"reason": "Wrong customer"},
+        headers={"If-Match": '"2"'}, status=412, code="PRECONDITION_FAILED"),
+    Bad("billing-void-by-a-sales-rep", "POST", "/billing/invoices/{invoice}/void", body={"reason": "Wrong customer"},
+        status=403, code="FORBIDDEN", as_user="sales"),
+    Bad("billing-void-by-a-partner", "POST", "/billing/invoices/{invoice}/void", body={"reason": "Wrong customer"},
+        status=403, code="FORBIDDEN", as_partner="{partner}"),
+    # -- billing: recording payments ------------------------------------------------------------------------------
+    Bad("billing-payment-malformed-json", "POST", "/billing/payments", raw='{"invoice_id": "{invoice}", "amount": 1',
+        code="MALFORMED_JSON"),
+    Bad("billing-payment-json-null", "POST", "/billing/payments", raw="null", code="MALFORMED_JSON"),
+    Bad("billing-payment-xml", "POST", "/billing/payments", raw="<payment><amount>10</amount></payment>",
+        headers={"Content-Type": "application/xml"}, code="MALFORMED_JSON"),
+    Bad("billing-payment-amount-nan", "POST", "/billing/payments", raw=raw_payment("NaN"), code="MALFORMED_JSON"),
+    Bad("billing-payment-amount-infinity", "POST", "/billing/payments", raw=raw_payment("Infinity"),
+        code="MALFORMED_JSON"),
+    Bad("billing-payment-amount-5000-digits", "POST", "/billing/payments", raw=raw_payment("9" * 5000),
+        code="MALFORMED_JSON"),
+    Bad("billing-payment-amount-exponent", "POST", "/billing/payments", raw=raw_payment("1e1"), field="amount"),
+    Bad("billing-payment-amount-missing", "POST", "/billing/payments",
+        body={"invoice_id": "{invoice}", "method": "cash"}, field="amount"),
+    Bad("billing-payment-amount-zero", "POST", "/billing/payments", body=pay(amount=0), field="amount"),
+    Bad("billing-payment-amount-negative", "POST", "/billing/payments", body=pay(amount=-10), field="amount"),
+    Bad("billing-payment-amount-float", "POST", "/billing/payments", body=pay(amount=10.5), field="amount"),
+    Bad("billing-payment-amount-integral-float", "POST", "/billing/payments", body=pay(amount=10.0), field="amount"),
+    Bad("billing-payment-amount-string", "POST", "/billing/payments", body=pay(amount="10"), field="amount"),
+    Bad("billing-payment-amount-boolean", "POST", "/billing/payments", body=pay(amount=True), field="amount"),
+    Bad("billing-payment-amount-null", "POST", "/billing/payments", body=pay(amount=None), field="amount"),
+    Bad("billing-payment-amount-money-object", "POST", "/billing/payments",
+        body=pay(amount={"amount": 10, "currency": "USD"}), field="amount"),
+    Bad("billing-payment-amount-above-max", "POST", "/billing/payments", body=pay(amount=MAX_AMOUNT + 1),
+        field="amount"),
+    Bad("billing-payment-amount-10e30", "POST", "/billing/payments", body=pay(amount=10**30), field="amount"),
+    Bad("billing-payment-overpayment", "POST", "/billing/payments",
+        body=pay(invoice_id="{partly_paid_invoice}", amount=61), status=422, code="OVERPAYMENT", field="amount"),
+    Bad("billing-payment-overpayment-of-the-total", "POST", "/billing/payments", body=pay(amount=101), status=422,
+        code="OVERPAYMENT", field="amount"),
+    Bad("billing-payment-overpayment-at-max", "POST", "/billing/payments", body=pay(amount=MAX_AMOUNT), status=422,
+        code="OVERPAYMENT", field="amount"),
+    Bad("billing-payment-currency-mismatch", "POST", "/billing/payments", body=pay(currency="EUR"), status=422,
+        code="CURRENCY_MISMATCH", field="currency"),
+    Bad("billing-payment-currency-lowercase", "POST", "/billing/payments", body=pay(currency="usd"),
+        field="currency"),
+    Bad("billing-payment-currency-unknown", "POST", "/billing/payments", body=pay(currency="ABC"), field="currency"),
+    Bad("billing-payment-currency-without-minor-unit", "POST", "/billing/payments", body=pay(currency="XAU"),
+        field="currency"),
+    Bad("billing-payment-currency-number", "POST", "/billing/payments", body=pay(currency=840), field="currency"),
+    Bad("billing-payment-method-missing", "POST", "/billing/payments",
+        body={"invoice_id": "{invoice}", "amount": 10}, field="method"),
+    Bad("billing-payment-method-unknown", "POST", "/billing/payments", body=pay(method="bitcoin"), field="method"),
+    Bad("billing-payment-method-uppercase", "POST", "/billing/payments", body=pay(method="CASH"), field="method"),
+    Bad("billing-payment-method-spaced", "POST", "/billing/payments", body=pay(method="bank transfer"),
+        field="method"),
+    Bad("billing-payment-method-list", "POST", "/billing/payments", body=pay(method=["cash", "card"]),
+        field="method"),
+    Bad("billing-payment-reference-crlf", "POST", "/billing/payments",
+        body=pay(reference="CHK-1\r\nX-Approved: yes"), field="reference"),
+    Bad("billing-payment-reference-newline", "POST", "/billing/payments", body=pay(reference="CHK-1\nCHK-2"),
+        field="reference"),
+    Bad("billing-payment-reference-next-line", "POST", "/billing/payments", body=pay(reference="CHK-1\u0085CHK-2"),
+        field="reference"),
+    Bad("billing-payment-reference-line-separator", "POST", "/billing/payments",
+        body=pay(reference="CHK-1\u2028CHK-2"), field="reference"),
+    Bad("billing-payment-reference-nul", "POST", "/billing/payments", body=pay(reference="CHK\x00-1"),
+        field="reference"),
+    Bad("billing-payment-reference-escape", "POST", "/billing/payments", body=pay(reference="\x1b[31mCHK-1"),
+        field="reference"),
+    Bad("billing-payment-reference-too-long", "POST", "/billing/payments", body=pay(reference="r" * 101),
+        field="reference"),
+    Bad("billing-payment-reference-empty", "POST", "/billing/payments", body=pay(reference=""), field="reference"),
+    Bad("billing-payment-reference-number", "POST", "/billing/payments", body=pay(reference=1234), field="reference"),
+    Bad("billing-payment-received-at-without-offset", "POST", "/billing/payments",
+        body=pay(received_at="2026-01-05T09:30:00"), field="received_at"),
+    Bad("billing-payment-received-at-date-only", "POST", "/billing/payments", body=pay(received_at="2026-01-05"),
+        field="received_at"),
+    Bad("billing-payment-received-at-in-the-future", "POST", "/billing/payments",
+        body=pay(received_at="2099-01-01T00:00:00Z"), field="received_at"),
+    Bad("billing-payment-received-at-after-the-last-business-date", "POST", "/billing/payments",
+        body=pay(received_at="9999-12-31T23:59:59Z"), field="received_at"),
+    Bad("billing-payment-received-at-before-1970", "POST", "/billing/payments",
+        body=pay(received_at="1969-12-31T23:59:59Z"), field="received_at"),
+    Bad("billing-payment-received-at-epoch-seconds", "POST", "/billing/payments", body=pay(received_at=1767225600),
+        field="received_at"),
+    Bad("billing-payment-received-at-epoch-text", "POST", "/billing/payments", body=pay(received_at="1767225600"),
+        field="received_at"),
+    Bad("billing-payment-received-at-impossible", "POST", "/billing/payments",
+        body=pay(received_at="2026-02-30T10:00:00Z"), field="received_at"),
+    Bad("billing-payment-received-at-offset-out-of-range", "POST", "/billing/payments",
+        body=pay(received_at="2026-01-05T09:30:00+25:00"), field="received_at"),
+    Bad("billing-payment-received-at-word", "POST", "/billing/payments", body=pay(received_at="yesterday"),
+        field="received_at"),
+    Bad("billing-payment-received-at-camel-case-in-the-future", "POST", "/billing/payments",
+        body={"invoiceId": "{invoice}", "amount": 10, "method": "card", "receivedAt": "2099-01-01T00:00:00+02:00"},
+        field="received_at"),
+    Bad("billing-payment-invoice-missing", "POST", "/billing/payments", body={"amount": 10, "method": "cash"},
+        field="invoice_id"),
+    Bad("billing-payment-invoice-not-uuid", "POST", "/billing/payments", body=pay(invoice_id="INV-2026-000001"),
+        field="invoice_id"),
+    Bad("billing-payment-invoice-sql", "POST", "/billing/payments", body=pay(invoice_id="' OR '1'='1"),
+        field="invoice_id"),
+    Bad("billing-payment-unknown-invoice", "POST", "/billing/payments", body=pay(invoice_id=UUID), status=404,
+        code="INVOICE_NOT_FOUND"),
+    Bad("billing-payment-a-job-id", "POST", "/billing/payments", body=pay(invoice_id="{completed_job}"), status=404,
+        code="INVOICE_NOT_FOUND"),
+    Bad("billing-payment-void-invoice", "POST", "/billing/payments", body=pay(invoice_id="{void_invoice}"),
+        status=409, code="INVALID_TRANSITION", field="status"),
+    Bad("billing-payment-spoofed-status", "POST", "/billing/payments", body=pay(status="refunded"), field="status"),
+    Bad("billing-payment-spoofed-id", "POST", "/billing/payments", body=pay(id="{payment}"), field="id"),
+    Bad("billing-payment-stale-if-match", "POST", "/billing/payments", body=pay(invoice_id="{partly_paid_invoice}"),
+        headers={"If-Match": '"1"'}, status=412, code="PRECONDITION_FAILED"),
+    Bad("billing-payment-if-match-garbage", "POST", "/billing/payments", body=pay(), headers={"If-Match": "latest"},
+        field="If-Match"),
+    Bad("billing-payment-idempotency-key-too-long", "POST", "/billing/payments", body=pay(),
+        headers={"Idempotency-Key": "k" * 129}, field="Idempotency-Key"),
+    Bad("billing-payment-by-a-sales-rep", "POST", "/billing/payments", body=pay(), status=403, code="FORBIDDEN",
+        as_user="sales"),
+    Bad("billing-payment-by-a-partner", "POST", "/billing/payments", body=pay(), status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("billing-payment-by-a-partner-without-partner-id", "POST", "/billing/payments", body=pay(), status=403,
+        code="FORBIDDEN", as_user="partner"),
+    # -- billing: reading payments ----------------------------------------------------------------------------------
+    Bad("billing-payment-get-not-uuid", "GET", "/billing/payments/1", field="payment_id"),
+    Bad("billing-payment-get-unhyphenated", "GET", "/billing/payments/" + UUID.replace("-", ""), field="payment_id"),
+    Bad("billing-payment-get-unknown", "GET", f"/billing/payments/{UUID}", status=404, code="PAYMENT_NOT_FOUND"),
+    Bad("billing-payment-get-an-invoice-id", "GET", "/billing/payments/{payment.invoice_id}", status=404,
+        code="PAYMENT_NOT_FOUND"),
+    Bad("billing-payment-get-by-a-partner", "GET", "/billing/payments/{payment}", status=403, code="FORBIDDEN",
+        as_partner="{partner}"),
+    Bad("billing-invoice-payments-not-uuid", "GET", "/billing/invoices/x/payments", field="invoice_id"),
+    Bad("billing-invoice-payments-unknown-invoice", "GET", f"/billing/invoices/{UUID}/payments", status=404,
+        code="INVOICE_NOT_FOUND"),
+    Bad("billing-invoice-payments-a-payment-id", "GET", "/billing/invoices/{payment}/payments", status=404,
+        code="INVOICE_NOT_FOUND"),
+    Bad("billing-invoice-payments-page-size-zero", "GET", "/billing/invoices/{partly_paid_invoice}/payments",
+        query={"page_size": "0"}, field="page_size"),
+    Bad("billing-invoice-payments-cursor-forged", "GET", "/billing/invoices/{partly_paid_invoice}/payments",
+        query={"cursor": "MDE5YjcyYjctMzM5Yy03M2NhLTg1MGMtODQ1OTkxM2YyY2Rl"}, field="cursor"),
+    Bad("billing-invoice-payments-cursor-of-another-invoice", "GET", "/billing/invoices/{invoice}/payments",
+        field="cursor", query={"cursor": billing_cursor("GSI1", "INVOICE#{partly_paid_invoice}#PAYMENT", {
+            "PK": "PAYMENT#{payment}", "SK": "PAYMENT", "GSI1PK": "INVOICE#{partly_paid_invoice}#PAYMENT",
+            "GSI1SK": "{payment}"})}),
+    Bad("billing-invoice-payments-by-a-sales-rep", "GET", "/billing/invoices/{partly_paid_invoice}/payments",
+        status=403, code="FORBIDDEN", as_user="sales"),
 ]
 # fmt: on
 

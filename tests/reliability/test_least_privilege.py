@@ -26,13 +26,14 @@ from typing import Any
 import pytest
 
 from kernel.contract import Contract
-from sales.registry import ALL
+from tests.support import billing
 from tests.support.api import Api, LambdaContext, function_module
-from tests.support.aws import ROOT, template
+from tests.support.aws import CONTEXT_ENVIRONMENTS, ROOT, template
 from tests.support.examples import example_request, fill, setup_records
 from tests.support.faults import recording
 from tests.support.streams import bus_event, events_of, relay_event, stream_records
 from tests.support.table import wipe
+from tools.registry import ALL
 
 RELAY = "SalesOutboxRelayFunction"
 BILLING_RELAY = "BillingOutboxRelayFunction"
@@ -40,6 +41,9 @@ BRIDGE = "SalesConversionBridgeFunction"
 MERGE_WORKER = "SalesContactMergeWorkerFunction"
 EMAIL_SENDER = "SalesEmailSenderFunction"
 CAMPAIGN_WON = "SalesCampaignWonProjectionFunction"
+JOBS_FROM_WON_DEALS = "BillingJobsFromWonDealsFunction"
+JOBS_FROM_PROVISIONING = "BillingJobsFromProvisioningFunction"
+OVERDUE = "BillingOverdueInvoicesFunction"
 READ_ONLY = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {
     "dynamodb:PutItem",
@@ -107,6 +111,35 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
     "billing relay": (
         {Access("sqs:SendMessage", "BillingOutboxRelayFailureQueue", "queue")},
         "sent by Lambda's stream mapping (on-failure destination) with the function's role, not by its code",
+    ),
+    "billing query": (
+        {Access(action, "BillingTable", part) for action in READ_ONLY for part in ("table", "index")},
+        "billing query functions share BillingReadPolicy: only read actions, on the table and its indexes",
+    ),
+    "billing command": (
+        {
+            Access("dynamodb:GetItem", "BillingTable", "table"),
+            Access("dynamodb:BatchGetItem", "BillingTable", "table"),
+            Access("dynamodb:UpdateItem", "BillingTable", "table"),
+            Access("dynamodb:ConditionCheckItem", "BillingTable", "table"),
+        },
+        "billing commands share BillingWritePolicy: the invoice issue loads its job and the year's sequence in one "
+        "BatchGetItem, and counter updates ride only on commands whose status changes",
+    ),
+    "billing idempotent": (
+        {
+            Access("dynamodb:GetItem", "BillingIdempotencyTable", "table"),
+            Access("dynamodb:DeleteItem", "BillingIdempotencyTable", "table"),
+        },
+        "Powertools reads a record back when a conditional put does not return it, and deletes the record of "
+        "a command that failed",
+    ),
+    "billing consumer": (
+        {
+            Access("dynamodb:BatchGetItem", "BillingTable", "table"),
+            Access("dynamodb:ConditionCheckItem", "BillingTable", "table"),
+        },
+        "the job consumers share BillingWritePolicy with the commands; they load by GetItem and check nothing",
     ),
 }
 
@@ -194,11 +227,14 @@ def granted(function: str) -> list[Grant]:
 def _logical_ids(function: str) -> dict[str, str]:
     """Physical names in the test environment -> logical ids, through the function's environment (its stack's
     Globals and its own: the test environment names the resources of every context alike)."""
-    variables = _resources()[function]["Properties"].get("Environment", {}).get("Variables", {})
+    properties = _resources()[function]["Properties"]
+    variables = properties.get("Environment", {}).get("Variables", {})
+    context = str(properties["CodeUri"]).rstrip("/").split("/")[-2]
+    environment = {**os.environ, **CONTEXT_ENVIRONMENTS[context]}
     return {
-        os.environ[name]: value["Ref"]
+        environment[name]: value["Ref"]
         for name, value in variables.items()
-        if isinstance(value, dict) and "Ref" in value and name in os.environ
+        if isinstance(value, dict) and "Ref" in value and name in environment
     }
 
 
@@ -271,9 +307,10 @@ def _run_contract(api: Api, contract: Contract) -> set[Use]:
 
 
 def _category(contract: Contract) -> list[str]:
-    categories = [contract.kind]
+    prefix = "billing " if contract.bounded_context == "billing" else ""
+    categories = [prefix + contract.kind]
     if contract.http.method == "POST":
-        categories.append("idempotent")
+        categories.append(prefix + "idempotent")
     return categories
 
 
@@ -332,8 +369,8 @@ def test_the_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
 
 
 def test_the_billing_relay_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
-    """Billing writes no outbox rows yet: its relay publishes the sample rows of its stream (the same kernel
-    relay as Sales) on the shared bus."""
+    """The billing relay publishes the sample rows of its stream (the same kernel relay as Sales) on the shared
+    bus."""
     event = json.loads((ROOT / "events" / "billing" / "stream" / "outbox_relay.json").read_text(encoding="utf-8"))
     with recording() as recorder:
         result = function_module("billing/outbox_relay").lambda_handler(event, LambdaContext())
@@ -436,9 +473,55 @@ def test_the_campaign_won_projection_is_granted_exactly_what_it_uses(shared_api:
     _check(CAMPAIGN_WON, uses(CAMPAIGN_WON, recorder.calls), ["command", "consumer"])
 
 
+def test_the_job_consumers_are_granted_exactly_what_they_use(shared_api: Api) -> None:
+    """A won deal's deal.won opens its job; provisioning's completion completes it (as their queues deliver
+    them), and a completion before the win is kept on the deal's claim item."""
+    wipe()
+    api = shared_api
+    deal = billing.won_deal(api)
+    early = billing.won_deal(api, name="Completed first")
+    recorded: dict[str, set[Use]] = {JOBS_FROM_WON_DEALS: set(), JOBS_FROM_PROVISIONING: set()}
+    for function, folder, event in (
+        (JOBS_FROM_PROVISIONING, billing.PROVISIONING_CONSUMER, billing.provisioning_completed(early["id"])),
+        (JOBS_FROM_WON_DEALS, billing.WON_CONSUMER, billing.won_event(deal["id"])),
+        (JOBS_FROM_WON_DEALS, billing.WON_CONSUMER, billing.won_event(early["id"])),
+        (JOBS_FROM_PROVISIONING, billing.PROVISIONING_CONSUMER, billing.provisioning_completed(deal["id"])),
+    ):
+        batch = {"Records": [{"messageId": "m-1", "body": json.dumps(event)}]}
+        with recording() as recorder:
+            assert billing.deliver(folder, batch) == {"batchItemFailures": []}
+        recorded[function] |= uses(function, recorder.calls)
+    assert billing.job_of(api, deal)["status"] == billing.job_of(api, early)["status"] == "completed"
+    for function, used in recorded.items():
+        _check(function, used, ["billing command", "billing consumer"])
+
+
+def test_the_overdue_run_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
+    """An invoice past its due date (set in the table) is marked by the daily run."""
+    wipe()
+    invoice = billing.issued_invoice(shared_api)
+    billing.backdate(invoice["id"], "2020-01-31")
+    with recording() as recorder:
+        result = billing.deliver("billing/overdue_invoices", {"source": "aws.scheduler", "detail": "{}"})
+    assert result["marked"] == 1, result
+    _check(OVERDUE, uses(OVERDUE, recorder.calls), ["billing query", "billing command"])
+
+
+def test_no_billing_function_may_touch_the_sales_table() -> None:
+    """Billing knows sales only by the events on the bus: no grant of a billing function names a Sales
+    resource."""
+    for name, resource in _resources().items():
+        if resource["Type"] != "AWS::Serverless::Function" or not str(name).startswith("Billing"):
+            continue
+        foreign = {grant.access.resource for grant in granted(name)} - {"ServiceEventBus"}
+        foreign = {resource for resource in foreign if not resource.startswith("Billing")}
+        assert not foreign, f"{name} is granted {sorted(foreign)} outside billing"
+
+
 def test_every_function_of_the_template_is_checked() -> None:
     functions = {name for name, res in _resources().items() if res["Type"] == "AWS::Serverless::Function"}
     consumers = {RELAY, BILLING_RELAY, BRIDGE, MERGE_WORKER, CAMPAIGN_WON, EMAIL_SENDER}
+    consumers |= {JOBS_FROM_WON_DEALS, JOBS_FROM_PROVISIONING, OVERDUE}
     assert functions == {contract.logical_id for contract in ALL} | consumers
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from sales.registry import ALL
 from tests.support.api import Api
 from tests.support.table import Snapshot
+from tools.registry import ALL
 
 _LINE = {"description": "Device", "quantity": 1, "unit_price": 100}
 # Every command on an existing record, the record it targets in `seeded`, and a body it would accept.
@@ -78,6 +78,8 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "sales.opportunity.validate": ("opportunity", {"variant_id": "{variant}"}),
     "sales.opportunity.confirm": ("opportunity", {"expected_close_date": "2099-01-31"}),
     "sales.opportunity.decline": ("opportunity", {"reason": "No"}),
+    "billing.job.complete": ("completed_job", {}),
+    "billing.invoice.void": ("partly_paid_invoice", {"reason": "Stale"}),
 }
 # The version an If-Match names that is no longer current: seeded records are at version 2, except these.
 STALE: dict[str, str] = {

@@ -14,9 +14,9 @@ from types import ModuleType
 from typing import Any
 
 from kernel.contract import Contract, Role
-from sales.registry import ALL
-from tests.support.aws import ROOT
+from tests.support.aws import ROOT, context_of
 from tests.support.events import DEFAULT_USER, api_event, claims
+from tools.registry import ALL
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 _loaded = itertools.count(1)
@@ -74,10 +74,13 @@ def route(method: str, path: str) -> tuple[Contract, dict[str, str]] | None:
 
 
 def staff_claims(method: str, path: str, user: str = DEFAULT_USER) -> dict[str, str]:
-    """The default caller's claims for a request: a sales rep, or an admin where the route is admin-only."""
+    """The default caller's claims for a request: a sales rep, a billing clerk on billing routes, or an admin where
+    the route is admin-only."""
     found = route(method, path)
     if found is None or Role.SALES in found[0].policy.roles:
         return claims(user)
+    if Role.BILLING in found[0].policy.roles:
+        return claims(user, "billing")
     return claims(user, "admin")
 
 
@@ -119,11 +122,18 @@ def request_event(
     headers: dict[str, str] | None = None,
     principal: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], Any]:
-    """The API Gateway event for a request and the handler API Gateway would route it to."""
+    """The API Gateway event for a request and the handler API Gateway would route it to, wrapped to run in the
+    environment of its context (its table)."""
     event, folder = routed_event(
         method, path, query=query, body=body, raw_body=raw_body, headers=headers, principal=principal
     )
-    return event, function_module(folder).lambda_handler
+    handler = function_module(folder).lambda_handler
+
+    def in_context(event: dict[str, Any], context: Any) -> Any:
+        with context_of(folder):
+            return handler(event, context)
+
+    return event, in_context
 
 
 def decode(response: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | None]:
@@ -182,7 +192,9 @@ class Api:
         event, folder = routed_event(
             method, path, query=query, body=body, raw_body=raw_body, headers=headers, principal=principal
         )
-        return Reply(*decode(self.handler(folder)(event, LambdaContext())))
+        handler = self.handler(folder)
+        with context_of(folder):
+            return Reply(*decode(handler(event, LambdaContext())))
 
     def get(self, path: str, **kwargs: Any) -> Reply:
         return self.call("GET", path, **kwargs)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +17,52 @@ from local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "sales-test"
+BILLING_TABLE = "billing-test"
 BUS = "sales-test-bus"
 IDEMPOTENCY_TABLE = "sales-test-idempotency"
+# What a function of each context sees beyond the shared test variables (tests/conftest.py): its own table and
+# event source, as its stack's Globals give it. Both contexts share the test idempotency table.
+CONTEXT_ENVIRONMENTS: dict[str, dict[str, str]] = {
+    "sales": {"TABLE_NAME": TABLE, "EVENT_SOURCE": "sales", "POWERTOOLS_SERVICE_NAME": "sales"},
+    "billing": {"TABLE_NAME": BILLING_TABLE, "EVENT_SOURCE": "billing", "POWERTOOLS_SERVICE_NAME": "billing"},
+}
 
 
-@cache
+_switch = threading.Lock()
+_active: dict[str, int] = {}
+
+
+def use_context(folder: str) -> None:
+    """Switch the process to the environment of the context a function folder belongs to ("billing/job_get")."""
+    os.environ.update(CONTEXT_ENVIRONMENTS[folder.split("/")[0]])
+
+
+@contextmanager
+def context_of(folder: str) -> Iterator[None]:
+    """Run a function of `folder`'s context in its environment, then return to Sales (what the tests' own helpers
+    read). Threads may run one context's functions together; both contexts at once is refused, as they would
+    change the environment under each other."""
+    context = folder.split("/")[0]
+    with _switch:
+        busy = [name for name, count in _active.items() if count and name != context]
+        assert not busy, f"a {context} function runs while {busy} functions do: one context at a time"
+        _active[context] = _active.get(context, 0) + 1
+        use_context(context)
+    try:
+        yield
+    finally:
+        with _switch:
+            _active[context] -= 1
+            if not _active[context]:
+                use_context("sales")
+
+
 def template() -> dict[str, Any]:
     return load_template(ROOT / "template.yaml")
 
 
-def create_table(name: str = TABLE) -> None:
-    props = template()["Resources"]["SalesTable"]["Properties"]
+def create_table(name: str = TABLE, resource: str = "SalesTable") -> None:
+    props = template()["Resources"][resource]["Properties"]
     client = boto3.client("dynamodb")
     client.create_table(
         TableName=name,
@@ -101,7 +136,9 @@ def sales_world() -> Iterator[None]:
     with mock_aws():
         clients.reset()
         idempotency.reset()
+        use_context("sales")
         create_table()
+        create_table(BILLING_TABLE, "BillingTable")
         create_idempotency_table()
         create_bus()
         # The sender address outgoing email leaves from, verified (moto verifies an identity on creation).

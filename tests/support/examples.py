@@ -224,6 +224,20 @@ def setup_records(api: Api, names: tuple[str, ...]) -> dict[str, Any]:
         elif name == "deleted_contact":
             made["deleted_contact"] = api.post("/sales/contacts", {"kind": "person", "display_name": "Gone"}).data
             assert api.delete(f"/sales/contacts/{made['deleted_contact']['id']}").status == 204
+        elif name in ("job", "completed_job", "invoice", "payment"):
+            from tests.support import billing  # imported here: billing's support imports this module's Api
+
+            if name == "job":
+                made["job"] = billing.open_job(api)
+            elif name == "completed_job":
+                made["completed_job"] = billing.completed_job(api)
+            else:
+                made["invoice"] = billing.issued_invoice(api)
+                if name == "payment":
+                    body = {"invoice_id": made["invoice"]["id"], "amount": 40, "method": "bank_transfer"}
+                    reply = api.post("/billing/payments", body)
+                    assert reply.status == 201, reply.body
+                    made["payment"] = reply.data
         else:
             raise AssertionError(f"unknown setup fixture {name!r}")
     return made

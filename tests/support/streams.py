@@ -32,21 +32,21 @@ def stream_records(table: str = TABLE) -> list[dict[str, Any]]:
     return records
 
 
-def outbox_rows() -> list[dict[str, Any]]:
+def outbox_rows(table: str = TABLE) -> list[dict[str, Any]]:
     """The outbox rows the table stream carried so far (what the relay reads), oldest first."""
     rows = []
-    for record in stream_records():
+    for record in stream_records(table):
         keys = record["dynamodb"]["Keys"]
         if record["eventName"] == "INSERT" and keys["SK"]["S"].startswith("OUTBOX#"):
             rows.append(plain(record["dynamodb"]["NewImage"]))
     return rows
 
 
-def events_of(aggregate_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
+def events_of(aggregate_id: str, event_type: str | None = None, table: str = TABLE) -> list[dict[str, Any]]:
     """The outbox rows of one aggregate the stream carried so far (of `event_type`, when given)."""
     return [
         row
-        for row in outbox_rows()
+        for row in outbox_rows(table)
         if row["aggregate_id"] == aggregate_id and (event_type is None or row["event_type"] == event_type)
     ]
 

@@ -18,9 +18,9 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
-from tests.support.aws import IDEMPOTENCY_TABLE, TABLE
+from tests.support.aws import BILLING_TABLE, IDEMPOTENCY_TABLE, TABLE
 
-TABLES = (TABLE, IDEMPOTENCY_TABLE)
+TABLES = (TABLE, BILLING_TABLE, IDEMPOTENCY_TABLE)
 _deserializer = TypeDeserializer()
 
 
@@ -120,7 +120,7 @@ def _moto_table(table: str) -> Any:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Every item of both tables, canonically ordered: equal snapshots mean nothing was written."""
+    """Every item of every table, canonically ordered: equal snapshots mean nothing was written."""
 
     items: dict[str, tuple[str, ...]]
 
@@ -142,7 +142,7 @@ class Snapshot:
 
 @contextmanager
 def nothing_written() -> Iterator[None]:
-    """Assert the block leaves every item of both tables exactly as it was (no state, outbox row, counter or
+    """Assert the block leaves every item of every table exactly as it was (no state, outbox row, counter or
     idempotency record)."""
     before = Snapshot.take()
     yield
@@ -151,7 +151,7 @@ def nothing_written() -> Iterator[None]:
 
 
 def wipe() -> None:
-    """Delete every item of both tables (the test's own client): a clean account without re-creating it."""
+    """Delete every item of every table (the test's own client): a clean account without re-creating it."""
     client = own_dynamodb()
     for table in TABLES:
         key_names = [key["AttributeName"] for key in client.describe_table(TableName=table)["Table"]["KeySchema"]]

@@ -20,6 +20,8 @@ class Role(StrEnum):
     SALES = "sales"
     ADMIN = "admin"
     PARTNER = "partner"
+    # Billing staff: the billing context's routes (with admin); no Sales route lets them in.
+    BILLING = "billing"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class Contract:
     # fields are long texts raise it: a 50,000-character message is up to 600 KB of JSON if every character is
     # an astral one escaped as a JSON surrogate pair (12 bytes).
     max_body_bytes: int = 64 * 1024
+    # Other keys the operation is known by (the contract it was written from, e.g. a seed's), shown in the docs.
+    aliases: tuple[str, ...] = ()
 
     @property
     def bounded_context(self) -> str:

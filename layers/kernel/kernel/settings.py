@@ -35,15 +35,34 @@ def _cursor_key(configured: str, table_name: str) -> str:
     return configured or hashlib.sha256(f"cursor-key:{table_name}".encode()).hexdigest()
 
 
-@cache
+_VARIABLES = (
+    "TABLE_NAME",
+    "EVENT_BUS_NAME",
+    "EVENT_SOURCE",
+    "IDEMPOTENCY_TABLE_NAME",
+    "STATS_SHARDS",
+    "CURSOR_SIGNING_KEY",
+    "EMAIL_SENDER",
+)
+
+
 def settings() -> Settings:
-    table_name = os.environ.get("TABLE_NAME", "")
+    """The settings of the environment as it is now. Parsed once per distinct environment: a Lambda's never
+    changes, but the local runtime and the tests run several contexts' functions in one interpreter, each with
+    its own variables, and must never read one context's table name in another's function."""
+    return _parsed(tuple(os.environ.get(name, "") for name in _VARIABLES))
+
+
+@cache
+def _parsed(values: tuple[str, ...]) -> Settings:
+    env = dict(zip(_VARIABLES, values, strict=True))
+    table_name = env["TABLE_NAME"]
     return Settings(
         table_name=table_name,
-        event_bus_name=os.environ.get("EVENT_BUS_NAME", "default"),
-        event_source=os.environ.get("EVENT_SOURCE", ""),
-        idempotency_table_name=os.environ.get("IDEMPOTENCY_TABLE_NAME") or None,
-        stats_shards=int(os.environ.get("STATS_SHARDS", "10")),
-        cursor_key=SecretStr(_cursor_key(os.environ.get("CURSOR_SIGNING_KEY", ""), table_name)),
-        email_sender=os.environ.get("EMAIL_SENDER", ""),
+        event_bus_name=env["EVENT_BUS_NAME"] or "default",
+        event_source=env["EVENT_SOURCE"],
+        idempotency_table_name=env["IDEMPOTENCY_TABLE_NAME"] or None,
+        stats_shards=int(env["STATS_SHARDS"] or "10"),
+        cursor_key=SecretStr(_cursor_key(env["CURSOR_SIGNING_KEY"], table_name)),
+        email_sender=env["EMAIL_SENDER"],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
@@ -59,6 +59,24 @@ def _until_last_business_date(value: date) -> date:
     return value
 
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _timestamp_text(value: Any) -> Any:
+    # RFC 3339 text only: a number would be seconds or milliseconds since the epoch, and no one can tell which.
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 timestamp string, e.g. 2026-11-30T09:30:00Z")
+    return value
+
+
+def _instant(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must be an RFC 3339 timestamp with a time zone, e.g. 2026-11-30T09:30:00Z")
+    if value.astimezone(UTC).date() > LAST_BUSINESS_DATE or value.year < 1970:
+        raise ValueError(f"must be between 1970 and {LAST_BUSINESS_DATE.isoformat()}")
+    return value.astimezone(UTC)
+
+
 def _currency(value: str) -> str:
     if not is_currency(value):
         raise ValueError("must be an ISO 4217 currency code with a minor unit, e.g. USD, EUR, JPY")
@@ -95,6 +113,10 @@ BusinessDate = Annotated[
 ]
 Month = Annotated[
     str, AfterValidator(_month), Field(examples=["2027-01"], json_schema_extra={"pattern": _MONTH.pattern})
+]
+# An instant as RFC 3339 text with its offset, stored in UTC.
+Instant = Annotated[
+    datetime, BeforeValidator(_timestamp_text), AfterValidator(_instant), Field(examples=["2026-11-30T09:30:00Z"])
 ]
 Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["USD"]), AfterValidator(_currency)]
 Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="minor units (cents for USD)")]

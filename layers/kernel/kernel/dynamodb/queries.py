@@ -46,6 +46,13 @@ class IndexQuery:
     # only names the list, for its cursors): e.g. one partition per value of a field, a list over some values.
     partitions: tuple[str, ...] = ()
     contains: tuple[tuple[str, str], ...] = ()  # (list attribute, value) post-filters: the list holds the value
+    # Only sort keys below this one (exclusive), e.g. entries keyed by a date before today. One partition only:
+    # a merged read resumes on a sort-key bound of its own (see _merged_page).
+    before: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.before is not None and (self.prefix or self.merged):
+            raise ValueError("an upper sort-key bound reads one partition, without a prefix")
 
     @property
     def sort_key(self) -> str:
@@ -184,6 +191,10 @@ def _query_args(query: IndexQuery, partition: str | None = None, after: str | No
         names["#sk"] = query.sort_key
         values[":prefix"] = query.prefix
         condition += " AND begins_with(#sk, :prefix)"
+    elif query.before is not None:
+        names["#sk"] = query.sort_key
+        values[":before"] = query.before
+        condition += " AND #sk < :before"
     args: dict[str, Any] = {
         "TableName": settings().table_name,
         "KeyConditionExpression": condition,

@@ -14,7 +14,7 @@ from typing import Any
 
 from kernel.context import Principal
 
-KNOWN_GROUPS = frozenset({"sales", "admin", "partner"})
+KNOWN_GROUPS = frozenset({"sales", "admin", "partner", "billing"})
 DEFAULT_GROUP = "sales"
 
 DEV_BEARER_FORMAT = "Bearer dev:<user-id>:<group>[,<group>][:<partner-id>]"

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, Field
 
-from kernel.clock import LAST_BUSINESS_DATE, to_rfc3339
-from kernel.types import Id, Input, Line, ListQuery, Output, no_control
+from kernel.clock import to_rfc3339
+from kernel.types import Id, Input, Instant, Line, ListQuery, Output, no_control
 from sales.activity.model import BODY_MAX, REASON_MAX, Activity, ActivityStatus, ActivityType, Links
-
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
-
-
-def _timestamp_text(value: Any) -> Any:
-    # RFC 3339 text only: a number would be seconds or milliseconds since the epoch, and no one can tell which.
-    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
-        raise ValueError("must be an RFC 3339 timestamp string, e.g. 2026-11-30T09:30:00Z")
-    return value
-
-
-def _instant(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("must be an RFC 3339 timestamp with a time zone, e.g. 2026-11-30T09:30:00Z")
-    if value.astimezone(UTC).date() > LAST_BUSINESS_DATE or value.year < 1970:
-        raise ValueError(f"must be between 1970 and {LAST_BUSINESS_DATE.isoformat()}")
-    return value.astimezone(UTC)
-
 
 Body = Annotated[str, Field(max_length=BODY_MAX), AfterValidator(no_control)]
 Reason = Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(no_control)]
-Instant = Annotated[
-    datetime, BeforeValidator(_timestamp_text), AfterValidator(_instant), Field(examples=["2026-11-30T09:30:00Z"])
-]
 
 
 class LinksInput(Input):
