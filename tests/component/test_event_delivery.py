@@ -7,8 +7,9 @@ import json
 import jsonschema
 import pytest
 
+from tests.support import billing
 from tests.support.api import LambdaContext, function_module
-from tests.support.aws import ROOT, drain, queue_behind_rule, template
+from tests.support.aws import BILLING_TABLE, ROOT, TABLE, context_of, drain, queue_behind_rule, template
 from tests.support.streams import relay_event, stream_records
 from tools import sample_events
 from tools.registry import EVENTS_BY_KEY as BY_KEY
@@ -29,13 +30,18 @@ _relayed: dict[str, int] = {}
 
 
 def _relay_all() -> dict:
-    """Relay the stream records not relayed yet, like the event source mapping's checkpoint."""
-    records = stream_records()
-    start = _relayed.get(records[0]["eventSourceARN"], 0) if records else 0
-    if records:
-        _relayed[records[0]["eventSourceARN"]] = len(records)
-    relay = function_module("sales/outbox_relay").lambda_handler
-    return relay(relay_event(records[start:]), LambdaContext())
+    """Relay the stream records not relayed yet, like the event source mapping's checkpoint: Sales's table by
+    Sales's relay, then Billing's by Billing's (each in its own environment)."""
+    failures = []
+    for table, folder in ((TABLE, "sales/outbox_relay"), (BILLING_TABLE, "billing/outbox_relay")):
+        records = stream_records(table)
+        start = _relayed.get(table, 0)
+        _relayed[table] = len(records)
+        if records[start:]:
+            with context_of(folder):
+                relay = function_module(folder).lambda_handler
+                failures += relay(relay_event(records[start:]), LambdaContext())["batchItemFailures"]
+    return {"batchItemFailures": failures}
 
 
 @pytest.fixture(autouse=True)
@@ -166,6 +172,17 @@ def test_every_published_event_matches_its_committed_schema(api, contact, deal, 
     api.put(f"/sales/conversations/{conversation}/folder", {"folder": "archived"})
     forwarded = api.post(f"/sales/conversations/{conversation}/forward", {"scope": "thread", "to": ["a@b.example"]})
     assert forwarded.status == 200, forwarded.body
+    # Billing: a job from a won deal completed by provisioning, an invoice paid in two payments, one voided and
+    # one the daily run finds overdue.
+    paid = billing.issued_invoice(api, amount=100, name="Billed")
+    for amount in (40, 60):
+        payment = {"invoice_id": paid["id"], "amount": amount, "method": "check"}
+        assert api.post("/billing/payments", payment).status == 201
+    voided = billing.issued_invoice(api, name="Voided")
+    assert api.post(f"/billing/invoices/{voided['id']}/void", {"reason": "Wrong items"}).status == 200
+    late = billing.issued_invoice(api, name="Late")
+    billing.backdate(late["id"], "2026-01-31")
+    assert billing.deliver("billing/overdue_invoices", {"source": "aws.scheduler", "detail": "{}"})["marked"] == 1
 
     assert _relay_all() == {"batchItemFailures": []}
 

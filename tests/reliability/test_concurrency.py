@@ -8,7 +8,9 @@ threads and check only outcomes that hold under every interleaving.
 
 from __future__ import annotations
 
+import copy
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -18,10 +20,12 @@ import pytest
 
 from sales.contact.store import ContactRepository
 from sales.deal.store import DealRepository
+from tests.support import billing
 from tests.support.api import Api, Lambdas, Reply
+from tests.support.aws import BILLING_TABLE
 from tests.support.recount import assert_stats_match_a_recount
 from tests.support.samples import days_ahead
-from tests.support.streams import events_of
+from tests.support.streams import events_of, outbox_rows
 from tests.support.table import deal_item
 
 MONTHS = (date.today().strftime("%Y-%m"), (date.today() + timedelta(days=800)).strftime("%Y-%m"))
@@ -453,3 +457,71 @@ def test_two_overlapping_agreements_activated_at_once_leave_one_active(
     assert refused.error_code == "AGREEMENT_OVERLAP", refused.body
     statuses = sorted(api.get(f"/sales/distribution-agreements/{a['id']}").data["status"] for a in agreements)
     assert statuses == ["active", "pending"]
+
+
+# -- invoice numbers and payments ------------------------------------------------------------------------------
+def _completed_jobs(api: Api, count: int) -> list[dict[str, Any]]:
+    """`count` completed jobs: one deal won through the Sales API, its deal.won delivered again under new deal
+    ids (as other won deals would reach Billing), each job then completed by provisioning."""
+    won = billing.won_event(billing.won_deal(api)["id"])
+    jobs = []
+    for _ in range(count):
+        event = copy.deepcopy(won)
+        event["detail"]["metadata"]["event_id"] = str(uuid.uuid4())
+        event["detail"]["data"]["deal_id"] = deal_id = str(uuid.uuid4())
+        billing.deliver(billing.WON_CONSUMER, event)
+        billing.deliver(billing.PROVISIONING_CONSUMER, billing.provisioning_completed(deal_id))
+        jobs.append(deal_id)
+    listed = api.get("/billing/jobs", query={"status": "completed", "page_size": 100}).data
+    assert sorted(job["deal_id"] for job in listed) == sorted(jobs), listed
+    return list(listed)
+
+
+def test_fifty_concurrent_invoices_take_fifty_consecutive_numbers(
+    atomic_calls: None, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like quotes: each issue steps the year's sequence on by one in the invoice's own transaction; a racing
+    issue that loses reads the sequence again, so the numbers are gapless and none is taken twice."""
+    monkeypatch.setattr("billing.invoice.use_cases.time.sleep", lambda _seconds: None)
+    jobs = _completed_jobs(api, 50)
+    clerks = [Lambdas() for _ in jobs]
+    due = days_ahead(30)
+    replies = _race(
+        [
+            lambda clerk=clerk, job=job: clerk.call(
+                "POST",
+                "/billing/invoices",
+                {"job_id": job["id"], "due_date": due, "items": [{"description": "Service", "amount": 100}]},
+            )
+            for clerk, job in zip(clerks, jobs, strict=True)
+        ]
+    )
+    assert [reply.status for reply in replies] == [201] * 50, [r.body for r in replies if r.status != 201]
+    numbers = sorted(reply.data["invoice_number"] for reply in replies)
+    year = date.today().year
+    assert numbers == [f"INV-{year}-{n:06d}" for n in range(1, 51)]
+    assert {reply.data["job_id"] for reply in replies} == {job["id"] for job in jobs}
+    [usd] = api.get("/billing/stats/receivables").data["currencies"]
+    assert (usd["currency"], usd["outstanding"], usd["invoice_count"]) == ("USD", 5000, 50)
+
+
+def test_twenty_concurrent_payments_never_exceed_the_invoice_total(
+    atomic_calls: None, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each payment is decided on the invoice's latest version and written on the condition that it is still
+    that version: of twenty payments of 10 on an invoice of 100, ten are recorded and ten are overpayments."""
+    monkeypatch.setattr("billing.payment.use_cases.time.sleep", lambda _seconds: None)
+    invoice = billing.issued_invoice(api, amount=100)
+    payers = [Lambdas() for _ in range(20)]
+    body = {"invoice_id": invoice["id"], "amount": 10, "method": "card"}
+    replies = _race([lambda payer=payer: payer.call("POST", "/billing/payments", body) for payer in payers])
+    statuses = sorted(reply.status for reply in replies)
+    assert statuses == [201] * 10 + [422] * 10, [reply.body for reply in replies]
+    assert {reply.error_code for reply in replies if reply.status == 422} == {"OVERPAYMENT"}
+    paid = api.get(f"/billing/invoices/{invoice['id']}").data
+    assert (paid["status"], paid["amount_paid"], paid["balance_due"]) == ("paid", 100, 0)
+    payments = api.get(f"/billing/invoices/{invoice['id']}/payments", query={"page_size": 100}).body
+    assert payments["pagination"]["total"] == 10
+    assert len(events_of(invoice["id"], "invoice.paid", table=BILLING_TABLE)) == 1
+    recorded = [row for row in outbox_rows(BILLING_TABLE) if row["event_type"] == "payment.recorded"]
+    assert len(recorded) == 10

@@ -7,6 +7,7 @@ moto 5.2 cannot serve DescribeStream to botocore 1.44 clients (the stream API is
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -51,18 +52,24 @@ def events_of(aggregate_id: str, event_type: str | None = None, table: str = TAB
     ]
 
 
-def outbox_filter_matches(record: dict[str, Any]) -> bool:
-    """The relay's FilterCriteria from template.yaml, applied like Lambda does (INSERT + SK prefix)."""
+@cache
+def _relay_filters() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(event names, SK prefix) of each filter of the relay's FilterCriteria in template.yaml."""
     properties = template()["Resources"]["SalesOutboxRelayFunction"]["Properties"]
     stream_event = next(e for e in properties["Events"].values() if e["Type"] == "DynamoDB")
+    filters = []
     for item in stream_event["Properties"]["FilterCriteria"]["Filters"]:
         pattern = json.loads(item["Pattern"]) if isinstance(item["Pattern"], str) else item["Pattern"]
-        if record.get("eventName") not in pattern["eventName"]:
-            continue
-        prefix = pattern["dynamodb"]["Keys"]["SK"]["S"][0]["prefix"]
-        if record["dynamodb"]["Keys"]["SK"]["S"].startswith(prefix):
-            return True
-    return False
+        filters.append((tuple(pattern["eventName"]), pattern["dynamodb"]["Keys"]["SK"]["S"][0]["prefix"]))
+    return tuple(filters)
+
+
+def outbox_filter_matches(record: dict[str, Any]) -> bool:
+    """The relay's FilterCriteria from template.yaml, applied like Lambda does (INSERT + SK prefix)."""
+    return any(
+        record.get("eventName") in names and record["dynamodb"]["Keys"]["SK"]["S"].startswith(prefix)
+        for names, prefix in _relay_filters()
+    )
 
 
 def relay_event(records: list[dict[str, Any]]) -> dict[str, Any]:

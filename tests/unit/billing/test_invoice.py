@@ -303,10 +303,12 @@ def test_an_overpayment_is_refused_and_changes_nothing() -> None:
 def test_a_paid_invoice_takes_no_further_payment() -> None:
     invoice = fresh()
     invoice.record_payment(100000, now=NOW)
-    with pytest.raises(Conflict) as refused:
+    invoice.pending_events.clear()
+    with pytest.raises(Unprocessable) as refused:
         invoice.record_payment(1, now=LATER)
-    assert refused.value.code == "INVALID_TRANSITION"
-    assert refused.value.details[0].message == "paid"
+    assert refused.value.code == "OVERPAYMENT"
+    assert refused.value.details[0].message == "must not exceed the balance due, 0"
+    assert (invoice.status, invoice.amount_paid, invoice.pending_events) == (InvoiceStatus.PAID, 100000, [])
 
 
 def test_a_void_invoice_takes_no_payment() -> None:

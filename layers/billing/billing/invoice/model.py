@@ -192,8 +192,9 @@ class Invoice(AggregateRoot):
     def record_payment(self, amount: int, *, now: datetime, currency: str | None = None) -> None:
         """Apply a payment of `amount` minor units (in the invoice's currency: `currency`, when the caller names
         one, must be it). More than the balance due is refused, so an invoice is never overpaid; the payment that
-        settles it records `invoice.paid`, once, as no payment can follow it."""
-        self._require("record a payment", UNPAID)
+        settles it records `invoice.paid`, once, as no payment can follow it: on a paid invoice, whose balance
+        is nothing, any payment is an overpayment (what a payment losing a race to the settling one meets)."""
+        self._require("record a payment", (*UNPAID, InvoiceStatus.PAID))
         if currency is not None and currency != self.currency:
             raise Unprocessable(
                 f"invoice {self.invoice_number} is in {self.currency}; a payment in {currency} cannot settle it",

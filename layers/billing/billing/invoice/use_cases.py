@@ -244,7 +244,9 @@ def _mark(invoices: InvoiceStore, invoice_id: str, day: date, ctx: RequestContex
             return False
         before = copy.deepcopy(invoice)
         invoice.mark_overdue(today=day, now=ctx.now)
+        if invoice.status == before.status:
+            return False  # paid, voided or marked since the index was read: nothing to write
         invoices.save(invoice, before, ctx)
-        return bool(invoice.status != before.status)
+        return True
 
     return with_retries(ctx, attempt)
