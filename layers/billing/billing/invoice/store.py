@@ -148,15 +148,11 @@ class InvoiceRepository(Repository[Invoice]):
             query = queries.IndexQuery("GSI1", keys.customer_invoices(customer_id), filters=filters)
             found = queries.query_page(query, page_size, cursor)
             return [invoice_from_item(item) for item in found.items], found.next_cursor, queries.count(query)
-        if status is not None:
-            query = queries.IndexQuery("GSI2", keys.invoices_in(status))
-        else:
-            partitions = tuple(keys.invoices_in(value.value) for value in InvoiceStatus)
-            query = queries.IndexQuery("GSI2", keys.invoices_in("all"), partitions=partitions)
-        found = queries.query_page(query, page_size, cursor)
-        counts = queries.read_counters(INVOICE_COUNTS)
-        total = counts[status] if status is not None else sum(counts[value.value] for value in InvoiceStatus)
-        return [invoice_from_item(item) for item in found.items], found.next_cursor, total
+        statuses = [value.value for value in InvoiceStatus]
+        items, next_cursor, total = queries.status_page(
+            "GSI2", keys.invoices_in, statuses, status, INVOICE_COUNTS, page_size, cursor
+        )
+        return [invoice_from_item(item) for item in items], next_cursor, total
 
     def due_before(self, day: date, page_size: int, cursor: str | None) -> tuple[list[Invoice], str | None]:
         """A page of the unpaid invoices due before `day`, soonest due first: what the daily run may mark."""

@@ -118,15 +118,11 @@ class JobRepository(Repository[Job]):
             query = queries.IndexQuery("GSI1", keys.customer_jobs(customer_id), filters=filters)
             found = queries.query_page(query, page_size, cursor)
             return [job_from_item(item) for item in found.items], found.next_cursor, queries.count(query)
-        if status is not None:
-            query = queries.IndexQuery("GSI2", keys.jobs_in(status))
-        else:
-            partitions = tuple(keys.jobs_in(value.value) for value in JobStatus)
-            query = queries.IndexQuery("GSI2", keys.jobs_in("all"), partitions=partitions)
-        found = queries.query_page(query, page_size, cursor)
-        counts = queries.read_counters(JOB_COUNTS)
-        total = counts[status] if status is not None else sum(counts[value.value] for value in JobStatus)
-        return [job_from_item(item) for item in found.items], found.next_cursor, total
+        statuses = [value.value for value in JobStatus]
+        items, next_cursor, total = queries.status_page(
+            "GSI2", keys.jobs_in, statuses, status, JOB_COUNTS, page_size, cursor
+        )
+        return [job_from_item(item) for item in items], next_cursor, total
 
     # -- writes ------------------------------------------------------------------------------------
     def save(self, job: Job, before: Job | None, ctx: RequestContext, joining: Transaction | None = None) -> None:

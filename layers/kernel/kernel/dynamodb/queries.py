@@ -13,7 +13,7 @@ import hmac
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -373,6 +373,27 @@ def read_counters(family: str) -> Counter[str]:
     for shard in get_items([keys.stats_shard(family, shard) for shard in range(settings().stats_shards)]):
         totals.update(counters_of(shard))
     return totals
+
+
+def status_page(
+    index: str,
+    partition_of: Callable[[str], str],
+    statuses: Sequence[str],
+    status: str | None,
+    counters: str,
+    page_size: int,
+    cursor: str | None,
+) -> tuple[list[Item], str | None, int]:
+    """A page of one status's partition of `index` (`partition_of(status)`), or of every status's merged, newest
+    first, with its total from the status counters of family `counters` (one BatchGetItem, never a count)."""
+    if status is not None:
+        query = IndexQuery(index, partition_of(status))
+    else:
+        query = IndexQuery(index, partition_of("all"), partitions=tuple(partition_of(value) for value in statuses))
+    found = query_page(query, page_size, cursor)
+    totals = read_counters(counters)
+    total = totals[status] if status is not None else sum(totals[value] for value in statuses)
+    return found.items, found.next_cursor, total
 
 
 def scope_counter(key: keys.Key) -> Counter[str]:
