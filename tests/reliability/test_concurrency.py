@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from billing.job.store import JobRepository
 from sales.contact.store import ContactRepository
 from sales.deal.store import DealRepository
 from tests.support import billing
@@ -27,6 +28,7 @@ from tests.support.recount import assert_stats_match_a_recount
 from tests.support.samples import days_ahead
 from tests.support.streams import events_of, outbox_rows
 from tests.support.table import deal_item
+from tools.sample_events import sqs_batch
 
 MONTHS = (date.today().strftime("%Y-%m"), (date.today() + timedelta(days=800)).strftime("%Y-%m"))
 
@@ -475,6 +477,37 @@ def _completed_jobs(api: Api, count: int) -> list[dict[str, Any]]:
     listed = api.get("/billing/jobs", query={"status": "completed", "page_size": 100}).data
     assert sorted(job["deal_id"] for job in listed) == sorted(jobs), listed
     return list(listed)
+
+
+@pytest.mark.parametrize("first", ["won", "completed"])
+def test_a_completion_racing_the_win_is_never_lost(
+    api: Api, monkeypatch: pytest.MonkeyPatch, first: str, no_backoff: list[float]
+) -> None:
+    """One consumer reads the deal's claim, the other commits before it writes: the win opening the job while
+    provisioning keeps its completion on the claim (or the other way round). The late writer's condition on the
+    claim as it read it fails, its retry sees the rival's write, and the job ends completed either way."""
+    deal = billing.won_deal(api)
+    won, completed = billing.won_event(deal["id"]), billing.provisioning_completed(deal["id"])
+    consumers = {"won": (billing.WON_CONSUMER, won), "completed": (billing.PROVISIONING_CONSUMER, completed)}
+    late, rival = consumers[first], consumers["completed" if first == "won" else "won"]
+    original = JobRepository.deal_job
+    raced: list[dict[str, Any]] = []
+
+    def deal_job(self: JobRepository, deal_id: str) -> Any:
+        claim = original(self, deal_id)
+        if not raced:
+            raced.append({})  # the rival's own read of the claim runs no rival
+            raced[0] = billing.deliver(rival[0], sqs_batch([rival[1]], "rival"))
+        return claim
+
+    monkeypatch.setattr(JobRepository, "deal_job", deal_job)
+    assert billing.deliver(late[0], sqs_batch([late[1]], "late")) == {"batchItemFailures": []}
+    assert raced == [{"batchItemFailures": []}]
+    monkeypatch.setattr(JobRepository, "deal_job", original)
+    job = billing.job_of(api, deal)
+    assert job["status"] == "completed", job
+    assert len(events_of(job["id"], "job.opened", table=BILLING_TABLE)) == 1
+    assert len(events_of(job["id"], "job.completed", table=BILLING_TABLE)) == 1
 
 
 def test_fifty_concurrent_invoices_take_fifty_consecutive_numbers(

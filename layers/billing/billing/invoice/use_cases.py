@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from billing.invoice.model import Invoice, invoice_number
+from billing.invoice.model import Invoice, InvoiceStatus, invoice_number
 from billing.invoice.stats import receivable_rows
 from billing.invoice.store import NUMBER_ATTEMPTS, InvoiceRepository, NumberTaken
 from billing.invoice.views import (
@@ -228,6 +228,8 @@ def mark_overdue(invoices: InvoiceStore = INVOICES, day: date | None = None) -> 
     while True:
         page, cursor = invoices.due_before(day, OVERDUE_PAGE, cursor)
         for found in page:
+            if found.status is InvoiceStatus.OVERDUE:
+                continue  # marked by an earlier run; the index entry carries the status, no need to read it
             examined += 1
             if _mark(invoices, found.id, day, ctx):
                 marked += 1

@@ -57,7 +57,7 @@ def on_deal_won(envelope: Envelope, tx: Transaction) -> None:
         now=ctx.now,
         completed_early_at=claim.completed_at,
     )
-    JOBS.open(job, ctx, tx)
+    JOBS.open(job, claim, ctx, tx)
 
 
 def completed_at(envelope: Envelope) -> datetime:

@@ -134,21 +134,29 @@ class JobRepository(Repository[Job]):
         with self.saving(job, ctx, joining) as tx:
             tx.add_counters(keys.stats_shard(JOB_COUNTS, pick_shard(settings().stats_shards)), deltas)
 
-    def open(self, job: Job, ctx: RequestContext, tx: Transaction) -> None:
-        """A new job, and the deal's claim naming it: a second job for the deal fails the claim's condition (a
-        race with another delivery of the win, whose retry then finds the job)."""
+    def open(self, job: Job, claim: DealJob, ctx: RequestContext, tx: Transaction) -> None:
+        """A new job, and the deal's claim naming it, on the condition that the claim is still as `claim` read
+        it: a second job for the deal (another delivery of the win) or a completion kept meanwhile (provisioning
+        reporting while the win was being handled) fails it, and the retry finds the job or the completion."""
 
-        def taken(_old: Item | None) -> Exception:
-            return TransientWriteConflict(f"deal {job.deal_id} got its job meanwhile")
+        def changed(_old: Item | None) -> Exception:
+            return TransientWriteConflict(f"deal {job.deal_id} got its job or a completion meanwhile")
 
+        # A kept completion is never changed once set, so only its arrival can go unseen.
+        condition, names = "attribute_not_exists(#job)", {"#job": "job_id"}
+        if claim.completed_at is None:
+            condition, names = (
+                f"{condition} AND attribute_not_exists(#completed)",
+                {**names, "#completed": "completed_at"},
+            )
         self.save(job, None, ctx, joining=tx)
         tx.update(
             keys.deal_job(job.deal_id),
             "SET #job = :job",
-            condition="attribute_not_exists(#job)",
-            names={"#job": "job_id"},
+            condition=condition,
+            names=names,
             values={":job": job.id},
-            on_condition_failed=taken,
+            on_condition_failed=changed,
         )
 
     def keep_completion(self, deal_id: str, completed_at: datetime, tx: Transaction) -> None:

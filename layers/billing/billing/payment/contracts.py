@@ -38,7 +38,7 @@ RECORD = Contract(
         INVOICE_NOT_FOUND,
         ErrorCase("OVERPAYMENT", 422, "the amount exceeds the invoice's balance due; details name it"),
         ErrorCase("CURRENCY_MISMATCH", 422, "currency is not the invoice's"),
-        ErrorCase("INVALID_TRANSITION", 409, "the invoice is paid or void"),
+        ErrorCase("INVALID_TRANSITION", 409, "the invoice is void"),
     ),
     scenarios=(
         Scenario("record-payment-happy-path", ("Invoice exists",), ("User records payment",), ("Payment is recorded",)),
