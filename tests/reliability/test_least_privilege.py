@@ -139,7 +139,8 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
             Access("dynamodb:BatchGetItem", "BillingTable", "table"),
             Access("dynamodb:ConditionCheckItem", "BillingTable", "table"),
         },
-        "the job consumers share BillingWritePolicy with the commands; they load by GetItem and check nothing",
+        "BillingJobsPolicy lets the job consumers load by either read and write jobs, claims, job counters and "
+        "event claims; they load by GetItem and check nothing",
     ),
 }
 
@@ -493,7 +494,7 @@ def test_the_job_consumers_are_granted_exactly_what_they_use(shared_api: Api) ->
         recorded[function] |= uses(function, recorder.calls)
     assert billing.job_of(api, deal)["status"] == billing.job_of(api, early)["status"] == "completed"
     for function, used in recorded.items():
-        _check(function, used, ["billing command", "billing consumer"])
+        _check(function, used, ["billing consumer"])
 
 
 def test_the_overdue_run_is_granted_exactly_what_it_uses(shared_api: Api) -> None:
