@@ -604,12 +604,14 @@ def deal_won_event() -> dict[str, Any]:
     event["detail"]["metadata"].update(
         event_id=_stable_uuid7("event:deal.won", REQUEST_TIME),
         event_type="deal.won",
+        event_version="1.1.0",
         correlation_id=_stable_uuid("request:deal_win"),
         aggregate_id=DEAL_ID,
     )
     event["detail"]["data"] = {
         "deal_id": DEAL_ID,
         "customer_id": CONTACT_ID,
+        "customer_name": "Acme Devices GmbH",
         "bridge": None,
         "name": "Fleet renewal 2027",
         "lines": [{**_DEVICES, "discount_percent": "0", "discount": 0, "total": 796000}],

@@ -4,8 +4,11 @@ receivables."""
 from __future__ import annotations
 
 import copy
+import io
 import uuid
 from datetime import date, timedelta
+
+from pypdf import PdfReader
 
 from tests.support.api import Api
 from tests.support.aws import BILLING_TABLE
@@ -31,13 +34,18 @@ SCHEDULED = {"version": "0", "source": "aws.scheduler", "detail-type": "Schedule
 
 def test_a_won_deal_is_billed_and_paid(api: Api) -> None:
     job = open_job(api)
-    assert job["status"] == "open"
+    assert (job["status"], job["customer_name"]) == ("open", "Fleet rollout customer")
     deliver(PROVISIONING_CONSUMER, provisioning_completed(job["deal_id"]))
     assert api.get(f"/billing/jobs/{job['id']}").data["status"] == "completed"
     body = {"jobId": job["id"], "dueDate": days_ahead(10), "items": [{"description": "Service", "amount": 100}]}
     invoice = api.post("/billing/invoices", body)
     assert invoice.status == 201, invoice.body
     assert invoice.data["status"] == "issued" and invoice.data["total"] == 100
+    assert invoice.data["customer_name"] == "Fleet rollout customer"
+    pdf = api.call("GET", f"/billing/invoices/{invoice.data['id']}/pdf", headers={"Accept": "application/pdf"})
+    assert pdf.status == 200 and pdf.body is not None, pdf.body
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.body["content"])).pages)
+    assert "Customer: Fleet rollout customer" in text, text
     assert invoice.data["invoice_number"].endswith("-000001")
     first = api.post("/billing/payments", {"invoiceId": invoice.data["id"], "amount": 40, "method": "check"})
     assert first.status == 201, first.body

@@ -175,8 +175,10 @@ def test_win_writes_deal_won_with_every_spec_key(api: Api, deal: dict, contact: 
     row = rows[-1]
     assert row["aggregate_version"] == 2
     assert row["correlation_id"] == "corr-win-1"
-    assert row["event_version"] == "1.0.0"
+    assert row["event_version"] == "1.1.0"
     assert set(row["payload"]) >= DEAL_WON_KEYS
+    # Who to bill, as the win read the customer (1.1.0).
+    assert row["payload"]["customer_name"] == contact["display_name"]
     assert {key: row["payload"][key] for key in DEAL_WON_KEYS} == {
         "deal_id": deal["id"],
         "customer_id": contact["id"],

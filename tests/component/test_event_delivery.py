@@ -62,7 +62,7 @@ def test_deal_won_reaches_the_provisioning_queue_through_the_real_rule(api, deal
     assert event["source"] == "sales"
     metadata, data = event["detail"]["metadata"], event["detail"]["data"]
     assert metadata["event_type"] == "deal.won"
-    assert metadata["event_version"] == "1.0.0"
+    assert metadata["event_version"] == "1.1.0"
     assert metadata["aggregate_id"] == deal["id"]
     assert metadata["aggregate_version"] == won.data["version"]
     assert metadata["actor"] == deal["assigned_to"]

@@ -77,6 +77,7 @@ def test_a_won_deal_is_billed_and_paid_over_http(sales_server: LocalServer) -> N
     # deal.won reaches Billing over the bus: the deal's job, open.
     [job] = wait_for(lambda: client.jobs_of(deal["customer_id"]), timeout=20)
     assert (job["deal_id"], job["status"], job["currency"]) == (deal["id"], "open", "CHF")
+    assert job["customer_name"] == "Billed fleet GmbH"  # who to bill, as deal.won names the customer
     wait_for(lambda: client.events("job.opened", job_id=job["id"]))
     # A Sales caller is no billing clerk.
     forbidden = sales_server.request("GET", f"/billing/jobs/{job['id']}")

@@ -437,7 +437,7 @@ def test_deal_won_payload_has_every_spec_key() -> None:
     deal.win(close_date=date(2026, 1, 20), actor=ACTOR, now=LATER, actual_value=48000000, note="PO 4711")
     event = deal.pending_events[-1]
     assert event.event_type == "deal.won"
-    assert event.event_version == "1.0.0"
+    assert event.event_version == "1.1.0"
     assert event.aggregate_id == deal.id
     data = event.data
     assert set(data) >= DEAL_WON_KEYS

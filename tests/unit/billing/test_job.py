@@ -119,6 +119,23 @@ def test_a_deal_without_lines_opens_a_job_without_lines() -> None:
     assert open_job(lines=[]).lines == () and open_job(lines=None).lines == ()
 
 
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("  Acme Devices GmbH ", "Acme Devices GmbH"),
+        ("Ünïcode & Söhne KG", "Ünïcode & Söhne KG"),
+        (None, None),  # a deal.won before 1.1.0 names no customer
+        ("", None),
+        ("   ", None),
+        (42, None),
+        (["Acme"], None),
+        ("x" * 501, None),
+    ],
+)
+def test_the_customer_name_is_kept_when_usable_and_never_refuses_the_job(given: object, kept: str | None) -> None:
+    assert open_job(customer_name=given).customer_name == kept
+
+
 def test_a_job_without_a_bridge_keeps_none_and_a_bridge_is_copied() -> None:
     assert open_job(bridge=None).bridge is None
     bridge = dict(BRIDGE)

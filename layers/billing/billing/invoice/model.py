@@ -110,6 +110,8 @@ class Invoice(AggregateRoot):
     items: tuple[InvoiceItem, ...]
     due_date: date
     issued_at: datetime
+    # Who is billed, copied from the job when the invoice is issued (null when the won deal did not name them).
+    customer_name: str | None = None
     notes: str | None = None
     amount_paid: int = 0
     status: InvoiceStatus = InvoiceStatus.ISSUED
@@ -162,6 +164,7 @@ class Invoice(AggregateRoot):
             job_id=job.id,
             deal_id=job.deal_id,
             customer_id=job.customer_id,
+            customer_name=job.customer_name,
             currency=job.currency,
             items=tuple(item for item in parsed if item is not None),
             due_date=due_date,

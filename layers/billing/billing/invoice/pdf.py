@@ -53,7 +53,8 @@ def render_invoice(invoice: Invoice, locale: str = "en") -> bytes:
     if stamp is not None:
         document.stamp(*stamp)
     document.space(2)
-    document.paragraph(f"Customer: {drawable(invoice.customer_id)}")
+    # Billed by name when the won deal gave one; the customer's id otherwise, so the document still says whom.
+    document.paragraph(f"Customer: {drawable(invoice.customer_name or invoice.customer_id)}")
     document.paragraph(f"Issued {_day(invoice.issued_at)}")
     document.paragraph(f"Due {invoice.due_date.isoformat()}")
     document.paragraph(f"Status: {_status(invoice)}")

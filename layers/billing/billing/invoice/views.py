@@ -61,6 +61,7 @@ class InvoiceView(Output):
     job_id: str
     deal_id: str
     customer_id: str
+    customer_name: str | None = Field(description="who is billed, as the won deal named the customer; null if unknown")
     currency: str
     items: list[ItemView]
     total: int = Field(description="minor units")
@@ -85,6 +86,7 @@ class InvoiceView(Output):
             job_id=invoice.job_id,
             deal_id=invoice.deal_id,
             customer_id=invoice.customer_id,
+            customer_name=invoice.customer_name,
             currency=invoice.currency,
             items=[ItemView(description=item.description, amount=item.amount) for item in invoice.items],
             total=invoice.total,

@@ -49,6 +49,7 @@ def on_deal_won(envelope: Envelope, tx: Transaction) -> None:
     job = Job.open_from_won(
         deal_id=deal_id,
         customer_id=_id(envelope, "customer_id"),
+        customer_name=data.get("customer_name"),
         bridge=data.get("bridge") if isinstance(data.get("bridge"), dict) else None,
         name=data.get("name"),  # type: ignore[arg-type]  # checked by the model, whatever the publisher sent
         value=data.get("value"),  # type: ignore[arg-type]

@@ -26,6 +26,8 @@ from kernel.ids import new_id
 from kernel.money import MAX_AMOUNT, is_currency
 
 NAME_MAX = 200
+# A Sales display name is at most 200 characters; more room than that costs nothing.
+CUSTOMER_NAME_MAX = 500
 LINES_MAX = 100
 DESCRIPTION_MAX = 500
 PRODUCT_CODE_MAX = 64
@@ -103,6 +105,8 @@ class Job(AggregateRoot):
     name: str
     value: int
     lines: tuple[JobLine, ...] = ()
+    # Who to bill, as the won deal named the customer (deal.won 1.1.0 on); null for a deal won before that.
+    customer_name: str | None = None
     status: JobStatus = JobStatus.OPEN
     completed_at: datetime | None = None
     invoice_id: str | None = None
@@ -116,6 +120,7 @@ class Job(AggregateRoot):
         customer_id: str,
         bridge: Mapping[str, Any] | None,
         name: str,
+        customer_name: object = None,
         value: int,
         currency: str,
         lines: Sequence[object] | None,
@@ -144,6 +149,7 @@ class Job(AggregateRoot):
             deal_id=deal_id,
             customer_id=customer_id,
             bridge=dict(bridge) if bridge is not None else None,
+            customer_name=_customer_name(customer_name),
             currency=currency,
             name=cleaned_name,
             value=amount,
@@ -248,3 +254,11 @@ def _text(value: object, where: str, most: int, issues: list[FieldIssue]) -> str
     if not 1 <= len(cleaned) <= most:
         issues.append(FieldIssue(where, f"must be 1-{most} characters"))
     return cleaned
+
+
+def _customer_name(value: object) -> str | None:
+    """The customer's name as the event gave it: a name only adds to the job, so one that is not usable text is
+    dropped rather than refusing the job."""
+    if not isinstance(value, str) or not value.strip() or len(value) > CUSTOMER_NAME_MAX:
+        return None
+    return value.strip()

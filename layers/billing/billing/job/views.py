@@ -36,6 +36,7 @@ class JobView(Output):
     id: str
     deal_id: str
     customer_id: str
+    customer_name: str | None = Field(description="the customer's name as the won deal gave it; null if unknown")
     bridge: dict[str, Any] | None = Field(description="the customer's federation reference, null until bridged")
     currency: str
     name: str = Field(description="the won deal's name")
@@ -54,6 +55,7 @@ class JobView(Output):
             id=job.id,
             deal_id=job.deal_id,
             customer_id=job.customer_id,
+            customer_name=job.customer_name,
             bridge=job.bridge,
             currency=job.currency,
             name=job.name,

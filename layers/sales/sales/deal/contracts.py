@@ -235,7 +235,7 @@ MOVE_STAGE = Contract(
     tags=("deal", "pipeline"),
     emits=(
         Emits("deal.stage_changed", "1.0.0", "the deal moved between open stages"),
-        Emits("deal.won", "1.0.0", "the move was to closed_won"),
+        Emits("deal.won", "1.1.0", "the move was to closed_won"),
         Emits("deal.lost", "1.0.0", "the move was to closed_lost"),
     ),
     errors=(
@@ -294,7 +294,7 @@ WIN = Contract(
     output=m.DealView,
     owners=_OWNERS,
     tags=("crm", "deal", "won"),
-    emits=(Emits("deal.won", "1.0.0", "Deal is won"),),
+    emits=(Emits("deal.won", "1.1.0", "Deal is won"),),
     errors=(NOT_FOUND, ErrorCase("MARK_WON_FAILED", 400, "the deal is lost or already won"), CHANNEL_NOT_CLEARED),
     scenarios=(
         Scenario(

@@ -60,10 +60,13 @@ class DealValueChanged(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class DealWon(DomainEvent):
     KEY = "deal.won"
+    # 1.1.0 added customer_name (who to bill).
+    VERSION = "1.1.0"
     DESCRIPTION = "A deal was won: provisioning and billing start from here."
 
     deal_id: str
     customer_id: str
+    customer_name: Annotated[str | None, Field(description="the customer's display name when the deal was won")]
     bridge: Annotated[
         dict[str, Any] | None, Field(description="the customer's federation reference, null until bridged")
     ]

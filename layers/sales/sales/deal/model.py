@@ -300,6 +300,8 @@ class Deal(AggregateRoot):
     former_distributors: list[str] = field(default_factory=list)
     # The customer's federation reference, copied when the deal is created (deal.won carries it).
     customer_bridge: dict[str, Any] | None = None
+    # The customer's display name as the win read it, for deal.won (who to bill); not stored with the deal.
+    customer_name: str | None = field(default=None, compare=False)
     stage_entered_at: datetime | None = None
     pending_stage_changes: list[StageChange] = field(default_factory=list, repr=False, compare=False)
     # Reallocations of the last command, stored as channel history items in its transaction.
@@ -502,10 +504,11 @@ class Deal(AggregateRoot):
         self.touch(now)
         self.update_value(total, now=now)
 
-    def note_customer_bridge(self, bridge: dict[str, Any] | None) -> None:
-        """The customer's bridge as it is now (set by the conversion bridge, maybe after the deal was created),
-        for the `deal.won` the next win records. Not a change of the deal by itself: no event."""
+    def note_customer(self, bridge: dict[str, Any] | None, name: str | None) -> None:
+        """The customer's bridge (set by the conversion bridge, maybe after the deal was created) and name as they
+        are now, for the `deal.won` the next win records. Not a change of the deal by itself: no event."""
         self.customer_bridge = bridge
+        self.customer_name = name
 
     def change_customer(self, customer_id: str, bridge: dict[str, Any] | None, *, now: datetime) -> None:
         """The customer was merged into `customer_id`: the deal is that contact's now, whatever its status.
@@ -702,6 +705,7 @@ class Deal(AggregateRoot):
         return DealWon(
             deal_id=self.id,
             customer_id=self.customer_id,
+            customer_name=self.customer_name,
             bridge=self.customer_bridge,
             name=self.name,
             value=self.value.amount,

@@ -187,10 +187,14 @@ def update_value(cmd: UpdateValueInput, ctx: RequestContext, deals: DealStore = 
     return DealView.of(_change(deals, cmd.deal_id, ctx, lambda deal: deal.update_value(money, now=ctx.now)))
 
 
-def _current_bridge(contacts: ContactStore, deal: Deal) -> None:
-    """`deal.won` carries the customer's bridge as it is when the deal is won (one read of the customer)."""
+def _current_customer(contacts: ContactStore, deal: Deal) -> None:
+    """`deal.won` carries the customer's bridge and name as they are when the deal is won (one read of the
+    customer)."""
     customer = contacts.get(deal.customer_id)
-    deal.note_customer_bridge(customer.bridge if customer is not None else deal.customer_bridge)
+    if customer is None:
+        deal.note_customer(deal.customer_bridge, None)
+    else:
+        deal.note_customer(customer.bridge, customer.display_name)
 
 
 def _agreement_active(
@@ -221,7 +225,7 @@ def move_stage(
     def change(deal: Deal) -> None:
         active = False
         if cmd.stage is Stage.CLOSED_WON and not deal.stage.is_terminal:
-            _current_bridge(contacts, deal)
+            _current_customer(contacts, deal)
             active = _agreement_active(deal, today(ctx.now), agreements, guards)
         deal.move_to_stage(cmd.stage, actor=ctx.actor, now=ctx.now, agreement_active=active)
 
@@ -240,7 +244,7 @@ def win_deal(
 
     def change(deal: Deal) -> None:
         if not deal.stage.is_terminal:
-            _current_bridge(contacts, deal)
+            _current_customer(contacts, deal)
         active = _agreement_active(deal, close_date, agreements, guards)
         deal.win(
             close_date=close_date,
