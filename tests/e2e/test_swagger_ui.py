@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -197,7 +196,6 @@ def try_it_out(driver: WebDriver, block: WebElement, body: dict[str, Any] | None
 def test_the_page_lists_every_operation_of_the_spec_and_loads_only_from_this_server(
     sales_server: LocalServer, browser: WebDriver
 ) -> None:
-    started = time.monotonic()
     blocks = open_docs(browser, sales_server)
     shown = {
         (
@@ -216,7 +214,6 @@ def test_the_page_lists_every_operation_of_the_spec_and_loads_only_from_this_ser
     assert ("POST", "/sales/deals", "sales.deal.create") in shown
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert loaded and all(url.startswith(sales_server.url + "/") for url in loaded), loaded
-    assert time.monotonic() - started < 30
 
 
 def test_try_it_out_on_pipeline_stats_shows_the_documented_envelope(
