@@ -164,7 +164,7 @@ BAD_CREATE_INPUT: list[tuple[dict[str, Any], str]] = [
     ({"customer_id": "not-a-uuid"}, "customer_id"),
     ({"assigned_to": "not-a-uuid"}, "assigned_to"),
     ({"source": "cold-call"}, "source"),
-    ({"tags": ["x" * 51]}, "tags.0"),
+    ({"tags": ["x" * 51]}, "tags[0]"),
 ]
 
 

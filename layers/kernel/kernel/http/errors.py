@@ -47,13 +47,24 @@ def status_of(error: domain.DomainError) -> int:
     return 400
 
 
+def field_path(location: tuple[int | str, ...]) -> str:
+    """`items[0].amount`: the form the domain's own checks name list entries in, so one field reads one way."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            # Pydantic locates errors by alias; fields are documented in snake_case (explicit aliases such
+            # as the forecast's `from` stay as they are, being snake_case already).
+            path += f"{'.' if path else ''}{to_snake(part)}"
+    return path or "body"
+
+
 def from_validation(error: ValidationError) -> domain.ValidationFailed:
     """Pydantic's report as field/message pairs; the rejected value is never echoed back."""
     details = []
     for issue in error.errors(include_url=False, include_input=False):
-        # Pydantic locates errors by alias; fields are documented in snake_case (explicit aliases such
-        # as the forecast's `from` stay as they are, being snake_case already).
-        location = ".".join(to_snake(part) if isinstance(part, str) else str(part) for part in issue["loc"]) or "body"
+        location = field_path(issue["loc"])
         message = issue["msg"]
         if issue["type"] == "extra_forbidden":
             message = "unknown field"
