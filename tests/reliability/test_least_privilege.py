@@ -123,8 +123,9 @@ ALLOWANCE: dict[str, tuple[set[Access], str]] = {
             Access("dynamodb:UpdateItem", "BillingTable", "table"),
             Access("dynamodb:ConditionCheckItem", "BillingTable", "table"),
         },
-        "billing commands share BillingWritePolicy: the invoice issue loads its job and the year's sequence in one "
-        "BatchGetItem, and counter updates ride only on commands whose status changes",
+        "billing commands share BillingLoadPolicy (the invoice issue loads its job and the year's sequence in one "
+        "BatchGetItem) and the write actions of their own statements (counter updates ride only on commands whose "
+        "status changes)",
     ),
     "billing idempotent": (
         {
@@ -339,6 +340,14 @@ def _check(function: str, used: set[Use], categories: list[str]) -> None:
 
     unused = {grant.access for grant in grants} - {use.access for use in used} - _allowed(categories)
     assert not unused, f"{function} is granted what it never uses: {sorted(map(str, unused))}"
+
+    if function.startswith("Billing"):
+        # Billing grants its writes per function, key family by key family: a family no write of the function
+        # takes is one too many.
+        keys = {use.leading_key for use in used if use.leading_key is not None}
+        patterns = {pattern for grant in grants for pattern in grant.leading_keys or ()}
+        idle = sorted(pattern for pattern in patterns if not any(fnmatch.fnmatchcase(key, pattern) for key in keys))
+        assert not idle, f"{function} may write keys it never writes: {idle} (it writes {sorted(keys)})"
 
 
 CONTRACT_IDS = [contract.logical_id for contract in ALL]
