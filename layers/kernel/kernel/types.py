@@ -72,9 +72,15 @@ def _timestamp_text(value: Any) -> Any:
 def _instant(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must be an RFC 3339 timestamp with a time zone, e.g. 2026-11-30T09:30:00Z")
-    if value.astimezone(UTC).date() > LAST_BUSINESS_DATE or value.year < 1970:
-        raise ValueError(f"must be between 1970 and {LAST_BUSINESS_DATE.isoformat()}")
-    return value.astimezone(UTC)
+    bounds = f"must be between 1970 and {LAST_BUSINESS_DATE.isoformat()}"
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:30:00+01:00 has no UTC instant: a bad value, not a crash
+        raise ValueError(bounds) from None
+    # Bounded in UTC, the instant that is stored: 1970-01-01T00:30:00+01:00 is still 1969.
+    if instant.year < 1970 or instant.date() > LAST_BUSINESS_DATE:
+        raise ValueError(bounds)
+    return instant
 
 
 def _currency(value: str) -> str:
