@@ -7,9 +7,13 @@ import copy
 import io
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
+from billing.invoice.store import InvoiceRepository
+from billing.invoice.use_cases import OverdueRunIncomplete
 from tests.support.api import Api
 from tests.support.aws import BILLING_TABLE
 from tests.support.billing import (
@@ -84,6 +88,25 @@ def test_won_five_times_and_completed_first_gives_one_job(api: Api) -> None:
     assert api.get("/billing/invoices", query={"customer_id": deal["customer_id"]}).body["pagination"]["total"] == 1
 
 
+def test_a_completion_is_never_lost_to_its_deal_id_in_capitals_or_a_time_that_is_no_instant(api: Api) -> None:
+    """provisioning's completion time is taken when it is a past instant with an offset; otherwise the event's
+    time stands in (then now), and the job still completes. Its deal id may come in capitals."""
+    cases = {
+        "2026-11-20T10:30:00+01:00": "2026-11-20T09:30:00.000Z",
+        "0001-01-01T00:30:00+01:00": "2026-11-30T10:00:00.000Z",  # no UTC instant holds it
+        "9999-12-31T23:59:59-01:00": "2026-11-30T10:00:00.000Z",
+        "2026-11-20T09:30:00": "2026-11-30T10:00:00.000Z",  # no offset: ambiguous
+        "2099-01-01T00:00:00Z": "2026-11-30T10:00:00.000Z",  # not yet
+        "yesterday": "2026-11-30T10:00:00.000Z",
+    }
+    for number, (given, kept) in enumerate(cases.items()):
+        job = open_job(api, name=f"Provisioned {number}")
+        event = provisioning_completed(job["deal_id"].upper(), completed_at=given)
+        assert deliver(PROVISIONING_CONSUMER, sqs_batch([event], "provisioned")) == {"batchItemFailures": []}
+        done = api.get(f"/billing/jobs/{job['id']}").data
+        assert (done["status"], done["completed_at"]) == ("completed", kept), given
+
+
 def test_a_job_is_completed_by_hand_once_and_cannot_be_invoiced_before(api: Api) -> None:
     job = open_job(api, name="Manual rollout")
     early = api.post("/billing/invoices", {"job_id": job["id"], "due_date": days_ahead(30)})
@@ -97,6 +120,43 @@ def test_a_job_is_completed_by_hand_once_and_cannot_be_invoiced_before(api: Api)
     deliver(PROVISIONING_CONSUMER, provisioning_completed(job["deal_id"]))
     assert api.get(f"/billing/jobs/{job['id']}").data["completed_at"] == done.data["completed_at"]
     assert len(events_of(job["id"], "job.completed", table=BILLING_TABLE)) == 1
+
+
+def _deal_with_lines(api: Api, name: str) -> dict[str, Any]:
+    """An open deal from a confirmed opportunity variant of two lines (2 x 500 + 1 x 250 = 1,250 EUR)."""
+    customer = api.post("/sales/contacts", {"kind": "organization", "display_name": f"{name} customer"}).data
+    offer = api.post("/sales/opportunities", {"customer_id": customer["id"], "name": name}).data
+    lines = [
+        {"description": "Device", "quantity": 2, "unit_price": 500},
+        {"description": "Setup", "quantity": 1, "unit_price": 250},
+    ]
+    offer = api.post(f"/sales/opportunities/{offer['id']}/variants", {"name": "A", "currency": "EUR", "lines": lines})
+    assert offer.status == 201, offer.body
+    variant = offer.data["variants"][0]["id"]
+    assert api.post(f"/sales/opportunities/{offer.data['id']}/validate", {"variant_id": variant}).status == 200
+    confirmed = api.post(f"/sales/opportunities/{offer.data['id']}/confirm", {"expected_close_date": days_ahead(30)})
+    assert confirmed.status == 201, confirmed.body
+    deal = confirmed.data  # the deal the confirmation opened
+    assert (deal["value"], len(deal["lines"])) == (1250, 2), deal
+    return dict(deal)
+
+
+def test_an_invoice_bills_the_lines_of_a_deal_won_at_their_total_and_the_value_of_one_won_below_it(api: Api) -> None:
+    billed: dict[str, list[dict[str, Any]]] = {}
+    for name, win in (("Full price", {}), ("Closing discount", {"actual_value": 1000})):
+        deal = _deal_with_lines(api, name)
+        assert api.post(f"/sales/deals/{deal['id']}/win", win).status == 200
+        deliver(WON_CONSUMER, won_event(deal["id"]))
+        deliver(PROVISIONING_CONSUMER, provisioning_completed(deal["id"]))
+        job = job_of(api, deal)
+        invoice = api.post("/billing/invoices", {"job_id": job["id"], "due_date": days_ahead(30)})
+        assert invoice.status == 201, invoice.body
+        billed[name] = [{key: item[key] for key in ("description", "amount")} for item in invoice.data["items"]]
+        assert invoice.data["total"] == job["value"], invoice.data
+    assert billed == {
+        "Full price": [{"description": "Device", "amount": 1000}, {"description": "Setup", "amount": 250}],
+        "Closing discount": [{"description": "Closing discount", "amount": 1000}],
+    }
 
 
 def test_a_voided_invoice_releases_its_job_for_the_next_number(api: Api) -> None:
@@ -113,6 +173,34 @@ def test_a_voided_invoice_releases_its_job_for_the_next_number(api: Api) -> None
     refused = api.post(f"/billing/invoices/{second.data['id']}/void", {"reason": "Too late"})
     assert refused.status == 409 and refused.error_code == "INVALID_TRANSITION", refused.body
     assert api.get("/billing/invoices", query={"status": "void"}).data[0]["id"] == first["id"]
+
+
+def test_an_invoice_the_daily_run_cannot_mark_holds_back_no_other_and_is_marked_on_the_retry(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoices = [issued_invoice(api, amount=100 * (n + 1), name=f"Late {n}", currency="EUR") for n in range(3)]
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    for invoice in invoices:
+        backdate(invoice["id"], yesterday)
+    stuck = invoices[1]["id"]
+    load = InvoiceRepository.get
+
+    def get(self: InvoiceRepository, invoice_id: str) -> Any:
+        if invoice_id == stuck:
+            raise RuntimeError("the table could not be read")
+        return load(self, invoice_id)
+
+    monkeypatch.setattr(InvoiceRepository, "get", get)
+    with pytest.raises(OverdueRunIncomplete, match=f"1 of 3 invoices not marked overdue: {stuck}"):
+        deliver(OVERDUE_RUN, SCHEDULED)
+    monkeypatch.setattr(InvoiceRepository, "get", load)
+    statuses = [api.get(f"/billing/invoices/{invoice['id']}").data["status"] for invoice in invoices]
+    assert statuses == ["overdue", "issued", "overdue"]
+
+    # The retry marks only the one left.
+    assert deliver(OVERDUE_RUN, SCHEDULED) == {"day": date.today().isoformat(), "examined": 1, "marked": 1}
+    assert api.get(f"/billing/invoices/{stuck}").data["status"] == "overdue"
+    assert all(len(events_of(invoice["id"], "invoice.overdue", table=BILLING_TABLE)) == 1 for invoice in invoices)
 
 
 def test_the_daily_run_marks_past_due_invoices_overdue_once(api: Api) -> None:

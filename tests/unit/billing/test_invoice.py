@@ -41,13 +41,13 @@ INVOICE = "019b72c1-6666-7000-8000-000000000006"
 NUMBER = "INV-2026-000001"
 
 
-def job(*, complete: bool = True, lines: list[dict[str, Any]] | None = None) -> Job:
+def job(*, complete: bool = True, lines: list[dict[str, Any]] | None = None, value: int = 100000) -> Job:
     opened = Job.open_from_won(
         deal_id=DEAL,
         customer_id=CUSTOMER,
         bridge=None,
         name="Office network",
-        value=100000,
+        value=value,
         currency="EUR",
         lines=lines,
         now=NOW,
@@ -179,7 +179,7 @@ def test_items_default_to_the_deal_name_and_value_without_lines() -> None:
 
 def test_a_job_line_of_the_longest_description_is_billed_as_it_is() -> None:
     long_line = {"description": "d" * DESCRIPTION_MAX, "quantity": 1, "unit_price": 5, "total": 5}
-    assert issue(job=job(lines=[long_line]), items=None).items == (InvoiceItem("d" * DESCRIPTION_MAX, 5),)
+    assert issue(job=job(lines=[long_line], value=5), items=None).items == (InvoiceItem("d" * DESCRIPTION_MAX, 5),)
 
 
 def test_an_open_job_is_not_invoiced() -> None:

@@ -274,11 +274,20 @@ def test_only_the_live_invoice_releases_the_job(status: JobStatus, invoice_id: s
 
 # -- what a job bills -----------------------------------------------------------------------------------------
 def test_a_job_bills_each_line_for_its_total() -> None:
-    job = open_job(lines=[line(), line(description="Support", product_code=None, quantity=1, total=12000)])
+    lines = [line(), line(description="Support", product_code=None, quantity=1, total=12000)]
+    job = open_job(lines=lines, value=102000)
     assert job.invoice_lines() == [
         {"description": "Router", "amount": 90000},
         {"description": "Support", "amount": 12000},
     ]
+
+
+@pytest.mark.parametrize("value", [80000, 102001])
+def test_lines_that_do_not_add_up_to_the_won_value_bill_the_deal_name_and_value(value: int) -> None:
+    """A deal won below its list price (an actual value at the close), or repriced after its lines were set:
+    the agreed value is billed, never the lines' sum."""
+    job = open_job(lines=[line(), line(description="Support", product_code=None, quantity=1, total=12000)], value=value)
+    assert job.invoice_lines() == [{"description": "Office network", "amount": value}]
 
 
 def test_a_job_without_lines_bills_the_deal_name_and_value() -> None:

@@ -26,9 +26,9 @@ ISSUE = Contract(
     goal="Bill clients.",
     context=(
         "The job must be completed (409 JOB_NOT_COMPLETED) and billed by no live invoice (409 INVOICE_EXISTS; void "
-        "it first). Items default to the job's lines, or one item of the deal's name and value when it had none. "
-        "Numbers are INV-<year>-<6 digits>, gapless and unique per calendar year however many invoices are issued "
-        "at once. due_date is today (UTC) or later. " + _STATUSES
+        "it first). Items default to the job's lines when they add up to the deal's won value, else one item of the "
+        "deal's name and value. Numbers are INV-<year>-<6 digits>, gapless and unique per calendar year however "
+        "many invoices are issued at once. due_date is today (UTC) or later. " + _STATUSES
     ),
     http=Http("POST", "/billing/invoices", 201),
     use_case=use.issue_invoice,

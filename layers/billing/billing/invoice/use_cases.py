@@ -216,6 +216,11 @@ class OverdueRun:
     marked: int
 
 
+class OverdueRunIncomplete(RuntimeError):
+    """Some invoices could not be marked; every other one was. The run fails so its schedule retries it, and
+    a retry only writes what is still to do."""
+
+
 def mark_overdue(invoices: InvoiceStore = INVOICES, day: date | None = None) -> OverdueRun:
     """Mark every issued or partly paid invoice due before `day` (today, UTC) as overdue, each in its own
     transaction with its event and counters. Reads the unpaid-by-due-date index, never the table; an invoice
@@ -224,6 +229,7 @@ def mark_overdue(invoices: InvoiceStore = INVOICES, day: date | None = None) -> 
     day = day or today(now)
     ctx = RequestContext(Principal(SCHEDULE_ACTOR, frozenset()), f"overdue-{day.isoformat()}", now=now)
     examined = marked = 0
+    failed: list[str] = []
     cursor: str | None = None
     while True:
         page, cursor = invoices.due_before(day, OVERDUE_PAGE, cursor)
@@ -231,11 +237,17 @@ def mark_overdue(invoices: InvoiceStore = INVOICES, day: date | None = None) -> 
             if found.status is InvoiceStatus.OVERDUE:
                 continue  # marked by an earlier run; the index entry carries the status, no need to read it
             examined += 1
-            if _mark(invoices, found.id, day, ctx):
-                marked += 1
+            try:
+                marked += _mark(invoices, found.id, day, ctx)
+            except Exception:  # one invoice that cannot be marked (contended, unreadable) must not hold the rest
+                logger.exception("invoice not marked overdue", extra={"invoice_id": found.id})
+                failed.append(found.id)
         if cursor is None:
             break
-    logger.info("overdue run", extra={"day": day.isoformat(), "examined": examined, "marked": marked})
+    extra = {"day": day.isoformat(), "examined": examined, "marked": marked, "failed": len(failed)}
+    logger.info("overdue run", extra=extra)
+    if failed:
+        raise OverdueRunIncomplete(f"{len(failed)} of {examined} invoices not marked overdue: {', '.join(failed[:10])}")
     return OverdueRun(day, examined, marked)
 
 

@@ -33,7 +33,10 @@ class IssueInvoiceInput(Input):
         default=None,
         min_length=1,
         max_length=ITEMS_MAX,
-        description="what is billed, in the job's currency; absent: the job's lines, or its deal's name and value",
+        description=(
+            "what is billed, in the job's currency; absent: the job's lines when they add up to the deal's won "
+            "value, else its deal's name and value"
+        ),
     )
     notes: Text | None = None
 

@@ -10,16 +10,17 @@ holds the event's claim, so an event's effect is committed exactly once.
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import UTC, datetime
 
 from billing.job.model import Job
 from billing.job.store import JobRepository
-from kernel.clock import from_rfc3339, utc_now
+from kernel.clock import utc_now
 from kernel.consumer import Envelope
 from kernel.context import Principal, RequestContext
 from kernel.dynamodb.transaction import Transaction
 from kernel.errors import FieldIssue, ValidationFailed
 from kernel.http.observability import logger
+from kernel.ids import is_uuid
 
 JOBS = JobRepository()
 ACTOR = "billing.jobs"
@@ -34,7 +35,8 @@ def _id(envelope: Envelope, name: str) -> str:
     value = envelope.data.get(name)
     if not isinstance(value, str) or not 1 <= len(value) <= 64:
         raise ValidationFailed(f"the event has no {name}", [FieldIssue(f"data.{name}", "must be an id")])
-    return value
+    # A UUID in capitals is the same id: a completion keyed by it must find the deal Sales named in lower case.
+    return value.lower() if is_uuid(value.lower()) else value
 
 
 def on_deal_won(envelope: Envelope, tx: Transaction) -> None:
@@ -62,14 +64,22 @@ def on_deal_won(envelope: Envelope, tx: Transaction) -> None:
 
 
 def completed_at(envelope: Envelope) -> datetime:
-    """When provisioning finished: `data.completed_at`, else when the event occurred, else now."""
+    """When provisioning finished: `data.completed_at`, else when the event occurred, else now. A time that is
+    not a usable instant (no offset, out of range, after now) is passed over, never refusing the completion."""
+    now = utc_now()
     for text in (envelope.data.get("completed_at"), envelope.metadata.occurred_at):
-        if isinstance(text, str):
-            try:
-                return from_rfc3339(text)
-            except ValueError:
-                continue
-    return utc_now()
+        if isinstance(text, str) and (when := _instant(text)) is not None and when.year >= 1970 and when <= now:
+            return when
+    return now
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # Without an offset the time is ambiguous: it is not read in whatever zone the function runs in.
+        return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    except (ValueError, OverflowError):  # text that is no time, or an offset past what a datetime holds
+        return None
 
 
 def on_provisioning_completed(envelope: Envelope, tx: Transaction) -> None:

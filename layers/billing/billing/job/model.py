@@ -226,10 +226,14 @@ class Job(AggregateRoot):
             )
 
     def invoice_lines(self) -> list[dict[str, Any]]:
-        """What an invoice bills by default: one item per line for the line's total, or one item of the deal's
-        name and value when it had no lines. A line given away (total 0) bills nothing, so it is left out."""
-        items = [{"description": line.description, "amount": line.total} for line in self.lines if line.total > 0]
-        return items or [{"description": self.name, "amount": self.value}]
+        """What an invoice bills by default: one item per line for the line's total when the lines add up to the
+        deal's won value, else one item of the deal's name and value. The value is what was agreed: a deal won
+        at a closing price, or repriced after its lines were set, would otherwise be billed at its list price.
+        A line given away (total 0) bills nothing, so it is left out."""
+        billed = [line for line in self.lines if line.total > 0]
+        if billed and sum(line.total for line in billed) == self.value:
+            return [{"description": line.description, "amount": line.total} for line in billed]
+        return [{"description": self.name, "amount": self.value}]
 
 
 # -- checks ---------------------------------------------------------------------------------------------------
